@@ -1,0 +1,53 @@
+# smplatform: `make run` serves the site, `make test` runs every test (SQLite and PostgreSQL).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev system-deps translations migrate seed lint bench-smoke clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+	@SMPLATFORM_SKIP_TEST_DEPS=1 bash tools/system-deps.sh
+
+install-dev: $(VENV)/.installed-dev translations
+	@bash tools/system-deps.sh
+
+# Fonts (CJK for PDFs), Pango (WeasyPrint), Chromium (browser tests), PostgreSQL (tests).
+system-deps:
+	@bash tools/system-deps.sh
+
+translations: $(VENV)/.installed
+	$(BIN)/python tools/i18n.py compile
+
+migrate: install
+	$(BIN)/flask init-db
+
+seed: migrate
+	$(BIN)/flask seed-demo
+
+run: seed
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+# The whole suite on SQLite, then again on a throw-away PostgreSQL server (tests/pg.py).
+test: install-dev
+	$(BIN)/python -m pytest -p no:cacheprovider
+	SMPLATFORM_TEST_DB=postgresql $(BIN)/python -m pytest -p no:cacheprovider -m "not sqlite_only"
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,113 @@
+"""smplatform: the service-oriented manufacturing public service platform."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, has_request_context, request, session
+from flask_login import current_user
+from sqlalchemy import event
+
+from smplatform import permissions
+from smplatform.config import CONFIGS, DEFAULT_SECRET_KEY, instance_sqlite_uri
+from smplatform.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def select_locale() -> str:
+    """The user's explicit choice, else Accept-Language, else Simplified Chinese."""
+    from flask import current_app
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.language in languages:
+        return current_user.language
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    if best in ("zh_CN", "zh"):
+        return "zh_CN"
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: dict | str | None = None) -> Flask:
+    """Build the application.
+
+    `config` is a configuration name (development, testing, production), or a dict of
+    settings applied over the configuration named by its "CONFIG" key (default: the
+    SMPLATFORM_CONFIG environment variable, else development).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    overrides = dict(config) if isinstance(config, dict) else {}
+    name = config if isinstance(config, str) else overrides.pop(
+        "CONFIG", os.environ.get("SMPLATFORM_CONFIG", "development"))
+    app.config.from_object(CONFIGS[name])
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = instance_sqlite_uri(app.instance_path)
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
+    if name == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+        raise RuntimeError("Refusing to start: set SECRET_KEY for the production configuration.")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from smplatform import security, errors, cli, templating
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite: enforce foreign keys, let readers and one writer work at once, wait for locks."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations",
+                   default_domain="messages")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.session_protection = None  # server-side sessions do this job
+
+    from flask_babel import lazy_gettext as _l
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from smplatform.services.accounts import load_session
+        return load_session(token)
+
+    import smplatform.models  # noqa: F401  (register every model with the metadata)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from smplatform.public.routes import bp as public_bp
+    from smplatform.auth.routes import bp as auth_bp
+    from smplatform.applicant.routes import bp as applicant_bp
+    from smplatform.province.routes import bp as province_bp
+    from smplatform.ministry.routes import bp as ministry_bp
+    from smplatform.expert.routes import bp as expert_bp
+    for bp in (public_bp, auth_bp, applicant_bp, province_bp, ministry_bp, expert_bp):
+        app.register_blueprint(bp)
+    app.jinja_env.globals.update(permissions.TEMPLATE_FUNCTIONS)

@@ -1,0 +1,15 @@
+"""The applicant's area. Every route here requires the applicant role (checked before each request)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from smplatform.enums import Role
+from smplatform.permissions import require_role
+
+bp = Blueprint("applicant", __name__, url_prefix="/applicant")
+bp.before_request(require_role(Role.APPLICANT))
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("applicant/dashboard.html")

@@ -1,0 +1,64 @@
+"""Forms for registration, sign-in and password change."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
+
+from smplatform.enums import OrgType
+
+MOBILE = Regexp(r"^1[3-9]\d{9}$", message=_l("Enter an 11-digit mainland mobile number, "
+                                            "e.g. 13800138000."))
+USERNAME = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$",
+                  message=_l("Use 3 to 64 letters, digits, dots, hyphens or underscores, "
+                             "starting with a letter or digit."))
+REQUIRED = DataRequired(message=_l("This field is required."))
+
+
+class SignInForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[REQUIRED, Length(max=64)],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class RegistrationForm(FlaskForm):
+    org_type = SelectField(_l("Organisation type"), choices=OrgType.choices,
+                           validators=[REQUIRED])
+    name = StringField(_l("Organisation name"), validators=[REQUIRED, Length(max=200)],
+                       render_kw={"autocomplete": "organization"})
+    credit_code = StringField(_l("Unified social credit code"),
+                              validators=[REQUIRED, Length(max=40)],
+                              description=_l("18 characters, as printed on the business licence."))
+    unit_code = SelectField(_l("Provincial-level unit"), validators=[REQUIRED],
+                            description=_l("Applicants in Dalian, Qingdao, Ningbo, Xiamen and "
+                                           "Shenzhen choose their city, not the province."))
+    city_code = SelectField(_l("City (for a city department)"), validators=[Optional()],
+                            validate_choice=False)
+    contact_name = StringField(_l("Contact person"), validators=[REQUIRED, Length(max=100)],
+                               render_kw={"autocomplete": "name"})
+    contact_mobile = StringField(_l("Mobile"), validators=[REQUIRED, MOBILE],
+                                 render_kw={"autocomplete": "tel", "inputmode": "tel"})
+    contact_email = StringField(_l("E-mail"), validators=[
+        REQUIRED, Email(message=_l("Enter a valid e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "email"})
+    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME],
+                           render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200)],
+                             render_kw={"autocomplete": "new-password"},
+                             description=_l("At least 10 characters, mixing 3 of: lower-case, "
+                                            "upper-case, digits, symbols."))
+    password_confirm = PasswordField(_l("Repeat the password"), validators=[
+        REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[REQUIRED],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), validators=[REQUIRED, Length(max=200)],
+                                 render_kw={"autocomplete": "new-password"})
+    new_password_confirm = PasswordField(_l("Repeat the new password"), validators=[
+        REQUIRED, EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})

@@ -1,0 +1,87 @@
+"""Configuration classes. Select one with SMPLATFORM_CONFIG (development, testing, production)."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # refused by ProductionConfig
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by create_app).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("SMPLATFORM_UPLOAD_DIR")  # default: instance/uploads
+    MAX_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+    MAX_DECLARATION_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_DECLARATION_BYTES", 200 * 1024 * 1024)
+    # Request bodies above this are refused with 413 before they reach a view.
+    MAX_CONTENT_LENGTH = _env_int("SMPLATFORM_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+
+    # Sessions (ASVS V3): server-side session records, idle and absolute limits.
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=_env_int("SMPLATFORM_IDLE_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_env_int("SMPLATFORM_ABSOLUTE_HOURS", 12))
+    SESSION_COOKIE_NAME = "smp_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # Sign-in protection.
+    LOCKOUT_THRESHOLD = _env_int("SMPLATFORM_LOCKOUT_THRESHOLD", 5)
+    LOCKOUT_DURATION = timedelta(minutes=_env_int("SMPLATFORM_LOCKOUT_MINUTES", 15))
+    PASSWORD_MIN_LENGTH = _env_int("SMPLATFORM_PASSWORD_MIN_LENGTH", 10)
+    PASSWORD_MIN_CLASSES = _env_int("SMPLATFORM_PASSWORD_MIN_CLASSES", 3)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_SIGN_IN = os.environ.get("SMPLATFORM_SIGN_IN_LIMIT", "20 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own limits
+    HSTS = False
+    ALLOW_DEMO_SEED = True
+    DEMO_PASSWORD = os.environ.get("SMPLATFORM_DEMO_PASSWORD", "Demo-Password-2023")
+
+    MAIL_SERVER = os.environ.get("SMPLATFORM_SMTP_HOST", "127.0.0.1")
+    MAIL_PORT = _env_int("SMPLATFORM_SMTP_PORT", 25)
+    MAIL_FROM = os.environ.get("SMPLATFORM_MAIL_FROM", "noreply@smplatform.localhost")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    RATELIMIT_SIGN_IN = "1000 per minute"
+    # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+    ALLOW_DEMO_SEED = False
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def instance_sqlite_uri(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "smplatform.sqlite3")

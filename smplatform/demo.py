@@ -1,0 +1,76 @@
+"""Demo data for `flask seed-demo`: one account per role, a Guangdong city department, batch 5.
+
+Idempotent: running it again changes nothing that exists. Refused by the production config.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from smplatform import clock
+from smplatform.enums import BatchStatus, OrgType, Role
+from smplatform.extensions import db
+from smplatform.models import Batch, User
+from smplatform.rules.credit_code import make as make_credit_code
+from smplatform.services import accounts
+from smplatform.services.reference import load_reference_data
+
+STAFF = [
+    ("ministry", "工信部产业政策与法规司 管理员", Role.MINISTRY, None, True),
+    ("prov-440000", "广东省工业和信息化厅", Role.PROVINCE, "440000", False),
+    ("prov-440300", "深圳市工业和信息化局", Role.PROVINCE, "440300", False),
+    ("prov-330000", "浙江省经济和信息化厅", Role.PROVINCE, "330000", False),
+    ("expert-1", "评审专家一", Role.EXPERT, None, False),
+    ("expert-2", "评审专家二", Role.EXPERT, None, False),
+]
+
+APPLICANTS = [
+    ("enterprise-demo", OrgType.ENTERPRISE, "广州示范装备制造股份有限公司",
+     make_credit_code("91440101MA59D2MK1"), "440000", None, "李明"),
+    ("platform-demo", OrgType.PLATFORM_OPERATOR, "深圳共享智造平台科技有限公司",
+     make_credit_code("91440300MA5FD3MK2"), "440300", None, "王芳"),
+    ("city-demo", OrgType.CITY_DEPARTMENT, "佛山市工业和信息化局",
+     make_credit_code("11440600MB2C00003"), "440000", "440600", "陈刚"),
+]
+
+
+def demo_batch_dates(today: datetime) -> dict:
+    """Batch 5 with the notice's structure, moved so that it is open today."""
+    midnight = datetime(today.year, today.month, today.day, tzinfo=clock.CHINA)
+    end_of = lambda days: (midnight + timedelta(days=days, hours=23, minutes=59, seconds=59))  # noqa: E731
+    return {
+        "opens_at": (midnight - timedelta(days=20)).astimezone(timezone.utc),
+        "contact_deadline": end_of(18).astimezone(timezone.utc),
+        "province_deadline": end_of(90).astimezone(timezone.utc),
+        "evaluation_deadline": end_of(90).astimezone(timezone.utc),
+    }
+
+
+def seed(password: str) -> list[str]:
+    """Create what is missing; return the user names created."""
+    load_reference_data()
+    created = []
+    for username, name, role, unit, admin in STAFF:
+        if not accounts.username_taken(username):
+            accounts.create_staff_user(actor=None, username=username, display_name=name,
+                                       email=f"{username}@example.gov.cn", role=role,
+                                       password=password, unit_code=unit, is_admin=admin)
+            created.append(username)
+    for username, org_type, name, code, unit, city, contact in APPLICANTS:
+        if not accounts.username_taken(username):
+            accounts.register_organisation(
+                org_type=org_type, name=name, credit_code=code, unit_code=unit, city_code=city,
+                contact_name=contact, contact_mobile="13800138000",
+                contact_email=f"{username}@example.com", username=username, password=password)
+            created.append(username)
+    if db.session.scalar(select(Batch).where(Batch.number == 5)) is None:
+        db.session.add(Batch(number=5, year=2023, status=BatchStatus.OPEN,
+                             **demo_batch_dates(clock.china(clock.now()))))
+    db.session.flush()
+    return created
+
+
+def demo_users() -> list[User]:
+    names = [s[0] for s in STAFF] + [a[0] for a in APPLICANTS]
+    return list(db.session.scalars(select(User).where(User.username.in_(names))))

@@ -1,0 +1,55 @@
+"""Error pages in both languages; never a stack trace outside debug."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from smplatform.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try "
+                                "again.")),
+    401: (_l("Please sign in"), _l("You need to sign in to see this page.")),
+    403: (_l("Not allowed"), _l("Your account is not allowed to see this page or do this.")),
+    404: (_l("Page not found"), _l("There is no page at this address. Check the link, or start "
+                                   "again from the home page.")),
+    405: (_l("Not allowed"), _l("This address does not accept this kind of request.")),
+    413: (_l("Upload too large"), _l("The file or form you sent is larger than the platform "
+                                     "accepts. Nothing was saved. Reduce its size and try "
+                                     "again.")),
+    429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a minute and "
+                                      "try again.")),
+    500: (_l("Something went wrong"), _l("The platform could not finish your request. Nothing "
+                                         "was half-saved; please try again. If it keeps "
+                                         "happening, contact the help desk.")),
+}
+
+
+def render_error(status: int, detail=None):
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
+    return render_template(template, status=status, title=title, text=text,
+                           detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _l("The form expired or did not come from this site. "
+                                    "Reload the page and send it again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code in MESSAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        if app.debug or (app.testing and not app.config.get("RENDER_500_IN_TESTS")):
+            raise error
+        db.session.rollback()
+        app.logger.exception("Unhandled error")
+        return render_error(500)

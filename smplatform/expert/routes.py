@@ -1,0 +1,15 @@
+"""The expert's area. Every route here requires the expert role (checked before each request)."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from smplatform.enums import Role
+from smplatform.permissions import require_role
+
+bp = Blueprint("expert", __name__, url_prefix="/expert")
+bp.before_request(require_role(Role.EXPERT))
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("expert/dashboard.html")

@@ -1,0 +1,37 @@
+"""Forms of the ministry area."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from smplatform.auth.forms import USERNAME
+from smplatform.enums import Role
+
+REQUIRED = DataRequired(message=_l("This field is required."))
+
+
+class StaffUserForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=lambda: Role.choices(
+        [Role.PROVINCE, Role.MINISTRY, Role.EXPERT]), validators=[REQUIRED])
+    unit_code = SelectField(_l("Provincial-level unit (provincial officers only)"),
+                            validators=[Optional()], validate_choice=False)
+    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME])
+    display_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=100)])
+    email = StringField(_l("E-mail"), validators=[
+        REQUIRED, Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
+    password = PasswordField(_l("Initial password"), validators=[REQUIRED, Length(max=200)],
+                             render_kw={"autocomplete": "new-password"})
+    is_admin = BooleanField(_l("Ministry administrator (manages accounts, reads the audit log)"))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    actor = StringField(_l("User name"), validators=[Optional(), Length(max=64)])
+    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    outcome = SelectField(_l("Outcome"), choices=[("", _l("Any")), ("success", _l("Success")),
+                                                  ("failure", _l("Failure"))],
+                          validators=[Optional()])

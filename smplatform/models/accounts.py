@@ -1,0 +1,95 @@
+"""Organisations, user accounts and their server-side sign-in sessions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smplatform.enums import OrgType, Role
+from smplatform.extensions import db
+from smplatform.models.reference import City, Unit
+from smplatform.models.types import UTCDateTime
+
+
+class Organisation(db.Model):
+    """An applicant organisation (申报主体): enterprise, platform operator or city department."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_type: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    city_code: Mapped[str | None] = mapped_column(ForeignKey("city.code"))
+    contact_name: Mapped[str] = mapped_column(String(100))
+    contact_mobile: Mapped[str] = mapped_column(String(20))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    unit: Mapped[Unit] = relationship()
+    city: Mapped[City | None] = relationship()
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def type(self) -> OrgType:
+        return OrgType(self.org_type)
+
+
+class User(UserMixin, db.Model):
+    """A person's account. Its role decides the area it works in and the scope it sees."""
+
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    # Applicants belong to an organisation; provincial officers to a unit.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
+    is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    language: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    unit: Mapped[Unit | None] = relationship()
+
+    # Set by the user loader: the server-side session this request runs in.
+    session_token = None
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str | None:  # Flask-Login stores the session token, not the user id
+        return self.session_token
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class UserSession(db.Model):
+    """A signed-in session. The cookie holds only its random token; sign-out revokes the row."""
+
+    __tablename__ = "user_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    user: Mapped[User] = relationship()

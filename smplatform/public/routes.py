@@ -1,0 +1,57 @@
+"""Public pages: home, the 2023 notice, language choice, health check."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from smplatform.enums import BatchStatus
+from smplatform.extensions import db
+from smplatform.models import Batch
+from smplatform.services import audit
+
+bp = Blueprint("public", __name__)
+
+
+def _safe_back(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@bp.get("/")
+def home():
+    batch = db.session.scalar(select(Batch).where(Batch.status == BatchStatus.OPEN)
+                              .order_by(Batch.number.desc()))
+    return render_template("public/home.html", batch=batch)
+
+
+@bp.get("/notice/2023")
+def notice():
+    return render_template("public/notice.html")
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language in the session (and on the account when signed in)."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.language != lang:
+            current_user.language = lang
+            audit.record("user.language", actor=current_user, obj=current_user,
+                         detail={"language": lang})
+            db.session.commit()
+    return redirect(_safe_back(request.form.get("next")))
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # report, never raise: this is what monitoring polls
+        db.session.rollback()
+        database = "error"
+    status = 200 if database == "ok" else 503
+    return jsonify(status="ok" if status == 200 else "degraded", database=database), status

@@ -1,0 +1,301 @@
+"""Accounts: registration, staff accounts, sign-in with lockout, sessions, password changes."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from smplatform import clock
+from smplatform.enums import AuditOutcome, OrgType, Role
+from smplatform.extensions import db
+from smplatform.models import City, Organisation, Unit, User, UserSession
+from smplatform.rules import credit_code as credit
+from smplatform.rules import passwords
+from smplatform.services import DomainError
+from smplatform.services.audit import client_ip, record
+
+_HASHERS: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
+
+
+def _hasher_and_dummy() -> tuple[PasswordHasher, str]:
+    """argon2id with the configured cost (library defaults unless configured lower for tests).
+
+    The dummy hash is verified against when the user name is unknown, so that the time taken
+    does not reveal whether an account exists.
+    """
+    key = (current_app.config.get("ARGON2_TIME_COST", 3),
+           current_app.config.get("ARGON2_MEMORY_COST", 65536))
+    if key not in _HASHERS:
+        hasher = PasswordHasher(time_cost=key[0], memory_cost=key[1])
+        _HASHERS[key] = (hasher, hasher.hash("not-a-real-password-0"))
+    return _HASHERS[key]
+
+
+def hash_password(password: str) -> str:
+    return _hasher_and_dummy()[0].hash(password)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher_and_dummy()[0].verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_messages(password: str, username: str = "") -> list[str]:
+    """Translated explanations of every policy rule the password breaks."""
+    policy = passwords.PasswordPolicy(
+        min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+        min_classes=current_app.config["PASSWORD_MIN_CLASSES"],
+    )
+    texts = {
+        passwords.PasswordProblem.TOO_SHORT: _(
+            "The password must be at least %(n)d characters long.", n=policy.min_length),
+        passwords.PasswordProblem.TOO_FEW_CLASSES: _(
+            "The password must mix at least %(n)d of: lower-case letters, upper-case letters, "
+            "digits and symbols.", n=policy.min_classes),
+        passwords.PasswordProblem.COMMON: _(
+            "This password is too common and easy to guess. Choose another."),
+        passwords.PasswordProblem.CONTAINS_USERNAME: _(
+            "The password must not contain the user name."),
+    }
+    return [texts[p] for p in passwords.problems(password, username=username, policy=policy)]
+
+
+def credit_code_message(code: str) -> str | None:
+    """A translated explanation of what is wrong with a normalised credit code, or None."""
+    found = credit.problem(code)
+    if found is None:
+        return None
+    return {
+        credit.CreditCodeProblem.EMPTY: _("Enter the unified social credit code."),
+        credit.CreditCodeProblem.LENGTH: _(
+            "A unified social credit code has 18 characters; this one has %(n)d.", n=len(code)),
+        credit.CreditCodeProblem.CHARACTERS: _(
+            "A unified social credit code uses only digits and capital letters other than "
+            "I, O, S, V and Z."),
+        credit.CreditCodeProblem.CHECK: _(
+            "This unified social credit code is not valid: its last character does not match "
+            "the check character. Please copy it again from the business licence."),
+    }[found]
+
+
+def username_taken(username: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def register_organisation(*, org_type: OrgType, name: str, credit_code: str, unit_code: str,
+                          city_code: str | None, contact_name: str, contact_mobile: str,
+                          contact_email: str, username: str, password: str) -> User:
+    """Create an applicant organisation and its first user, the organisation's administrator.
+
+    Side effects: inserts Organisation and User; audit entry `organisation.register`.
+    Raises DomainError on a bad credit code, a taken code or user name, a weak password, or a
+    city that does not belong to the unit.
+    """
+    code = credit.normalise(credit_code)
+    message = credit_code_message(code)
+    if message:
+        raise DomainError(message, field="credit_code")
+    if db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
+        raise DomainError(_("An organisation with this unified social credit code is already "
+                            "registered. Ask its administrator for an account."),
+                          field="credit_code")
+    unit = db.session.get(Unit, unit_code)
+    if unit is None:
+        raise DomainError(_("Choose your provincial-level unit."), field="unit_code")
+    if org_type == OrgType.CITY_DEPARTMENT:
+        city = db.session.get(City, city_code) if city_code else None
+        if city is None or city.unit_code != unit.code:
+            raise DomainError(_("Choose a city of the selected provincial-level unit."),
+                              field="city_code")
+    else:
+        city_code = None
+    if username_taken(username):
+        raise DomainError(_("This user name is taken. Choose another."), field="username")
+    problems = password_messages(password, username)
+    if problems:
+        raise DomainError(problems[0], field="password")
+    now = clock.now()
+    org = Organisation(org_type=str(org_type), name=name.strip(), credit_code=code,
+                       unit_code=unit.code, city_code=city_code, contact_name=contact_name.strip(),
+                       contact_mobile=contact_mobile.strip(), contact_email=contact_email.strip(),
+                       created_at=now)
+    user = User(username=username, display_name=contact_name.strip(), email=contact_email.strip(),
+                password_hash=hash_password(password), role=Role.APPLICANT, organisation=org,
+                is_org_admin=True, created_at=now, password_changed_at=now)
+    db.session.add_all([org, user])
+    db.session.flush()
+    record("organisation.register", actor=user, obj=org, unit_code=unit.code,
+           detail={"credit_code": code, "org_type": str(org_type)})
+    return user
+
+
+def create_staff_user(*, actor: User | None, username: str, display_name: str, email: str,
+                      role: Role, password: str, unit_code: str | None = None,
+                      is_admin: bool = False) -> User:
+    """Create a provincial officer, ministry staff member or expert.
+
+    Side effects: inserts User; audit entry `user.create` (actor None means the CLI).
+    """
+    if role == Role.APPLICANT:
+        raise DomainError(_("Applicant accounts are created by registering an organisation."))
+    if username_taken(username):
+        raise DomainError(_("This user name is taken. Choose another."), field="username")
+    if role == Role.PROVINCE:
+        if not unit_code or db.session.get(Unit, unit_code) is None:
+            raise DomainError(_("A provincial officer needs a provincial-level unit."),
+                              field="unit_code")
+    else:
+        unit_code = None
+    problems = password_messages(password, username)
+    if problems:
+        raise DomainError(problems[0], field="password")
+    now = clock.now()
+    user = User(username=username, display_name=display_name, email=email,
+                password_hash=hash_password(password), role=str(role), unit_code=unit_code,
+                is_admin=bool(is_admin and role == Role.MINISTRY), created_at=now,
+                password_changed_at=now)
+    db.session.add(user)
+    db.session.flush()
+    record("user.create", actor=actor, actor_name=None if actor else "cli", obj=user,
+           unit_code=unit_code, detail={"username": username, "role": str(role)})
+    return user
+
+
+def set_user_active(*, actor: User, user: User, active: bool) -> None:
+    """Enable or disable an account. Side effects: revokes its sessions; audit `user.update`."""
+    user.active = active
+    if not active:
+        _revoke_all_sessions(user)
+    record("user.update", actor=actor, obj=user, detail={"active": active})
+
+
+def authenticate(*, username: str, password: str) -> User:
+    """Check a sign-in attempt; return the user or raise DomainError with a neutral message.
+
+    Side effects: updates the failure counter and lock; audit entries `auth.sign_in_failed`
+    and `auth.lockout`. The message never reveals whether the account exists.
+    """
+    generic = _("The user name or password is wrong, or the account is locked. "
+                "After %(n)d failed attempts an account is locked for %(m)d minutes.",
+                n=current_app.config["LOCKOUT_THRESHOLD"],
+                m=int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60))
+    now = clock.now()
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        _verify(_hasher_and_dummy()[1], password)
+        record("auth.sign_in_failed", actor_name=username[:64], outcome=AuditOutcome.FAILURE,
+               detail={"reason": "unknown_user"})
+        raise DomainError(generic)
+    if user.locked_until is not None and user.locked_until > now:
+        _verify(_hasher_and_dummy()[1], password)
+        record("auth.sign_in_failed", actor=user, outcome=AuditOutcome.FAILURE,
+               detail={"reason": "locked"})
+        raise DomainError(generic)
+    if not _verify(user.password_hash, password) or not user.active:
+        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+        reason = "inactive" if user.active is False else "bad_password"
+        record("auth.sign_in_failed", actor=user, outcome=AuditOutcome.FAILURE,
+               detail={"reason": reason, "failures": user.failed_sign_ins})
+        if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"]:
+            user.locked_until = now + current_app.config["LOCKOUT_DURATION"]
+            user.failed_sign_ins = 0
+            record("auth.lockout", actor=user, outcome=AuditOutcome.FAILURE,
+                   detail={"until": user.locked_until.isoformat()})
+        raise DomainError(generic)
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    if _hasher_and_dummy()[0].check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(*, user: User) -> str:
+    """Open a server-side session for a signed-in user and return its secret token.
+
+    Side effects: inserts UserSession; audit entry `auth.sign_in`.
+    """
+    token = secrets.token_urlsafe(32)
+    now = clock.now()
+    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                               last_seen_at=now, ip=client_ip()))
+    user.session_token = token
+    record("auth.sign_in", actor=user)
+    return token
+
+
+def load_session(token: str) -> User | None:
+    """The user of a live session, or None when it is unknown, revoked, idle or too old.
+
+    Side effects: refreshes last_seen_at at most once a minute (to keep reads cheap).
+    """
+    row = db.session.get(UserSession, _token_hash(token))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = clock.now()
+    config = current_app.config
+    if (now - row.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+            or now - row.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]):
+        return None
+    user = row.user
+    if not user.active:
+        return None
+    if (now - row.last_seen_at).total_seconds() > 60:
+        row.last_seen_at = now
+        db.session.commit()
+    user.session_token = token
+    return user
+
+
+def end_session(*, user: User) -> None:
+    """Sign out: revoke this session so that a copied cookie is useless.
+
+    Side effects: sets UserSession.revoked_at; audit entry `auth.sign_out`.
+    """
+    if user.session_token:
+        row = db.session.get(UserSession, _token_hash(user.session_token))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = clock.now()
+    record("auth.sign_out", actor=user)
+
+
+def _revoke_all_sessions(user: User, *, keep: str | None = None) -> None:
+    now = clock.now()
+    keep_hash = _token_hash(keep) if keep else None
+    rows = db.session.scalars(select(UserSession).where(
+        UserSession.user_id == user.id, UserSession.revoked_at.is_(None)))
+    for row in rows:
+        if row.token_hash != keep_hash:
+            row.revoked_at = now
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Change one's own password; other sessions of the user are signed out.
+
+    Side effects: updates the hash; revokes other sessions; audit `auth.password_change`
+    (also on failure).
+    """
+    if not _verify(user.password_hash, current_password):
+        record("auth.password_change", actor=user, outcome=AuditOutcome.FAILURE,
+               detail={"reason": "wrong_current"})
+        raise DomainError(_("The current password is wrong."), field="current_password")
+    problems = password_messages(new_password, user.username)
+    if problems:
+        raise DomainError(problems[0], field="new_password")
+    if _verify(user.password_hash, new_password):
+        raise DomainError(_("The new password must differ from the current one."),
+                          field="new_password")
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = clock.now()
+    _revoke_all_sessions(user, keep=user.session_token)
+    record("auth.password_change", actor=user)

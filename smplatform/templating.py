@@ -1,0 +1,29 @@
+"""Jinja globals and filters: dates in China Standard Time, the locale, the language switch."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale
+
+from smplatform import clock
+
+
+def init_app(app: Flask) -> None:
+    @app.template_filter("cst")
+    def cst(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+        """Format an aware datetime in China Standard Time (the notice's time zone)."""
+        if value is None:
+            return ""
+        return format_datetime(clock.china(value).replace(tzinfo=None), fmt,
+                               rebase=False)
+
+    @app.context_processor
+    def globals_():
+        locale = get_locale()
+        return {
+            "current_locale": str(locale) if locale else "zh_CN",
+            "html_lang": "en" if locale and locale.language == "en" else "zh-CN",
+            "is_htmx": request.headers.get("HX-Request") == "true",
+            "now": clock.now,
+        }

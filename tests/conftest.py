@@ -1,0 +1,171 @@
+"""Shared fixtures: the app on SQLite or a real PostgreSQL, clients, sign-in, factories, clock.
+
+SMPLATFORM_TEST_DB=postgresql runs the whole suite against a throw-away PostgreSQL server
+(tests/pg.py); the default is a SQLite file. The schema is built by the real migrations.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from smplatform import create_app
+from smplatform.extensions import db, limiter
+
+from tests import factories
+
+BACKEND = os.environ.get("SMPLATFORM_TEST_DB", "sqlite")
+REFERENCE_TABLES = {"unit", "city", "alembic_version"}
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: runs only on the SQLite backend")
+    config.addinivalue_line("markers", "browser: drives headless Chromium")
+
+
+def pytest_report_header(config):
+    return f"smplatform test database backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if BACKEND == "postgresql":
+        url = os.environ.get("SMPLATFORM_TEST_PG_URL")
+        server = None
+        if not url:
+            from tests.pg import TestPostgres
+            server = TestPostgres()
+            try:
+                server.start()
+                worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+                url = server.create_database(f"smplatform_test_{worker}")
+            except Exception as error:  # noqa: BLE001
+                server.stop()
+                if os.environ.get("CI"):
+                    raise
+                message = f"PostgreSQL could not be started here ({error}); SKIPPING"
+                print("\n" + "!" * 78 + "\n" + message + "\n" + "!" * 78, file=sys.stderr)
+                pytest.skip(message)
+        yield url
+        if server is not None:
+            server.stop()
+    else:
+        path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url, tmp_path_factory):
+    app = create_app({
+        "CONFIG": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        from flask_migrate import upgrade
+        from smplatform.services.reference import load_reference_data
+        upgrade()
+        load_reference_data()
+        db.session.commit()
+    return app
+
+
+def _clean_database() -> None:
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_session_app):
+    """The application, with a clean database (reference data kept) and its default config."""
+    saved = dict(_session_app.config)
+    with _session_app.app_context():
+        _clean_database()
+        limiter.reset()
+        yield _session_app
+        db.session.rollback()
+        db.session.remove()
+    _session_app.config.clear()
+    _session_app.config.update(saved)
+
+
+class Clock:
+    """A controllable clock: tests set the time the server sees."""
+
+    def __init__(self, app):
+        self.app = app
+        self.current: datetime | None = None
+        app.config["CLOCK"] = self
+
+    def __call__(self) -> datetime:
+        return self.current or datetime.now(timezone.utc)
+
+    def set(self, value: datetime) -> None:
+        if value.tzinfo is None:
+            raise ValueError("use an aware datetime")
+        self.current = value
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+        self.current = self() + timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app):
+    return Clock(app)
+
+
+class CSRFClient(FlaskClient):
+    """A test client that sends the CSRF token with every form post, as a browser would.
+
+    Pass csrf=False to post without it (to test the refusal).
+    """
+
+    def csrf_token(self) -> str:
+        page = super().get("/")
+        return CSRF_RE.search(page.get_data(as_text=True)).group(1)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        if csrf:
+            data = kwargs.setdefault("data", {})
+            if isinstance(data, dict) and "csrf_token" not in data:
+                data["csrf_token"] = self.csrf_token()
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = CSRFClient
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app):
+    """Sign a user in through the real sign-in form; returns a fresh client for that user."""
+    def _login(user, password: str = factories.PASSWORD) -> CSRFClient:
+        app.test_client_class = CSRFClient
+        c = app.test_client()
+        response = c.post("/account/sign-in", data={"username": user.username,
+                                                     "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return c
+    return _login
+
+
+@pytest.fixture
+def make(app):
+    """Factories for users of every role: make.applicant(), make.province("440000"), ..."""
+    return factories.Factories()
