@@ -5,6 +5,7 @@ SMPLATFORM_TEST_DB=postgresql runs the whole suite against a throw-away PostgreS
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import sys
@@ -131,8 +132,14 @@ def clock(app):
 class CSRFClient(FlaskClient):
     """A test client that sends the CSRF token with every form post, as a browser would.
 
-    Pass csrf=False to post without it (to test the refusal).
+    Pass csrf=False to post without it (to test the refusal). Each request runs in its own
+    application context, as in production, even though the test holds one open: otherwise
+    `g` (the signed-in user) and the database session would leak from request to request.
+    After a request, call db.session.expire_all() before reading what it changed.
     """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
         page = super().get("/")

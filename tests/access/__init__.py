@@ -1,0 +1,41 @@
+"""The role × route access table (deny by default).
+
+Each area lists its routes in a module of this package, `tests/access/<area>.py`, as
+`ACCESS = [Access(...), ...]`. tests/test_access_table.py fails on any endpoint of the app's
+url_map that no module lists, and checks every listed expectation for every role.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "applicant", "province", "ministry", "expert")
+
+
+@dataclass(frozen=True)
+class Access:
+    endpoint: str
+    path: str | Callable
+    expect: dict[str, int]
+    method: str = "GET"
+    data: dict | Callable | None = None
+    # Endpoints that cannot be requested by path (e.g. static) set check=False.
+    check: bool = field(default=True)
+
+    def resolve_path(self, world) -> str:
+        return self.path(world) if callable(self.path) else self.path
+
+    def resolve_data(self, world) -> dict:
+        if callable(self.data):
+            return self.data(world)
+        return dict(self.data or {})
+
+
+def all_entries() -> list[Access]:
+    entries: list[Access] = []
+    for module_info in pkgutil.iter_modules(__path__):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        entries.extend(getattr(module, "ACCESS", []))
+    return entries

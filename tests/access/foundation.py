@@ -1,0 +1,40 @@
+"""Access table: public pages, accounts, role dashboards, ministry administration."""
+from tests.access import Access
+
+ALL_200 = {role: 200 for role in ("anonymous", "applicant", "province", "ministry", "expert")}
+SIGNED_IN_REDIRECT = {"anonymous": 200, "applicant": 302, "province": 302, "ministry": 302,
+                      "expert": 302}
+
+
+def only(role: str, ok: int = 200) -> dict[str, int]:
+    expect = {r: 403 for r in ("applicant", "province", "ministry", "expert")}
+    expect["anonymous"] = 302
+    expect[role] = ok
+    return expect
+
+
+ACCESS = [
+    Access("static", "/static/css/site.css", ALL_200),
+    Access("public.home", "/", ALL_200),
+    Access("public.notice", "/notice/2023", ALL_200),
+    Access("public.healthz", "/healthz", ALL_200),
+    Access("public.set_language", "/language", {r: 302 for r in ALL_200}, method="POST",
+           data={"lang": "en", "next": "/"}),
+    Access("auth.sign_in", "/account/sign-in", SIGNED_IN_REDIRECT),
+    Access("auth.register", "/account/register", SIGNED_IN_REDIRECT),
+    Access("auth.cities", "/account/register/cities?unit_code=440000", ALL_200),
+    Access("auth.sign_out", "/account/sign-out",
+           {"anonymous": 302, "applicant": 302, "province": 302, "ministry": 302,
+            "expert": 302}, method="POST"),
+    Access("auth.change_password", "/account/password",
+           {"anonymous": 302, "applicant": 200, "province": 200, "ministry": 200,
+            "expert": 200}),
+    Access("applicant.dashboard", "/applicant/", only("applicant")),
+    Access("province.dashboard", "/province/", only("province")),
+    Access("ministry.dashboard", "/ministry/", only("ministry")),
+    Access("expert.dashboard", "/expert/", only("expert")),
+    Access("ministry.users", "/ministry/users", only("ministry")),
+    Access("ministry.set_active", lambda w: f"/ministry/users/{w.users['expert'].id}/active",
+           only("ministry", 302), method="POST", data={"active": "1"}),
+    Access("ministry.audit_log", "/ministry/audit", only("ministry")),
+]
