@@ -97,3 +97,98 @@ class AuditOutcome(LabelledEnum):
     @classmethod
     def _labels(cls):
         return {cls.SUCCESS: _l("Success"), cls.FAILURE: _l("Failure")}
+
+
+class Category(LabelledEnum):
+    """The three selection categories, with the letter used in electronic numbers."""
+
+    ENTERPRISE = "enterprise"
+    PLATFORM = "platform"
+    CITY = "city"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ENTERPRISE: _l("Demonstration enterprise"),
+            cls.PLATFORM: _l("Demonstration platform"),
+            cls.CITY: _l("Demonstration city"),
+        }
+
+    @property
+    def letter(self) -> str:
+        return {"enterprise": "E", "platform": "P", "city": "C"}[self.value]
+
+
+class PlatformClass(LabelledEnum):
+    SHARED_MANUFACTURING = "shared_manufacturing"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.SHARED_MANUFACTURING: _l("Shared manufacturing"), cls.OTHER: _l("Other")}
+
+
+class CityClass(LabelledEnum):
+    COMPREHENSIVE = "comprehensive"
+    INDUSTRIAL_DESIGN = "industrial_design"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.COMPREHENSIVE: _l("Comprehensive"),
+                cls.INDUSTRIAL_DESIGN: _l("Industrial design characteristic")}
+
+
+class ServiceModel(LabelledEnum):
+    CUSTOMISED = "customised"
+    SUPPLY_CHAIN = "supply_chain"
+    INSPECTION = "inspection"
+    LIFECYCLE = "lifecycle"
+    GENERAL_CONTRACTING = "general_contracting"
+    ENERGY_ENVIRONMENT = "energy_environment"
+    PRODUCTIVE_FINANCE = "productive_finance"
+    OTHER = "other"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CUSTOMISED: _l("Customised services"),
+            cls.SUPPLY_CHAIN: _l("Supply chain management"),
+            cls.INSPECTION: _l("Inspection, testing and certification services"),
+            cls.LIFECYCLE: _l("Whole life-cycle management"),
+            cls.GENERAL_CONTRACTING: _l("Integrated general contracting"),
+            cls.ENERGY_ENVIRONMENT: _l("Energy-saving and environmental services"),
+            cls.PRODUCTIVE_FINANCE: _l("Productive financial services"),
+            cls.OTHER: _l("Other"),
+        }
+
+
+class DeclarationState(LabelledEnum):
+    """States of a fifth-batch declaration. Transitions live in rules/workflow.py."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    PASSED = "passed"
+    FORWARDED = "forwarded"
+    NOT_RECOMMENDED = "not_recommended"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.DRAFT: _l("Draft"),
+            cls.SUBMITTED: _l("Submitted, awaiting provincial review"),
+            cls.UNDER_REVIEW: _l("Under provincial review"),
+            cls.RETURNED: _l("Returned for revision"),
+            cls.REJECTED: _l("Rejected by the province"),
+            cls.PASSED: _l("Passed the provincial review"),
+            cls.FORWARDED: _l("Recommended to the ministry"),
+            cls.NOT_RECOMMENDED: _l("Not recommended"),
+        }
+
+
+# Named groups used by services, permissions and templates.
+EDITABLE_STATES = frozenset({DeclarationState.DRAFT, DeclarationState.RETURNED})
+IN_PROVINCE_QUEUE_STATES = frozenset({DeclarationState.SUBMITTED, DeclarationState.UNDER_REVIEW})
+FROZEN_STATES = frozenset(DeclarationState) - EDITABLE_STATES

@@ -1,0 +1,90 @@
+"""A fifth-batch declaration (申报) and its history."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from smplatform.enums import Category, DeclarationState
+from smplatform.extensions import db
+from smplatform.models.accounts import Organisation, User
+from smplatform.models.batch import Batch
+from smplatform.models.reference import Unit
+from smplatform.models.types import UTCDateTime
+
+
+class Declaration(db.Model):
+    """One organisation's declaration in one category of one batch.
+
+    The form's values live in `data` (keys from rules/annex1.py). `version` increases on every
+    save, so that two editors can never overwrite each other silently. The electronic number
+    is given at the first submission and kept for good.
+    """
+
+    __tablename__ = "declaration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"))
+    city_code: Mapped[str | None] = mapped_column(String(6))
+    category: Mapped[str] = mapped_column(String(20))
+    # Platform class, city class, or None for enterprises (their service model is in data).
+    klass: Mapped[str | None] = mapped_column(String(30))
+    service_model: Mapped[str | None] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(20), default=DeclarationState.DRAFT)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    electronic_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # Short code derived from the submitted content, printed on every PDF page.
+    verification_code: Mapped[str | None] = mapped_column(String(16))
+    low_service_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    stamped_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The organisation's name at the time, for lists that must not join per row.
+    org_name: Mapped[str] = mapped_column(String(200))
+    credit_code: Mapped[str] = mapped_column(String(18))
+
+    batch: Mapped[Batch] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    unit: Mapped[Unit] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+    events: Mapped[list[DeclarationEvent]] = relationship(
+        back_populates="declaration", order_by="DeclarationEvent.id")
+
+    __table_args__ = (
+        UniqueConstraint("batch_id", "organisation_id", "category",
+                         name="uq_declaration_one_per_category"),
+        Index("ix_declaration_unit_state", "batch_id", "unit_code", "state"),
+        Index("ix_declaration_org", "organisation_id"),
+    )
+
+    @property
+    def state_enum(self) -> DeclarationState:
+        return DeclarationState(self.state)
+
+    @property
+    def category_enum(self) -> Category:
+        return Category(self.category)
+
+
+class DeclarationEvent(db.Model):
+    """One step of a declaration's history: who did what, when, with which comments."""
+
+    __tablename__ = "declaration_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str | None] = mapped_column(String(20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    # Per-section comments when returned for revision: {section key: comment}.
+    section_comments: Mapped[dict | None] = mapped_column(JSON)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

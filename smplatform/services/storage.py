@@ -1,0 +1,218 @@
+"""File storage: content-checked uploads, written completely or not at all.
+
+Files live under UPLOAD_DIR (outside static/) as `<aa>/<bb>/<random key>`; the database keeps
+the original name, the detected type, the size and the SHA-256. A file written during a
+transaction that is rolled back is deleted again (see `_track`), so a failed request leaves no
+orphan. Downloads go through `send()` after the caller's permission check.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import secrets
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app, send_file
+from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from smplatform import clock
+from smplatform.extensions import db
+from smplatform.models import StoredFile
+from smplatform.services import DomainError
+
+CHUNK = 1024 * 1024
+
+# Kind → (content type, accepted file name extensions).
+KINDS = {
+    "pdf": ("application/pdf", {".pdf"}),
+    "jpeg": ("image/jpeg", {".jpg", ".jpeg"}),
+    "png": ("image/png", {".png"}),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             {".docx"}),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {".xlsx"}),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             {".pptx"}),
+    "doc": ("application/msword", {".doc"}),
+    "xls": ("application/vnd.ms-excel", {".xls"}),
+}
+DOCUMENT_KINDS = frozenset(KINDS)
+SCAN_KINDS = frozenset({"pdf", "jpeg", "png"})
+
+_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_OOXML_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+
+def upload_dir() -> Path:
+    path = Path(current_app.config["UPLOAD_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_of(stored: StoredFile) -> Path:
+    key = stored.storage_key
+    return upload_dir() / key[:2] / key[2:4] / key
+
+
+def detect_kind(path: Path, extension: str) -> str | None:
+    """The kind of a file judged by its content (and, for Office, its declared extension)."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"%PDF-"):
+        return "pdf" if _valid_pdf(path) else None
+    if head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _valid_image(path)
+    if head.startswith(b"PK\x03\x04"):
+        return _ooxml_kind(path)
+    if head == _OLE_MAGIC:
+        return {".doc": "doc", ".xls": "xls"}.get(extension)
+    return None
+
+
+def _valid_pdf(path: Path) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+    try:
+        reader = PdfReader(str(path), strict=False)
+        return len(reader.pages) > 0
+    except (PdfReadError, ValueError, KeyError, OSError, TypeError):
+        return False
+    except Exception:  # noqa: BLE001  (a malformed PDF can break the parser in many ways)
+        return False
+
+
+def _valid_image(path: Path) -> str | None:
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(path) as image:
+            image.verify()
+            return {"JPEG": "jpeg", "PNG": "png"}.get(image.format or "")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+
+
+def _ooxml_kind(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    for kind, prefix in _OOXML_PARTS.items():
+        if any(name.startswith(prefix) for name in names):
+            return kind
+    return None
+
+
+def _too_large_message(max_bytes: int) -> str:
+    return _("The file is larger than %(mb)s MB. Nothing was saved.",
+             mb=f"{max_bytes / 1024 / 1024:g}")
+
+
+def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
+         max_bytes: int | None = None, uploaded_by=None) -> StoredFile:
+    """Store an uploaded file after checking its size and its content.
+
+    Side effects: writes the file under UPLOAD_DIR (atomically: a temporary file renamed into
+    place) and adds a StoredFile row; the file is deleted again if the transaction rolls back.
+    Raises DomainError (nothing written) when the file is empty, too large, of a kind not
+    allowed, or not what its name claims.
+    """
+    max_bytes = max_bytes or current_app.config["MAX_UPLOAD_BYTES"]
+    name = os.path.basename((original_name or "").replace("\\", "/")).strip() or "file"
+    extension = os.path.splitext(name)[1].lower()
+    directory = upload_dir()
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise DomainError(_too_large_message(max_bytes), code="too_large")
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        if size == 0:
+            raise DomainError(_("The file is empty. Nothing was saved."), code="empty")
+        kind = detect_kind(tmp, extension)
+        if kind is None or kind not in allowed:
+            raise DomainError(_allowed_message(allowed), code="bad_type")
+        if extension not in KINDS[kind][1]:
+            raise DomainError(_("The file's name says %(ext)s but its content is %(kind)s. "
+                                "Rename or convert it, then upload again.",
+                                ext=extension or _("no extension"), kind=kind.upper()),
+                              code="mismatch")
+        key = secrets.token_hex(20)
+        final = directory / key[:2] / key[2:4] / key
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    stored = StoredFile(storage_key=key, original_name=name[:255], content_type=KINDS[kind][0],
+                        size=size, sha256=digest.hexdigest(),
+                        uploaded_by_id=getattr(uploaded_by, "id", None), created_at=clock.now())
+    db.session.add(stored)
+    _track(final)
+    return stored
+
+
+def save_bytes(content: bytes, original_name: str, **kwargs) -> StoredFile:
+    return save(io.BytesIO(content), original_name, **kwargs)
+
+
+def _allowed_message(allowed: frozenset[str]) -> str:
+    names = ", ".join(sorted({k.upper() for k in allowed}))
+    return _("This file is not an accepted document, or it is damaged. Accepted: %(kinds)s. "
+             "Nothing was saved.", kinds=names)
+
+
+def delete(stored: StoredFile) -> None:
+    """Remove a stored file's row now and its content once the transaction commits."""
+    path = path_of(stored)
+    db.session.delete(stored)
+    db.session.info.setdefault("delete_on_commit", []).append(path)
+
+
+def send(stored: StoredFile, download_name: str | None = None):
+    """Serve a stored file as an attachment (call only after the permission check)."""
+    response = send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
+                         download_name=download_name or stored.original_name, max_age=0)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _track(path: Path) -> None:
+    db.session.info.setdefault("new_files", []).append(path)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    session.info.pop("new_files", None)
+    for path in session.info.pop("delete_on_commit", []):
+        Path(path).unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    """The outermost transaction ended without a commit (rolled back or closed): files
+    written for it are orphans, so delete them; deletions it planned are cancelled."""
+    if transaction.parent is not None or transaction.nested:
+        return
+    for path in session.info.pop("new_files", []):
+        Path(path).unlink(missing_ok=True)
+    session.info.pop("delete_on_commit", None)
