@@ -38,6 +38,18 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Demo data ready ({len(created)} accounts created).")
 
+    @app.cli.command("verify-audit")
+    def verify_audit():
+        """Recompute the audit log's hash chain; exit 1 if anything was altered or removed."""
+        from smplatform.services.audit import verify_chain
+        report = verify_chain()
+        for problem in report.problems:
+            click.echo(f"PROBLEM: {problem}", err=True)
+        click.echo(f"Checked {report.checked} sealed entries; {report.unsealed} unsealed; "
+                   f"{'chain intact' if report.ok else 'CHAIN BROKEN'}.")
+        if not report.ok:
+            raise SystemExit(1)
+
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--name", "display_name", required=True, help="Full name.")

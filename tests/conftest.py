@@ -86,6 +86,9 @@ def _clean_database() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+    from smplatform.models import AuditChainHead
+    from smplatform.rules.audit_chain import GENESIS
+    db.session.add(AuditChainHead(id=1, seq=0, last_hash=GENESIS))
     db.session.commit()
 
 

@@ -1,9 +1,14 @@
-"""The audit log: one row for every sign-in attempt and every state change."""
+"""The audit log: one row for every sign-in attempt and every state change.
+
+Append-only and tamper-evident: when a transaction commits, its entries are sealed in order,
+each with the hash of the previous one (`seq`, `prev_hash`, `hash`), serialised through the
+single `audit_chain_head` row. `flask --app wsgi verify-audit` recomputes the chain.
+"""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smplatform.extensions import db
@@ -24,5 +29,18 @@ class AuditEntry(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(40))
     unit_code: Mapped[str | None] = mapped_column(String(6))
     detail: Mapped[dict | None] = mapped_column(JSON)
+    # The hash chain (filled when the transaction commits).
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+
+class AuditChainHead(db.Model):
+    """One row: the last sealed entry's sequence number and hash. Locked to seal."""
+
+    __tablename__ = "audit_chain_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -1,12 +1,19 @@
-"""Writing audit entries."""
+"""Writing audit entries, sealing them into the hash chain, and verifying the chain."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import has_request_context, request
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome
 from smplatform.extensions import db
-from smplatform.models import AuditEntry, User
+from smplatform.models import AuditChainHead, AuditEntry, User
+from smplatform.rules.audit_chain import GENESIS, entry_payload, link
+
+_PENDING = "audit_pending"
 
 
 def client_ip() -> str | None:
@@ -18,7 +25,7 @@ def record(action: str, *, actor: User | None = None, actor_name: str | None = N
            object_id=None, unit_code: str | None = None, detail: dict | None = None) -> AuditEntry:
     """Add one audit entry to the session (flushed with the caller's change).
 
-    Side effects: inserts an AuditEntry row.
+    Side effects: inserts an AuditEntry row; it is sealed into the hash chain at commit.
     """
     if obj is not None:
         object_type = object_type or obj.__tablename__
@@ -36,4 +43,88 @@ def record(action: str, *, actor: User | None = None, actor_name: str | None = N
         detail=detail,
     )
     db.session.add(entry)
+    db.session.info.setdefault(_PENDING, []).append(entry)
     return entry
+
+
+def _payload(entry: AuditEntry, seq: int) -> bytes:
+    return entry_payload(seq=seq, at=entry.at, actor_id=entry.actor_id,
+                         actor_name=entry.actor_name, ip=entry.ip, action=entry.action,
+                         outcome=entry.outcome, object_type=entry.object_type,
+                         object_id=entry.object_id, unit_code=entry.unit_code,
+                         detail=entry.detail)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal(session: Session) -> None:
+    """Chain this transaction's entries, as the last step before the commit.
+
+    Taking the head row's lock last (after all other changes) means a transaction holding it
+    never waits for another lock, so sealing cannot deadlock; it only orders commits.
+    """
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    session.flush()
+    # The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite.
+    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
+                    .values(seq=AuditChainHead.seq))
+    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == 1)
+                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    if head is None:
+        head = AuditChainHead(id=1, seq=0, last_hash=GENESIS)
+        session.add(head)
+    seq, last = head.seq, head.last_hash
+    for entry in sorted(pending, key=lambda e: e.id):
+        seq += 1
+        entry.seq = seq
+        entry.prev_hash = last
+        entry.hash = last = link(last, _payload(entry, seq))
+    head.seq, head.last_hash = seq, last
+    session.flush()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_PENDING, None)
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    unsealed: int
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Recompute every sealed entry's hash in order; report gaps, edits and a moved head."""
+    problems: list[str] = []
+    last, expected_seq, checked, after = GENESIS, 1, 0, 0
+    while True:
+        rows = db.session.scalars(select(AuditEntry).where(AuditEntry.seq > after)
+                                  .order_by(AuditEntry.seq).limit(batch_size)).all()
+        if not rows:
+            break
+        for entry in rows:
+            if entry.seq != expected_seq:
+                problems.append(f"sequence gap: expected {expected_seq}, found {entry.seq} "
+                                f"(entry id {entry.id})")
+            if entry.prev_hash != last:
+                problems.append(f"entry id {entry.id} (seq {entry.seq}) does not follow the "
+                                "previous entry")
+            if link(entry.prev_hash or "", _payload(entry, entry.seq)) != entry.hash:
+                problems.append(f"entry id {entry.id} (seq {entry.seq}) was altered")
+            last, expected_seq, after = entry.hash, entry.seq + 1, entry.seq
+            checked += 1
+        db.session.expunge_all()
+    head = db.session.get(AuditChainHead, 1)
+    if head is not None and (head.seq != checked or head.last_hash != last):
+        problems.append("the chain head does not match the last entry (entries removed?)")
+    unsealed = db.session.scalar(select(db.func.count()).select_from(AuditEntry)
+                                 .where(AuditEntry.seq.is_(None)))
+    return ChainReport(checked=checked, unsealed=unsealed, problems=problems)
