@@ -50,6 +50,46 @@ def init_app(app: Flask) -> None:
         if not report.ok:
             raise SystemExit(1)
 
+    @app.cli.command("backup")
+    @click.option("--to", "target", required=True, type=click.Path(file_okay=False),
+                  help="Directory that receives a new timestamped backup.")
+    def backup_command(target):
+        """Back up the database (SQLite online backup or pg_dump) and the uploads."""
+        from pathlib import Path
+
+        from smplatform.services.maintenance import backup
+        click.echo(f"Backup written to {backup(Path(target))}")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, file_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    def restore_command(source, yes):
+        """Replace the database and the uploads with a backup. Stop the app servers first."""
+        from pathlib import Path
+
+        from smplatform.services.maintenance import restore
+        if not yes:
+            click.confirm("This replaces the current database and uploads. Continue?",
+                          abort=True)
+        restore(Path(source))
+        click.echo("Restored.")
+
+    @app.cli.command("check-consistency")
+    @click.option("--fix", is_flag=True, help="Delete orphan and interrupted upload files.")
+    def check_consistency_command(fix):
+        """Check that every stored file is whole and that no file is an orphan."""
+        from smplatform.services.maintenance import check_consistency
+        report = check_consistency(fix=fix)
+        for label, items in (("missing", report.missing), ("corrupt", report.corrupt),
+                             ("orphan", report.orphans), ("partial", report.partial)):
+            for item in items:
+                click.echo(f"{label}: {item}")
+        click.echo(f"Checked {report.files_checked} stored files: "
+                   f"{'consistent' if report.ok else 'PROBLEMS FOUND'}"
+                   f"{' (orphans and partial files removed)' if fix and not report.ok else ''}.")
+        if not report.ok and not fix:
+            raise SystemExit(1)
+
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--name", "display_name", required=True, help="Full name.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import shutil
 import sys
 from datetime import datetime, timezone
 
@@ -96,6 +97,9 @@ def _clean_database() -> None:
 def app(_session_app):
     """The application, with a clean database (reference data kept) and its default config."""
     saved = dict(_session_app.config)
+    uploads = _session_app.config["UPLOAD_DIR"]
+    shutil.rmtree(uploads, ignore_errors=True)
+    os.makedirs(uploads)
     with _session_app.app_context():
         _clean_database()
         limiter.reset()

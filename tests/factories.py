@@ -16,10 +16,12 @@ def credit_code(n: int | None = None, unit: str = "440000") -> str:
     """A valid, unique unified social credit code."""
     n = next(_seq) if n is None else n
     body = ""
-    while n or len(body) < 8:
+    while n or len(body) < 7:
         body = ALPHABET[n % 31] + body
         n //= 31
-    return make_credit_code(("91" + unit + "MA" + body)[:17].ljust(17, "0"))
+    first17 = "91" + unit + "MA" + body
+    assert len(first17) == 17, "credit code factory overflow"
+    return make_credit_code(first17)
 
 
 class Factories:
