@@ -74,6 +74,15 @@ class ProductionConfig(Config):
     HSTS = True
     ALLOW_DEMO_SEED = False
     PREFERRED_URL_SCHEME = "https"
+    # One pool per gunicorn worker process (created after fork; see gunicorn.conf.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_size": _env_int("SMPLATFORM_DB_POOL_SIZE", 5),
+        "max_overflow": _env_int("SMPLATFORM_DB_MAX_OVERFLOW", 5),
+        "pool_recycle": 1800,
+    }
+    # Reverse proxies in front of the app (nginx: 1), so rate limits see the client's IP.
+    PROXY_COUNT = _env_int("SMPLATFORM_PROXY_COUNT", 1)
 
 
 CONFIGS = {

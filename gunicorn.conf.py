@@ -1,0 +1,33 @@
+"""gunicorn settings for production: `gunicorn wsgi:app` picks this file up from the top level.
+
+Environment: SMPLATFORM_WORKERS (default 2 × CPUs + 1), SMPLATFORM_THREADS (default 4),
+SMPLATFORM_BIND (default 127.0.0.1:8000, behind nginx).
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("SMPLATFORM_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("SMPLATFORM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("SMPLATFORM_THREADS", "4"))
+worker_class = "gthread"
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000          # recycle workers now and then (memory hygiene)
+max_requests_jitter = 500
+limit_request_line = 8190
+forwarded_allow_ips = os.environ.get("SMPLATFORM_FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+errorlog = "-"
+
+
+def post_fork(server, worker):
+    """Never share database connections across processes: each worker opens its own pool
+    (matters when the app is preloaded with --preload)."""
+    from smplatform.extensions import db
+    try:
+        from wsgi import app
+        with app.app_context():
+            db.engine.dispose(close=False)
+    except Exception:  # noqa: BLE001  (the app may not be imported yet without --preload)
+        pass
