@@ -1,0 +1,240 @@
+"""Page benchmarks under gunicorn on 127.0.0.1 with wrk, against the "fortunes" baseline.
+
+    python bench/run.py                      # full run: SQLite, results → bench/RESULTS.md
+    python bench/run.py --db postgresql      # the same against a throw-away PostgreSQL
+    python bench/run.py --smoke              # a few seconds per page, results → bench/out/
+
+The database must already hold data (bench/generate.py fills it; --generate N runs it first).
+Each page is loaded with `wrk --latency` for a fixed time at a fixed number of connections;
+the report gives requests per second, median and p99 latency, non-2xx/3xx responses, and the
+ratio of requests per second to the baseline measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import PAGES, Page  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(module: str, port: int, env: dict, workers: int, threads: int):
+    cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
+           f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+           "--access-logfile", "/dev/null", "--chdir", str(ROOT), module]
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn for {module} did not start")
+
+
+def stop(proc) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+class Session:
+    """Signs in through the real form and keeps the cookie and the CSRF token."""
+
+    CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookie = ""
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        data = None
+        if body is not None:
+            data = urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("smp_session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status, text
+
+    def token(self, path: str = "/") -> str:
+        return self.CSRF.search(self.request("GET", path)[1]).group(1)
+
+    def sign_in(self, username: str, password: str) -> None:
+        token = self.token("/account/sign-in")
+        status, _ = self.request("POST", "/account/sign-in", {
+            "csrf_token": token, "username": username, "password": password})
+        if status != 302:
+            raise RuntimeError(f"sign-in of {username} failed ({status})")
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    requests: int
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(port: int, path: str, *, duration: int, connections: int, threads: int,
+            headers: dict, method: str = "GET", body: str | None = None) -> tuple:
+    script = None
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+           "--timeout", "10s"]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    if method != "GET":
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f'wrk.method = "{method}"\nwrk.body = [[{body or ""}]]\n'
+                     'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n')
+        script.close()
+        cmd += ["-s", script.name]
+    cmd.append(f"http://127.0.0.1:{port}{path}")
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    if script:
+        os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                              r"timeout (\d+)", out)
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(x) for x in socket_errors.groups())
+    return rps, p50, p99, errors, requests
+
+
+def measure(page: Page, port: int, sessions: dict, args) -> Result:
+    session = sessions.get(page.user)
+    headers = {"Cookie": session.cookie} if session else {}
+    body = None
+    if page.method == "POST":
+        form = page.body(session) if callable(page.body) else dict(page.body or {})
+        form["csrf_token"] = session.token()
+        headers["X-CSRFToken"] = form["csrf_token"]
+        headers.update(page.headers or {})
+        body = urlencode(form)
+    path = page.path(session) if callable(page.path) else page.path
+    # Warm up (workers booting, caches, connection pools), then measure.
+    run_wrk(port, path, duration=1, connections=page.connections or args.connections,
+            threads=args.wrk_threads, headers=headers, method=page.method, body=body)
+    rps, p50, p99, errors, requests = run_wrk(
+        port, path, duration=args.duration, connections=page.connections or args.connections,
+        threads=args.wrk_threads, headers=headers, method=page.method, body=body)
+    return Result(page.name, rps, p50, p99, errors, requests)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--smoke", action="store_true", help="2 s per page, no RESULTS.md")
+    parser.add_argument("--output", default=None)
+    parser.add_argument("--label", default="")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.duration, args.connections = 2, 4
+    password = os.environ.get("SMPLATFORM_BENCH_PASSWORD", "Bench-Password-2023")
+    env = {"SMPLATFORM_CONFIG": "development", "SECRET_KEY": "bench-secret",
+           "RATELIMIT_STORAGE_URI": "memory://", "SMPLATFORM_SIGN_IN_LIMIT": "100000 per minute"}
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    base_env = {"BASELINE_DATABASE_URL": env.get("DATABASE_URL", "").replace(
+        "smplatform.sqlite3", "baseline.sqlite3") or "sqlite:////tmp/smplatform-baseline.sqlite3"}
+    subprocess.run([sys.executable, str(ROOT / "bench" / "baseline_app.py")],
+                   env={**os.environ, **base_env}, check=True)
+
+    app_port, base_port = free_port(), free_port()
+    app_proc = start_gunicorn("wsgi:app", app_port, env, args.workers, args.threads)
+    base_proc = start_gunicorn("bench.baseline_app:app", base_port, base_env, args.workers,
+                               args.threads)
+    results: list[Result] = []
+    try:
+        baseline = measure(Page("baseline: fortunes", "/fortunes"), base_port, {}, args)
+        results.append(baseline)
+        sessions: dict[str, Session] = {}
+        for page in PAGES:
+            if page.user and page.user not in sessions:
+                session = Session(app_port)
+                session.sign_in(page.user, password)
+                sessions[page.user] = session
+            results.append(measure(page, app_port, sessions, args))
+    finally:
+        stop(app_proc)
+        stop(base_proc)
+    report = render(results, baseline, args)
+    target = Path(args.output) if args.output else (
+        ROOT / "bench" / "out" / "smoke.md" if args.smoke else ROOT / "bench" / "RESULTS.md")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(report)
+    print(report)
+    failed = [r.name for r in results if r.errors]
+    return 1 if failed else 0
+
+
+def render(results: list[Result], baseline: Result, args) -> str:
+    lines = [
+        f"# Page benchmarks{(' — ' + args.label) if args.label else ''}", "",
+        f"Machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}, "
+        f"Python {platform.python_version()}.",
+        f"gunicorn {args.workers} workers × {args.threads} threads (gthread); wrk "
+        f"{args.wrk_threads} threads, {args.duration} s per page; connections per page below.",
+        "", "| page | req/s | median ms | p99 ms | errors | requests | vs baseline |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        lines.append(f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+                     f"{r.errors} | {r.requests} | {r.rps / baseline.rps:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
