@@ -4,13 +4,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from smplatform.auth.forms import USERNAME
 from smplatform.enums import ExpertiseField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
+
+
+def _at_least_one(_form, field) -> None:
+    # Not DataRequired: that would mark every checkbox `required`, i.e. all of them.
+    if not field.data:
+        raise StopValidation(_l("Choose at least one field of expertise."))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -27,8 +33,8 @@ class ExpertProfileForm(FlaskForm):
                             description=_l("The expert never reviews declarations from "
                                            "this unit."))
     expertise = MultiCheckboxField(_l("Fields of expertise"), choices=ExpertiseField.choices,
-                                validators=[DataRequired(
-                                    message=_l("Choose at least one field of expertise."))])
+                                   validate_choice=False,  # the service explains unknown ones
+                                   validators=[_at_least_one])
     active = BooleanField(_l("Active (can be assigned declarations to review)"), default=True)
 
 
