@@ -68,6 +68,8 @@ def seed(password: str) -> list[str]:
         db.session.add(Batch(number=5, year=2023, status=BatchStatus.OPEN,
                              **demo_batch_dates(clock.china(clock.now()))))
     db.session.flush()
+    from smplatform.services.batches import ensure_default_quotas
+    ensure_default_quotas(batch=db.session.scalar(select(Batch).where(Batch.number == 5)))
     return created
 
 

@@ -192,3 +192,69 @@ class DeclarationState(LabelledEnum):
 EDITABLE_STATES = frozenset({DeclarationState.DRAFT, DeclarationState.RETURNED})
 IN_PROVINCE_QUEUE_STATES = frozenset({DeclarationState.SUBMITTED, DeclarationState.UNDER_REVIEW})
 FROZEN_STATES = frozenset(DeclarationState) - EDITABLE_STATES
+
+
+# Ministry selection: quota lines and the expert pool's fields of expertise.
+
+class QuotaLine(LabelledEnum):
+    """A line of the quota table (values as in smplatform.rules.quotas)."""
+
+    ENTERPRISE = "enterprise"
+    PLATFORM_SHARED = "platform_shared"
+    PLATFORM_OTHER = "platform_other"
+    CITY_COMPREHENSIVE = "city_comprehensive"
+    CITY_DESIGN = "city_design"
+    CITY_ANY = "city_any"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ENTERPRISE: _l("Demonstration enterprises"),
+            cls.PLATFORM_SHARED: _l("Demonstration platforms, shared manufacturing"),
+            cls.PLATFORM_OTHER: _l("Demonstration platforms, other"),
+            cls.CITY_COMPREHENSIVE: _l("Demonstration cities, comprehensive"),
+            cls.CITY_DESIGN: _l("Demonstration cities, industrial design"),
+            cls.CITY_ANY: _l("Demonstration city, either class (in total)"),
+        }
+
+
+class QuotaUnitGroup(LabelledEnum):
+    REGULAR = "regular"
+    PLANNED = "planned"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.REGULAR: _l("Province, autonomous region, municipality, XPCC"),
+            cls.PLANNED: _l("City separately listed in the plan"),
+        }
+
+
+class ExpertiseField(LabelledEnum):
+    """What an expert reviews: the service models, the platform and city classes."""
+
+    CUSTOMISED_SERVICES = "customised_services"
+    SUPPLY_CHAIN = "supply_chain_management"
+    INSPECTION_TESTING = "inspection_testing_certification"
+    LIFE_CYCLE = "whole_life_cycle_management"
+    GENERAL_CONTRACTING = "integrated_general_contracting"
+    ENERGY_ENVIRONMENT = "energy_saving_environmental"
+    PRODUCTIVE_FINANCE = "productive_financial_services"
+    SHARED_MANUFACTURING = "shared_manufacturing"
+    INDUSTRIAL_DESIGN = "industrial_design"
+    CITY_POLICY = "city_policy"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CUSTOMISED_SERVICES: _l("Customised services"),
+            cls.SUPPLY_CHAIN: _l("Supply chain management"),
+            cls.INSPECTION_TESTING: _l("Inspection, testing and certification services"),
+            cls.LIFE_CYCLE: _l("Whole life-cycle management"),
+            cls.GENERAL_CONTRACTING: _l("Integrated general contracting"),
+            cls.ENERGY_ENVIRONMENT: _l("Energy-saving and environmental services"),
+            cls.PRODUCTIVE_FINANCE: _l("Productive financial services"),
+            cls.SHARED_MANUFACTURING: _l("Shared manufacturing"),
+            cls.INDUSTRIAL_DESIGN: _l("Industrial design"),
+            cls.CITY_POLICY: _l("City policy"),
+        }

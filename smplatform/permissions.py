@@ -82,6 +82,26 @@ def require_role(role: Role):
     return guard
 
 
+# Ministry selection: batches, quotas and the expert pool.
+
+def can_manage_batches(user) -> bool:
+    """Create and edit batches, their dates and quota tables: any ministry user."""
+    return is_ministry(user)
+
+
+def can_open_batch(user, batch) -> bool:
+    return can_manage_batches(user) and batch.status != "open"
+
+
+def can_close_batch(user, batch) -> bool:
+    return can_manage_batches(user) and batch.status == "open"
+
+
+def can_manage_experts(user) -> bool:
+    """Create experts and edit their profiles: any ministry user."""
+    return is_ministry(user)
+
+
 TEMPLATE_FUNCTIONS = {
     name: obj for name, obj in list(globals().items())
     if name.startswith(("can_", "is_", "has_role"))

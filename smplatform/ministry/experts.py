@@ -1,0 +1,129 @@
+"""The expert pool (专家库): expert accounts with their organisation, region and fields."""
+from __future__ import annotations
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from smplatform import permissions
+from smplatform.enums import Role
+from smplatform.extensions import db
+from smplatform.ministry.expert_forms import ExpertCreateForm, ExpertFilterForm, ExpertProfileForm
+from smplatform.ministry.routes import PAGE_SIZE, _require, bp
+from smplatform.models import ExpertExpertise, ExpertProfile, Unit, User
+from smplatform.services import DomainError
+from smplatform.services import experts as expert_service
+
+PROFILE_FIELDS = {"organisation_name", "organisation_credit_code", "unit_code", "fields"}
+
+
+def _unit_choices(empty_label) -> list[tuple[str, str]]:
+    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    return [("", empty_label)] + [(u.code, f"{u.code} {u.name}") for u in units]
+
+
+def _form_error(form, error: DomainError) -> None:
+    name = "expertise" if error.field == "fields" else error.field
+    target = getattr(form, name, None) if name else None
+    if target is None:
+        form.form_errors.append(error.message)
+    else:
+        target.errors = list(target.errors) + [error.message]
+
+
+def _profile_values(form: ExpertProfileForm) -> dict:
+    return {"organisation_name": form.organisation_name.data,
+            "organisation_credit_code": form.organisation_credit_code.data,
+            "unit_code": form.unit_code.data, "fields": form.expertise.data or [],
+            "active": form.active.data}
+
+
+def _filtered_query(form: ExpertFilterForm):
+    query = (select(User)
+             .outerjoin(ExpertProfile, ExpertProfile.user_id == User.id)
+             .where(User.role == Role.EXPERT).order_by(User.username))
+    if not form.validate():
+        return query
+    if form.q.data and form.q.data.strip():
+        like = f"%{form.q.data.strip()}%"
+        query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like),
+                                ExpertProfile.organisation_name.ilike(like)))
+    if form.unit_code.data:
+        query = query.where(ExpertProfile.unit_code == form.unit_code.data)
+    if form.field.data:
+        query = query.where(ExpertProfile.id.in_(
+            select(ExpertExpertise.profile_id).where(ExpertExpertise.field == form.field.data)))
+    if form.active.data == "1":
+        query = query.where(ExpertProfile.active.is_(True))
+    elif form.active.data == "0":
+        query = query.where(or_(ExpertProfile.active.is_(False), ExpertProfile.id.is_(None)))
+    return query
+
+
+@bp.get("/experts")
+def experts():
+    """The expert pool, filtered by name, unit, field and status; paginated.
+
+    An htmx request (the filter form) gets only the results partial.
+    """
+    _require(permissions.can_manage_experts)
+    form = ExpertFilterForm(request.args)
+    form.unit_code.choices = _unit_choices(_("Any"))
+    page = db.paginate(_filtered_query(form), per_page=PAGE_SIZE, error_out=False)
+    profiles = {p.user_id: p for p in db.session.scalars(select(ExpertProfile).where(
+        ExpertProfile.user_id.in_([u.id for u in page.items])))}
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    template = ("ministry/_expert_list.html" if request.headers.get("HX-Request")
+                else "ministry/experts.html")
+    response = make_response(render_template(template, form=form, page=page, args=args,
+                                             profiles=profiles))
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.route("/experts/new", methods=["GET", "POST"])
+def expert_new():
+    """Create an expert's account and profile in one form."""
+    _require(permissions.can_manage_experts)
+    form = ExpertCreateForm()
+    form.unit_code.choices = _unit_choices(_("Choose…"))
+    if form.validate_on_submit():
+        try:
+            profile = expert_service.create_expert(
+                actor=current_user, username=form.username.data.strip(),
+                display_name=form.display_name.data.strip(), email=form.email.data.strip(),
+                password=form.password.data, **_profile_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Expert %(name)s created.", name=profile.user.username), "success")
+            return redirect(url_for("ministry.experts"))
+    return render_template("ministry/expert_form.html", form=form, expert=None)
+
+
+@bp.route("/experts/<int:user_id>/edit", methods=["GET", "POST"])
+def expert_edit(user_id: int):
+    """Edit (or give, for an expert account made elsewhere) an expert's profile."""
+    expert = permissions.get_or_404(
+        User, user_id,
+        lambda user, obj: permissions.can_manage_experts(user) and obj.role == Role.EXPERT)
+    profile = expert_service.profile_of(expert)
+    form = ExpertProfileForm(obj=profile)
+    form.unit_code.choices = _unit_choices(_("Choose…"))
+    if request.method == "GET" and profile is not None:
+        form.expertise.data = profile.fields
+    if form.validate_on_submit():
+        try:
+            expert_service.save_expert_profile(actor=current_user, user=expert,
+                                               **_profile_values(form))
+        except DomainError as error:
+            db.session.rollback()
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Profile of expert %(name)s saved.", name=expert.username), "success")
+            return redirect(url_for("ministry.experts"))
+    return render_template("ministry/expert_form.html", form=form, expert=expert)
