@@ -44,6 +44,7 @@ class Config:
     PASSWORD_MIN_CLASSES = _env_int("SMPLATFORM_PASSWORD_MIN_CLASSES", 3)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_SIGN_IN = os.environ.get("SMPLATFORM_SIGN_IN_LIMIT", "20 per minute")
+    RATELIMIT_REGISTER = os.environ.get("SMPLATFORM_REGISTER_LIMIT", "20 per hour")
     RATELIMIT_HEADERS_ENABLED = True
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own limits
@@ -64,6 +65,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     RATELIMIT_SIGN_IN = "1000 per minute"
+    RATELIMIT_REGISTER = "1000 per minute"
     # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

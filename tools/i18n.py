@@ -29,11 +29,18 @@ METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
 
 
+def _directory_filter(dirpath: str) -> bool:
+    """Skip hidden and cache folders, but not `_macros` (Babel's default skips every `_*`)."""
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract() -> dict[str | tuple, list[str]]:
     """Every message id in the code and templates, with where it occurs."""
     found: dict = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(PACKAGE), METHODS, keywords=KEYWORDS, options_map=OPTIONS):
+            str(PACKAGE), METHODS, keywords=KEYWORDS, options_map=OPTIONS,
+            directory_filter=_directory_filter):
         found.setdefault(message, []).append(f"{filename}:{lineno}")
     return found
 
@@ -77,6 +84,7 @@ def compile_catalog() -> Path:
     catalog, conflicts = load_catalog()
     for conflict in conflicts:
         print("warning:", conflict, file=sys.stderr)
+    CATALOG_DIR.mkdir(parents=True, exist_ok=True)
     target = CATALOG_DIR / "messages.mo"
     with target.open("wb") as fh:
         write_mo(fh, catalog, use_fuzzy=False)

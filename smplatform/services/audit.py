@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome
@@ -37,3 +38,27 @@ def record(action: str, *, actor: User | None = None, actor_name: str | None = N
     )
     db.session.add(entry)
     return entry
+
+
+# Readable names of audit actions for the log page. Areas add theirs with register_labels();
+# an action without a label is shown by its code alone.
+ACTION_LABELS: dict[str, object] = {
+    "auth.sign_in": _l("Signed in"),
+    "auth.sign_in_failed": _l("Failed sign-in"),
+    "auth.lockout": _l("Account locked"),
+    "auth.sign_out": _l("Signed out"),
+    "auth.password_change": _l("Password change"),
+    "organisation.register": _l("Organisation registered"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.language": _l("Language chosen"),
+}
+
+
+def register_labels(labels: dict[str, object]) -> None:
+    """Add readable names for an area's audit actions (call at import time)."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, ""))
