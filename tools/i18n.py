@@ -3,7 +3,8 @@
 The Simplified Chinese catalog is split by area into several .po files under
 smplatform/translations/zh_CN/LC_MESSAGES/ (foundation.po, declarations.po, ...), so that
 work on different areas never edits the same file. `compile` merges them into the single
-messages.mo that Flask-Babel loads. Message ids are the English texts, so English needs no
+messages.mo that Flask-Babel loads, written to translations/zh/LC_MESSAGES/: Babel parses
+"zh_CN" as zh_Hans_CN, and gettext looks for that name and then for plain "zh". Message ids are the English texts, so English needs no
 catalog.
 
     python tools/i18n.py extract        # print the number of messages in the code
@@ -23,6 +24,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "smplatform"
 CATALOG_DIR = PACKAGE / "translations" / "zh_CN" / "LC_MESSAGES"
+MO_DIR = PACKAGE / "translations" / "zh" / "LC_MESSAGES"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
             "_l": None, "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
@@ -84,8 +86,8 @@ def compile_catalog() -> Path:
     catalog, conflicts = load_catalog()
     for conflict in conflicts:
         print("warning:", conflict, file=sys.stderr)
-    CATALOG_DIR.mkdir(parents=True, exist_ok=True)
-    target = CATALOG_DIR / "messages.mo"
+    MO_DIR.mkdir(parents=True, exist_ok=True)
+    target = MO_DIR / "messages.mo"
     with target.open("wb") as fh:
         write_mo(fh, catalog, use_fuzzy=False)
     return target
