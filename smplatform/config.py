@@ -47,6 +47,10 @@ class Config:
     RATELIMIT_REGISTER = os.environ.get("SMPLATFORM_REGISTER_LIMIT", "20 per hour")
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Behind N reverse proxies, trust N X-Forwarded-For/-Proto hops for the client's address
+    # (rate limits and the audit log use it). 0: use the connection's address.
+    TRUSTED_PROXIES = _env_int("SMPLATFORM_TRUSTED_PROXIES", 0)
+
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own limits
     HSTS = False
     ALLOW_DEMO_SEED = True

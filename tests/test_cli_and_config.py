@@ -171,3 +171,22 @@ def test_units_count_and_planned_cities(app):
         ("210200", "大连市", "Dalian"), ("330200", "宁波市", "Ningbo"),
         ("350200", "厦门市", "Xiamen"), ("370200", "青岛市", "Qingdao"),
         ("440300", "深圳市", "Shenzhen")]
+
+
+def test_trusted_proxy_address_is_used_for_audit_and_rate_limit(database_url):
+    from smplatform.models import AuditEntry
+    app = create_app({"CONFIG": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
+                      "TRUSTED_PROXIES": 1, "RATELIMIT_SIGN_IN": "1 per minute"})
+    with app.app_context():
+        c = app.test_client()
+        token = c.get("/").get_data(as_text=True).split('name="csrf_token" value="')[1]
+        token = token.split('"')[0]
+        statuses = [c.post("/account/sign-in", headers={"X-Forwarded-For": ip},
+                           data={"username": "x-nobody", "password": "x", "csrf_token": token}
+                           ).status_code for ip in ("203.0.113.7", "203.0.113.7", "203.0.113.8")]
+        ips = db.session.scalars(select(AuditEntry.ip).where(
+            AuditEntry.actor_name == "x-nobody")).all()
+        db.session.execute(AuditEntry.__table__.delete())
+        db.session.commit()
+    assert statuses == [200, 429, 200]
+    assert ips == ["203.0.113.7", "203.0.113.8"]
