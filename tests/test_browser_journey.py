@@ -33,7 +33,7 @@ def test_register_sign_in_switch_language_sign_out(app, live_server, browser_pag
     page.get_by_label("手机").fill("13800138000")
     page.get_by_label("电子邮箱").fill("chen@example.gov.cn")
     page.get_by_label("用户名").fill("foshan-miit")
-    page.get_by_label("密码", exact=True).fill("Foshan-City-2023")
+    page.locator("#password").fill("Foshan-City-2023")
     page.get_by_label("确认密码").fill("Foshan-City-2023")
     page.get_by_role("button", name="注册", exact=True).click()
 
@@ -44,7 +44,7 @@ def test_register_sign_in_switch_language_sign_out(app, live_server, browser_pag
     assert_no_serious_axe_violations(page)
     from smplatform.rules.credit_code import make
     page.get_by_label("统一社会信用代码").fill(make("11440600MB2C00003").lower())
-    page.get_by_label("密码", exact=True).fill("Foshan-City-2023")
+    page.locator("#password").fill("Foshan-City-2023")
     page.get_by_label("确认密码").fill("Foshan-City-2023")
     page.get_by_role("button", name="注册", exact=True).click()
 
