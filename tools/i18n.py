@@ -4,8 +4,8 @@ The Simplified Chinese catalog is split by area into several .po files under
 smplatform/translations/zh_CN/LC_MESSAGES/ (foundation.po, declarations.po, ...), so that
 work on different areas never edits the same file. `compile` merges them into the single
 messages.mo that Flask-Babel loads, written to translations/zh/LC_MESSAGES/: Babel parses
-"zh_CN" as zh_Hans_CN, and gettext looks for that name and then for plain "zh". Message ids are the English texts, so English needs no
-catalog.
+"zh_CN" as zh_Hans_CN, and gettext looks for that name and then for plain "zh". Message
+ids are the English texts, so English needs no catalog.
 
     python tools/i18n.py extract        # print the number of messages in the code
     python tools/i18n.py missing        # list messages with no Chinese translation

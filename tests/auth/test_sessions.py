@@ -2,7 +2,7 @@
 and CSRF on every state-changing request (htmx included)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from tests.conftest import CSRF_RE
 from tests.factories import PASSWORD
 from tests.helpers import audit_actions, count
 
-T0 = datetime(2023, 4, 1, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2023, 4, 1, 0, 0, tzinfo=UTC)
 
 
 def test_session_expires_after_30_idle_minutes(login_as, make, clock):

@@ -1,7 +1,7 @@
 """Sign-in, lockout, the per-IP rate limit, sign-out and password change, through the forms."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from smplatform.models import AuditEntry, User, UserSession
 from tests.factories import PASSWORD
 from tests.helpers import EN, audit_actions, field_error, flashes
 
-T0 = datetime(2023, 4, 1, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2023, 4, 1, 2, 0, tzinfo=UTC)
 NEUTRAL = ("The user name or password is wrong, or the account is locked. After 5 failed "
            "attempts an account is locked for 15 minutes.")
 

@@ -1,7 +1,7 @@
 """Ministry administrators create staff accounts, enable and disable them, and read the audit log."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 from sqlalchemy import select
@@ -121,7 +121,7 @@ def _entries(c, query: str) -> str:
 
 
 def test_audit_log_lists_sign_in_events_with_time_ip_and_outcome(login_as, make, clock, client):
-    clock.set(datetime(2023, 4, 1, 1, 2, 3, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 4, 1, 1, 2, 3, tzinfo=UTC))
     user = make.applicant(username="audited-user")
     client.post("/account/sign-in", data={"username": "audited-user", "password": "wrong"})
     c = login_as(make.ministry())
@@ -133,9 +133,9 @@ def test_audit_log_lists_sign_in_events_with_time_ip_and_outcome(login_as, make,
 
 
 def test_audit_log_filters(login_as, make, clock):
-    clock.set(datetime(2023, 4, 1, 4, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 4, 1, 4, 0, tzinfo=UTC))
     record("probe.one", actor_name="alice")
-    clock.set(datetime(2023, 4, 3, 4, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 4, 3, 4, 0, tzinfo=UTC))
     record("probe.two", actor_name="bob", outcome="failure")
     db.session.commit()
     c = login_as(make.ministry())
@@ -153,7 +153,7 @@ def test_audit_log_filters(login_as, make, clock):
 
 def test_audit_log_dates_are_china_days(login_as, make, clock):
     # 2023-04-01 17:00 UTC is 2023-04-02 01:00 in China.
-    clock.set(datetime(2023, 4, 1, 17, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 4, 1, 17, 0, tzinfo=UTC))
     record("probe.late", actor_name="carol")
     db.session.commit()
     clock.current = None
@@ -185,5 +185,5 @@ def test_ministry_admin_login_is_recorded(login_as, make):
     login_as(admin)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.sign_in"))
     assert (entry.actor_id, entry.ip, entry.outcome) == (admin.id, "127.0.0.1", "success")
-    assert entry.at > datetime.now(timezone.utc) - timedelta(minutes=5)
+    assert entry.at > datetime.now(UTC) - timedelta(minutes=5)
     assert PASSWORD not in str(entry.detail)
