@@ -105,6 +105,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(dashboard_url(current_user))
     form = RegistrationForm()
+    form.password.description = _(
+        "At least %(n)d characters, mixing %(k)d of: lower-case, upper-case, digits, symbols.",
+        n=current_app.config["PASSWORD_MIN_LENGTH"], k=current_app.config["PASSWORD_MIN_CLASSES"])
     form.unit_code.choices = _unit_choices()
     form.city_code.choices = _city_choices(form.unit_code.data)
     if form.validate_on_submit():

@@ -213,3 +213,11 @@ def test_register_rerender_keeps_city_choices_of_chosen_unit(client):
     page = response.get_data(as_text=True)
     city_select = page.split('id="city_code"')[1].split("</select>")[0]
     assert ('value="330100"' in city_select, 'value="440600"' in city_select) == (True, False)
+
+
+def test_register_password_hint_follows_the_configured_policy(client, app):
+    app.config["PASSWORD_MIN_LENGTH"] = 14
+    html = client.get("/account/register", headers=EN).get_data(as_text=True)
+    assert "At least 14 characters, mixing 3 of: lower-case, upper-case, digits, symbols." in html
+    response = register(client, password="Correct-Hor-4", password_confirm="Correct-Hor-4")
+    assert field_error(response, "password") == "The password must be at least 14 characters long."
