@@ -53,10 +53,10 @@ def create_app(config: dict | str | None = None) -> Flask:
     if name == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
         raise RuntimeError("Refusing to start: set SECRET_KEY for the production configuration.")
 
-    if app.config.get("PROXY_COUNT"):
+    if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     _init_extensions(app)
     _register_blueprints(app)

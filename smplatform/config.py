@@ -44,7 +44,12 @@ class Config:
     PASSWORD_MIN_CLASSES = _env_int("SMPLATFORM_PASSWORD_MIN_CLASSES", 3)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_SIGN_IN = os.environ.get("SMPLATFORM_SIGN_IN_LIMIT", "20 per minute")
+    RATELIMIT_REGISTER = os.environ.get("SMPLATFORM_REGISTER_LIMIT", "20 per hour")
     RATELIMIT_HEADERS_ENABLED = True
+
+    # Behind N reverse proxies, trust N X-Forwarded-For/-Proto hops for the client's address
+    # (rate limits and the audit log use it). 0: use the connection's address.
+    TRUSTED_PROXIES = _env_int("SMPLATFORM_TRUSTED_PROXIES", 0)
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, which has its own limits
     HSTS = False
@@ -64,6 +69,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     RATELIMIT_SIGN_IN = "1000 per minute"
+    RATELIMIT_REGISTER = "1000 per minute"
     # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
@@ -81,8 +87,8 @@ class ProductionConfig(Config):
         "max_overflow": _env_int("SMPLATFORM_DB_MAX_OVERFLOW", 5),
         "pool_recycle": 1800,
     }
-    # Reverse proxies in front of the app (nginx: 1), so rate limits see the client's IP.
-    PROXY_COUNT = _env_int("SMPLATFORM_PROXY_COUNT", 1)
+    # Behind nginx by default (one proxy), so rate limits and the audit see the client's IP.
+    TRUSTED_PROXIES = _env_int("SMPLATFORM_TRUSTED_PROXIES", 1)
 
 
 CONFIGS = {

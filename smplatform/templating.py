@@ -7,9 +7,12 @@ from flask import Flask, request
 from flask_babel import format_datetime, get_locale
 
 from smplatform import clock
+from smplatform.services.audit import action_label
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["audit_action_label"] = action_label
+
     @app.template_filter("cst")
     def cst(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
         """Format an aware datetime in China Standard Time (the notice's time zone)."""

@@ -3,8 +3,9 @@
 The Simplified Chinese catalog is split by area into several .po files under
 smplatform/translations/zh_CN/LC_MESSAGES/ (foundation.po, declarations.po, ...), so that
 work on different areas never edits the same file. `compile` merges them into the single
-messages.mo that Flask-Babel loads. Message ids are the English texts, so English needs no
-catalog.
+messages.mo that Flask-Babel loads, written to translations/zh/LC_MESSAGES/: Babel parses
+"zh_CN" as zh_Hans_CN, and gettext looks for that name and then for plain "zh". Message
+ids are the English texts, so English needs no catalog.
 
     python tools/i18n.py extract        # print the number of messages in the code
     python tools/i18n.py missing        # list messages with no Chinese translation
@@ -23,17 +24,25 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "smplatform"
 CATALOG_DIR = PACKAGE / "translations" / "zh_CN" / "LC_MESSAGES"
+MO_DIR = PACKAGE / "translations" / "zh" / "LC_MESSAGES"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None,
             "_l": None, "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.do"}}
 
 
+def _directory_filter(dirpath: str) -> bool:
+    """Skip hidden and cache folders, but not `_macros` (Babel's default skips every `_*`)."""
+    name = Path(dirpath).name
+    return not name.startswith(".") and name != "__pycache__"
+
+
 def extract() -> dict[str | tuple, list[str]]:
     """Every message id in the code and templates, with where it occurs."""
     found: dict = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(PACKAGE), METHODS, keywords=KEYWORDS, options_map=OPTIONS):
+            str(PACKAGE), METHODS, keywords=KEYWORDS, options_map=OPTIONS,
+            directory_filter=_directory_filter):
         found.setdefault(message, []).append(f"{filename}:{lineno}")
     return found
 
@@ -77,7 +86,8 @@ def compile_catalog() -> Path:
     catalog, conflicts = load_catalog()
     for conflict in conflicts:
         print("warning:", conflict, file=sys.stderr)
-    target = CATALOG_DIR / "messages.mo"
+    MO_DIR.mkdir(parents=True, exist_ok=True)
+    target = MO_DIR / "messages.mo"
     with target.open("wb") as fh:
         write_mo(fh, catalog, use_fuzzy=False)
     return target

@@ -46,9 +46,7 @@ class RegistrationForm(FlaskForm):
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME],
                            render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200)],
-                             render_kw={"autocomplete": "new-password"},
-                             description=_l("At least 10 characters, mixing 3 of: lower-case, "
-                                            "upper-case, digits, symbols."))
+                             render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField(_l("Repeat the password"), validators=[
         REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from smplatform.auth.forms import ChangePasswordForm, RegistrationForm, SignInForm
-from smplatform.enums import OrgType, Role
+from smplatform.enums import OrgType, Role, UnitKind
 from smplatform.extensions import db, limiter
 from smplatform.models import City, Unit
 from smplatform.services import DomainError
@@ -24,7 +24,9 @@ DASHBOARDS = {
 }
 
 
+@bp.app_template_global()
 def dashboard_url(user) -> str:
+    """The landing page of the user's role (also used by templates: "Go to my dashboard")."""
     return url_for(DASHBOARDS[Role(user.role)])
 
 
@@ -37,6 +39,10 @@ def _safe_next(target: str | None) -> str | None:
 
 def _sign_in_limit() -> str:
     return current_app.config["RATELIMIT_SIGN_IN"]
+
+
+def _register_limit() -> str:
+    return current_app.config["RATELIMIT_REGISTER"]
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -80,7 +86,9 @@ def sign_out():
 
 def _unit_choices():
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
-    return [("", _("Choose…"))] + [(u.code, u.name) for u in units]
+    planned = UnitKind.PLANNED_CITY.label
+    return [("", _("Choose…"))] + [
+        (u.code, f"{u.name} ({planned})" if u.is_planned_city else u.name) for u in units]
 
 
 def _city_choices(unit_code: str | None):
@@ -92,10 +100,14 @@ def _city_choices(unit_code: str | None):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(dashboard_url(current_user))
     form = RegistrationForm()
+    form.password.description = _(
+        "At least %(n)d characters, mixing %(k)d of: lower-case, upper-case, digits, symbols.",
+        n=current_app.config["PASSWORD_MIN_LENGTH"], k=current_app.config["PASSWORD_MIN_CLASSES"])
     form.unit_code.choices = _unit_choices()
     form.city_code.choices = _city_choices(form.unit_code.data)
     if form.validate_on_submit():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from smplatform.auth.forms import USERNAME
@@ -35,3 +35,7 @@ class AuditFilterForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=[("", _l("Any")), ("success", _l("Success")),
                                                   ("failure", _l("Failure"))],
                           validators=[Optional()])
+    ip = StringField(_l("IP address"), validators=[Optional(), Length(max=45)])
+    date_from = DateField(_l("From (date)"), validators=[Optional()],
+                          render_kw={"type": "date"})
+    date_to = DateField(_l("To (date)"), validators=[Optional()], render_kw={"type": "date"})

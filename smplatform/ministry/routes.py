@@ -1,12 +1,14 @@
 """The ministry's area. Every route here requires the ministry role (checked before each request)."""
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from smplatform import permissions
+from smplatform import clock, permissions
 from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.ministry.forms import AuditFilterForm, StaffUserForm
@@ -87,6 +89,16 @@ def audit_log():
             query = query.where(AuditEntry.action.startswith(form.action.data.strip()))
         if form.outcome.data:
             query = query.where(AuditEntry.outcome == form.outcome.data)
+        if form.ip.data:
+            query = query.where(AuditEntry.ip == form.ip.data.strip())
+        # Dates are China Standard Time days, as the table shows them.
+        if form.date_from.data:
+            start = datetime.combine(form.date_from.data, time.min, tzinfo=clock.CHINA)
+            query = query.where(AuditEntry.at >= start.astimezone(timezone.utc))
+        if form.date_to.data:
+            end = datetime.combine(form.date_to.data + timedelta(days=1), time.min,
+                                   tzinfo=clock.CHINA)
+            query = query.where(AuditEntry.at < end.astimezone(timezone.utc))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("ministry/audit_log.html", form=form, page=page, args=args)

@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from smplatform.enums import BatchStatus
 from smplatform.extensions import db
 from smplatform.models import Batch
+from smplatform.rules import notice_2023
 from smplatform.services import audit
 
 bp = Blueprint("public", __name__)
@@ -23,7 +24,10 @@ def _safe_back(target: str | None) -> str:
 def home():
     batch = db.session.scalar(select(Batch).where(Batch.status == BatchStatus.OPEN)
                               .order_by(Batch.number.desc()))
-    return render_template("public/home.html", batch=batch)
+    notice_dates = {"contact": notice_2023.CONTACT_DEADLINE,
+                    "province": notice_2023.PROVINCE_DEADLINE,
+                    "evaluation": notice_2023.EVALUATION_DEADLINE}
+    return render_template("public/home.html", batch=batch, notice_dates=notice_dates)
 
 
 @bp.get("/notice/2023")
@@ -50,7 +54,7 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
-    except Exception:  # report, never raise: this is what monitoring polls
+    except Exception:  # noqa: BLE001  (report, never raise: this is what monitoring polls)
         db.session.rollback()
         database = "error"
     status = 200 if database == "ok" else 503

@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome, OrgType, Role
@@ -86,7 +86,9 @@ def credit_code_message(code: str) -> str | None:
 
 
 def username_taken(username: str) -> bool:
-    return db.session.scalar(select(User.id).where(User.username == username)) is not None
+    """User names are unique ignoring case, so that "Admin" cannot pose as "admin"."""
+    return db.session.scalar(
+        select(User.id).where(func.lower(User.username) == username.lower())) is not None
 
 
 def register_organisation(*, org_type: OrgType, name: str, credit_code: str, unit_code: str,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import has_request_context, request
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
+from flask_babel import lazy_gettext as _l
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome
@@ -128,3 +129,25 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     unsealed = db.session.scalar(select(db.func.count()).select_from(AuditEntry)
                                  .where(AuditEntry.seq.is_(None)))
     return ChainReport(checked=checked, unsealed=unsealed, problems=problems)
+# Readable names of audit actions for the log page. Areas add theirs with register_labels();
+# an action without a label is shown by its code alone.
+ACTION_LABELS: dict[str, object] = {
+    "auth.sign_in": _l("Signed in"),
+    "auth.sign_in_failed": _l("Failed sign-in"),
+    "auth.lockout": _l("Account locked"),
+    "auth.sign_out": _l("Signed out"),
+    "auth.password_change": _l("Password change"),
+    "organisation.register": _l("Organisation registered"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.language": _l("Language chosen"),
+}
+
+
+def register_labels(labels: dict[str, object]) -> None:
+    """Add readable names for an area's audit actions (call at import time)."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, ""))

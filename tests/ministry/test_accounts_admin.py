@@ -1,0 +1,189 @@
+"""Ministry administrators create staff accounts, enable and disable them, and read the audit log."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, UTC
+
+import pytest
+from sqlalchemy import select
+
+from smplatform.extensions import db
+from smplatform.models import AuditEntry, User
+from smplatform.services.audit import record
+from tests.factories import PASSWORD
+from tests.helpers import EN, audit_actions, count, field_error, flashes
+
+
+def staff_form(**overrides) -> dict:
+    data = {"role": "province", "unit_code": "330000", "username": "zj-officer",
+            "display_name": "浙江省经济和信息化厅 张三", "email": "zhang@example.gov.cn",
+            "password": "Initial-Secret-9"}
+    data.update(overrides)
+    return data
+
+
+def test_admin_creates_a_provincial_officer_scoped_to_a_unit(login_as, make, client):
+    admin = make.ministry()
+    c = login_as(admin)
+    response = c.post("/ministry/users", data=staff_form(), headers=EN)
+    assert (response.status_code, response.headers["Location"]) == (302, "/ministry/users")
+    assert flashes(c.get("/ministry/users", headers=EN)) == ["Account zj-officer created."]
+    user = db.session.scalar(select(User).where(User.username == "zj-officer"))
+    assert (user.role, user.unit_code, user.is_admin) == ("province", "330000", False)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create"
+                                                       ).order_by(AuditEntry.id.desc()))
+    assert (entry.actor_name, entry.object_id, entry.unit_code) == (
+        admin.username, str(user.id), "330000")
+    response = client.post("/account/sign-in", data={"username": "zj-officer",
+                                                      "password": "Initial-Secret-9"})
+    assert response.headers["Location"] == "/province/"
+
+
+@pytest.mark.parametrize("role, landing", [("ministry", "/ministry/"), ("expert", "/expert/")])
+def test_admin_creates_ministry_staff_and_experts_without_unit(login_as, make, role, landing):
+    c = login_as(make.ministry())
+    c.post("/ministry/users", data=staff_form(role=role, username=f"new-{role}"))
+    user = db.session.scalar(select(User).where(User.username == f"new-{role}"))
+    assert (user.role, user.unit_code) == (role, None)
+
+
+def test_admin_creates_another_administrator(login_as, make):
+    c = login_as(make.ministry())
+    c.post("/ministry/users", data=staff_form(role="ministry", username="admin2", is_admin="y"))
+    assert db.session.scalar(select(User.is_admin).where(User.username == "admin2")) is True
+
+
+def test_provincial_officer_needs_a_unit(login_as, make):
+    c = login_as(make.ministry())
+    response = c.post("/ministry/users", data=staff_form(unit_code=""), headers=EN)
+    assert field_error(response, "unit_code") == "A provincial officer needs a provincial-level unit."
+    assert count(User) == 1
+
+
+def test_staff_account_weak_password_refused(login_as, make):
+    c = login_as(make.ministry())
+    response = c.post("/ministry/users", data=staff_form(password="password"), headers=EN)
+    assert field_error(response, "password") == "The password must be at least 10 characters long."
+
+
+def test_staff_account_taken_username_refused(login_as, make):
+    officer = make.province()
+    c = login_as(make.ministry())
+    response = c.post("/ministry/users", data=staff_form(username=officer.username.upper()),
+                      headers=EN)
+    assert field_error(response, "username") == "This user name is taken. Choose another."
+
+
+def test_non_admin_ministry_staff_cannot_manage_accounts(login_as, make):
+    c = login_as(make.ministry(admin=False))
+    assert c.get("/ministry/users").status_code == 403
+    assert c.post("/ministry/users", data=staff_form()).status_code == 403
+    assert c.get("/ministry/audit").status_code == 403
+    assert count(User) == 1
+
+
+def test_admin_disables_and_enables_an_account(login_as, make):
+    expert = make.expert()
+    c = login_as(make.ministry())
+    c.post(f"/ministry/users/{expert.id}/active", data={"active": "0"})
+    db.session.expire_all()
+    assert db.session.get(User, expert.id).active is False
+    c.post(f"/ministry/users/{expert.id}/active", data={"active": "1"})
+    db.session.expire_all()
+    assert db.session.get(User, expert.id).active is True
+    assert audit_actions()[-2:] == [("user.update", "success"), ("user.update", "success")]
+
+
+def test_admin_cannot_disable_self(login_as, make):
+    admin = make.ministry()
+    c = login_as(admin)
+    c.post(f"/ministry/users/{admin.id}/active", data={"active": "0"})
+    db.session.expire_all()
+    assert db.session.get(User, admin.id).active is True
+
+
+def test_set_active_unknown_user_is_404(login_as, make):
+    c = login_as(make.ministry())
+    assert c.post("/ministry/users/999999/active", data={"active": "0"}).status_code == 404
+
+
+def test_users_list_filters_by_role(login_as, make):
+    make.expert(username="the-expert")
+    make.applicant(username="the-applicant")
+    c = login_as(make.ministry())
+    html = c.get("/ministry/users?role=expert").get_data(as_text=True)
+    assert ("the-expert" in html, "the-applicant" in html) == (True, False)
+
+
+# Audit log ---------------------------------------------------------------------------------
+
+def _entries(c, query: str) -> str:
+    return c.get(f"/ministry/audit?{query}", headers=EN).get_data(as_text=True)
+
+
+def test_audit_log_lists_sign_in_events_with_time_ip_and_outcome(login_as, make, clock, client):
+    clock.set(datetime(2023, 4, 1, 1, 2, 3, tzinfo=UTC))
+    user = make.applicant(username="audited-user")
+    client.post("/account/sign-in", data={"username": "audited-user", "password": "wrong"})
+    c = login_as(make.ministry())
+    html = _entries(c, "actor=audited-user")
+    assert "2023-04-01 09:02:03" in html  # shown in China Standard Time
+    assert 'datetime="2023-04-01T01:02:03+00:00"' in html  # stored in UTC
+    assert "Failed sign-in" in html and "127.0.0.1" in html and "reason=bad_password" in html
+    assert user.username in html
+
+
+def test_audit_log_filters(login_as, make, clock):
+    clock.set(datetime(2023, 4, 1, 4, 0, tzinfo=UTC))
+    record("probe.one", actor_name="alice")
+    clock.set(datetime(2023, 4, 3, 4, 0, tzinfo=UTC))
+    record("probe.two", actor_name="bob", outcome="failure")
+    db.session.commit()
+    c = login_as(make.ministry())
+    assert ("probe.one" in _entries(c, "actor=alice"),
+            "probe.two" in _entries(c, "actor=alice")) == (True, False)
+    assert ("probe.one" in _entries(c, "action=probe.t"),
+            "probe.two" in _entries(c, "action=probe.t")) == (False, True)
+    assert ("probe.one" in _entries(c, "outcome=failure"),
+            "probe.two" in _entries(c, "outcome=failure")) == (False, True)
+    on_2nd = _entries(c, "date_from=2023-04-02&date_to=2023-04-03")
+    assert ("probe.one" in on_2nd, "probe.two" in on_2nd) == (False, True)
+    up_to_1st = _entries(c, "date_to=2023-04-01")
+    assert ("probe.one" in up_to_1st, "probe.two" in up_to_1st) == (True, False)
+
+
+def test_audit_log_dates_are_china_days(login_as, make, clock):
+    # 2023-04-01 17:00 UTC is 2023-04-02 01:00 in China.
+    clock.set(datetime(2023, 4, 1, 17, 0, tzinfo=UTC))
+    record("probe.late", actor_name="carol")
+    db.session.commit()
+    clock.current = None
+    c = login_as(make.ministry())
+    assert "probe.late" in _entries(c, "date_from=2023-04-02&date_to=2023-04-02")
+    assert "probe.late" not in _entries(c, "date_to=2023-04-01")
+
+
+def test_audit_log_is_paginated(login_as, make):
+    for i in range(60):
+        record(f"probe.n{i:02d}", actor_name="bulk")
+    db.session.commit()
+    c = login_as(make.ministry())
+    first = _entries(c, "actor=bulk")
+    second = _entries(c, "actor=bulk&page=2")
+    assert ("probe.n59" in first, "probe.n00" in first, "probe.n00" in second) == (
+        True, False, True)
+    assert "Page 1 of 2" in first
+
+
+def test_audit_log_in_chinese(login_as, make):
+    c = login_as(make.ministry())
+    html = c.get("/ministry/audit").get_data(as_text=True)
+    assert ("审计日志" in html, "时间（北京时间）" in html, "登录" in html) == (True, True, True)
+
+
+def test_ministry_admin_login_is_recorded(login_as, make):
+    admin = make.ministry()
+    login_as(admin)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.sign_in"))
+    assert (entry.actor_id, entry.ip, entry.outcome) == (admin.id, "127.0.0.1", "success")
+    assert entry.at > datetime.now(UTC) - timedelta(minutes=5)
+    assert PASSWORD not in str(entry.detail)

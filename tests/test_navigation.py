@@ -1,0 +1,71 @@
+"""Each role lands on its own dashboard, and the navigation shows only what the role may use.
+GET requests never change state."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from smplatform.extensions import db
+from smplatform.models import AuditEntry, Organisation, User
+from tests.access import all_entries
+
+
+def nav_links(html: str) -> list[str]:
+    nav = html.split('<nav class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'href="([^"]+)"', nav)
+
+
+COMMON = ["/", "/notice/2023"]
+ACCOUNT = ["/account/password"]
+
+
+@pytest.mark.parametrize("role, links", [
+    ("applicant", ["/applicant/"]),
+    ("province", ["/province/"]),
+    ("expert", ["/expert/"]),
+    ("ministry", ["/ministry/", "/ministry/users", "/ministry/audit"]),
+])
+def test_navigation_shows_only_the_roles_areas(login_as, make, role, links):
+    c = login_as(getattr(make, role)())
+    html = c.get("/").get_data(as_text=True)
+    assert nav_links(html) == COMMON + links + ACCOUNT
+
+
+def test_navigation_of_ministry_staff_without_admin_rights(login_as, make):
+    c = login_as(make.ministry(admin=False))
+    html = c.get("/ministry/").get_data(as_text=True)
+    assert nav_links(html) == COMMON + ["/ministry/"] + ACCOUNT
+    assert ("/ministry/users" in html, "/ministry/audit" in html) == (False, False)
+
+
+def test_navigation_anonymous(client):
+    html = client.get("/").get_data(as_text=True)
+    assert nav_links(html) == COMMON + ["/account/sign-in", "/account/register"]
+
+
+def test_provincial_dashboard_names_its_unit(login_as, make):
+    c = login_as(make.province("440300"))
+    html = c.get("/province/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Shenzhen · Provincial review</h1>" in html
+
+
+def _state() -> tuple:
+    db.session.expire_all()
+    return tuple(db.session.scalar(select(func.count()).select_from(m))
+                 for m in (AuditEntry, User, Organisation))
+
+
+@pytest.mark.parametrize("role", ["anonymous", "applicant", "province", "ministry", "expert"])
+def test_no_state_change_on_get(app, make, login_as, role):
+    from tests.test_access_table import World
+    world = World(app, make, login_as)
+    client = world.client(role)
+    # Resolving paths may create the objects they point at: do that before measuring.
+    paths = [entry.resolve_path(world) for entry in all_entries()
+             if entry.method == "GET" and entry.check]
+    before = _state()
+    for path in paths:
+        client.get(path)
+    assert _state() == before
