@@ -68,6 +68,7 @@ def seed(password: str) -> list[str]:
         db.session.add(Batch(number=5, year=2023, status=BatchStatus.OPEN,
                              **demo_batch_dates(clock.china(clock.now()))))
     db.session.flush()
+    from smplatform.services.registry import load_demo_registry; load_demo_registry()  # noqa: E702,I001
     return created
 
 

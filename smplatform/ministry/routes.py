@@ -90,3 +90,4 @@ def audit_log():
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("ministry/audit_log.html", form=form, page=page, args=args)
+from smplatform.ministry import evaluation as _evaluation  # noqa: E402,F401

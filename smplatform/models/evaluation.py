@@ -106,7 +106,7 @@ class EvaluationTask(db.Model):
     attachments: Mapped[list[EvaluationAttachment]] = relationship(
         order_by="EvaluationAttachment.id")
     reminders: Mapped[list[EvaluationReminder]] = relationship(
-        order_by="EvaluationReminder.id")
+        back_populates="task", order_by="EvaluationReminder.id")
 
     __table_args__ = (
         UniqueConstraint("campaign_id", "entry_id", name="uq_evaluation_task_entry"),
@@ -160,3 +160,4 @@ class EvaluationReminder(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     sent_by: Mapped[User | None] = relationship()
+    task: Mapped[EvaluationTask] = relationship(back_populates="reminders")

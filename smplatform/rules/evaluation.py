@@ -462,3 +462,11 @@ def check_rows(rows: list[tuple[int, dict]], *, cities: dict[str, str], units: s
         seen[key] = line
         good.append(row)
     return good, problems
+
+
+def field_labels(category: DemoCategory | str) -> dict[str, str]:
+    """Every field key of a filing with a readable label (for conflicts and summaries)."""
+    labels = {f"{i.key}_{y}": f"{i.label} {y}" for i in indicators_for(category)
+              for y in INDICATOR_YEARS}
+    labels.update({n.key: str(n.label) for n in NARRATIVES})
+    return labels
