@@ -57,10 +57,10 @@ def evaluation_remind():
 
 
 @bp.get("/evaluations/<int:task_id>")
-def evaluation(task_id: int, error: str | None = None):
+def evaluation(task_id: int):
     task = _task(task_id)
     return render_template("province/evaluation_detail.html", task=task, rules=rules,
-                           statuses=BusinessStatus, error=error)
+                           statuses=BusinessStatus)
 
 
 def _act(task_id: int, do, done: str):

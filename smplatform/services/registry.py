@@ -62,7 +62,7 @@ def read_table(content: bytes, filename: str) -> list[tuple[int, dict]]:
     for number, values in enumerate(table[1:], start=2):
         if not any(str(v or "").strip() for v in values):
             continue
-        rows.append((number, {key: _text(value) for key, value in zip(header, values)
+        rows.append((number, {key: _text(value) for key, value in zip(header, values, strict=False)
                               if key is not None}))
     if len(rows) > MAX_ROWS:
         raise DomainError(_("The file has more than %(n)d rows.", n=MAX_ROWS), code="size")
