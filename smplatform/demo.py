@@ -70,6 +70,8 @@ def seed(password: str) -> list[str]:
     db.session.flush()
     from smplatform.services.batches import ensure_default_quotas
     ensure_default_quotas(batch=db.session.scalar(select(Batch).where(Batch.number == 5)))
+    from smplatform.services.registry import load_demo_registry
+    load_demo_registry()
     return created
 
 

@@ -102,6 +102,38 @@ def can_manage_experts(user) -> bool:
     return is_ministry(user)
 
 
+# ---------------------------------------------------------------- evaluation (batches 1–4)
+
+
+def can_file_evaluation(user, task) -> bool:
+    """The demonstration's own organisation (linked through the registry) fills in its filing."""
+    return (is_applicant(user) and task.entry.organisation_id is not None
+            and task.entry.organisation_id == user.organisation_id)
+
+
+def can_view_evaluation(user, task) -> bool:
+    if is_applicant(user):
+        return can_file_evaluation(user, task)
+    return can_view_unit(user, task.unit_code)
+
+
+def can_review_evaluation(user, task) -> bool:
+    """The province of the demonstration's unit confirms, returns, marks status, reminds."""
+    return is_province(user) and user.unit_code == task.unit_code
+
+
+def can_conclude_evaluation(user, task) -> bool:
+    return is_ministry(user)
+
+
+def can_import_registry(user) -> bool:
+    return is_ministry(user)
+
+
+def can_link_registry_entry(user, entry) -> bool:
+    return is_province(user) and user.unit_code == entry.unit_code
+
+
 TEMPLATE_FUNCTIONS = {
     name: obj for name, obj in list(globals().items())
     if name.startswith(("can_", "is_", "has_role"))

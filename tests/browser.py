@@ -81,6 +81,19 @@ def browser_page(_browser):
     context.close()
 
 
+@pytest.fixture
+def browser_page_en(_browser):
+    """Like browser_page, for a browser that asks for English (en-US)."""
+    context = _browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.csp_violations = []
+    page.on("console", lambda msg: page.csp_violations.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    yield page
+    context.close()
+
+
 def axe_violations(page, impacts=SERIOUS) -> list[dict]:
     """Run axe-core on the current page; return the violations of the given impacts."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):

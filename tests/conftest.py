@@ -20,7 +20,7 @@ from smplatform import create_app
 from smplatform.extensions import db, limiter
 
 from tests import factories
-from tests.browser import _browser, browser_page, live_server  # noqa: F401  (fixtures)
+from tests.browser import _browser, browser_page, browser_page_en, live_server  # noqa: F401,E501
 
 BACKEND = os.environ.get("SMPLATFORM_TEST_DB", "sqlite")
 REFERENCE_TABLES = {"unit", "city", "alembic_version"}

@@ -13,3 +13,4 @@ bp.before_request(require_role(Role.APPLICANT))
 @bp.get("/")
 def dashboard():
     return render_template("applicant/dashboard.html")
+from smplatform.applicant import evaluation as _evaluation  # noqa: E402,F401

@@ -64,6 +64,7 @@ def sign_in():
         if lang:
             session["lang"] = lang
         accounts.start_session(user=user)
+        from smplatform.services.registry import link_on_sign_in; link_on_sign_in(user)  # noqa: E702,I001
         db.session.commit()
         login_user(user)
         return redirect(_safe_next(request.args.get("next")) or dashboard_url(user))

@@ -105,3 +105,4 @@ def audit_log():
 
 
 from smplatform.ministry import batches, experts  # noqa: E402,F401  (routes on this blueprint)
+from smplatform.ministry import evaluation as _evaluation  # noqa: E402,F401

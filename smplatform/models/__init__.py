@@ -1,12 +1,15 @@
-"""SQLAlchemy models, one module per aggregate. Importing this package registers them all."""
-from smplatform.models.accounts import Organisation, User, UserSession
-from smplatform.models.audit import AuditChainHead, AuditEntry
-from smplatform.models.batch import Batch, BatchQuota
-from smplatform.models.declaration import Declaration, DeclarationEvent
-from smplatform.models.expert_pool import ExpertExpertise, ExpertProfile
-from smplatform.models.files import StoredFile
-from smplatform.models.reference import City, Unit
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all.
 
-__all__ = ["AuditChainHead", "AuditEntry", "Batch", "BatchQuota", "City", "Declaration",
-           "DeclarationEvent", "ExpertExpertise", "ExpertProfile", "Organisation", "StoredFile",
-           "Unit", "User", "UserSession"]
+One import line per module (kept in alphabetical order) so that areas can add theirs without
+touching anyone else's line.
+"""
+from smplatform.models.accounts import Organisation, User, UserSession  # noqa: F401
+from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
+from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
+from smplatform.models.declaration import Declaration, DeclarationEvent  # noqa: F401
+from smplatform.models.evaluation import (  # noqa: F401
+    EvaluationAttachment, EvaluationCampaign, EvaluationEvent, EvaluationReminder,
+    EvaluationTask, RegistryEntry)
+from smplatform.models.expert_pool import ExpertExpertise, ExpertProfile  # noqa: F401
+from smplatform.models.files import StoredFile  # noqa: F401
+from smplatform.models.reference import City, Unit  # noqa: F401

@@ -13,3 +13,4 @@ bp.before_request(require_role(Role.PROVINCE))
 @bp.get("/")
 def dashboard():
     return render_template("province/dashboard.html")
+from smplatform.province import evaluation as _evaluation  # noqa: E402,F401

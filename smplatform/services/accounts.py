@@ -133,6 +133,7 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
                 is_org_admin=True, created_at=now, password_changed_at=now)
     db.session.add_all([org, user])
     db.session.flush()
+    from smplatform.services.registry import link_on_sign_in; link_on_sign_in(user)  # noqa: E702,I001
     record("organisation.register", actor=user, obj=org, unit_code=unit.code,
            detail={"credit_code": code, "org_type": str(org_type)})
     return user

@@ -1,0 +1,75 @@
+"""The public registry of demonstrations of batches 1–4: filters, search, pages, export."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import abort, make_response, render_template, request
+from sqlalchemy import select
+
+from smplatform.extensions import db
+from smplatform.models import Unit
+from smplatform.public.routes import bp
+from smplatform.rules.evaluation import BATCH_YEARS, DemoCategory
+from smplatform.services import registry
+
+PAGE_SIZE = 30
+EXPORT_LIMIT = 20000
+
+
+def _filters() -> dict:
+    args = request.args
+    batch = args.get("batch", type=int)
+    category = args.get("category") or None
+    unit = args.get("unit") or None
+    return {
+        "batch": batch if batch in BATCH_YEARS else None,
+        "category": category if category in {c.value for c in DemoCategory} else None,
+        "unit_code": unit if unit and unit.isdigit() and len(unit) == 6 else None,
+        "q": (args.get("q") or "").strip()[:100] or None,
+    }
+
+
+@bp.get("/registry")
+def registry_list():
+    filters = _filters()
+    page = db.paginate(registry.search_query(**filters), per_page=PAGE_SIZE, error_out=False)
+    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    args = {k if k != "unit_code" else "unit": v for k, v in filters.items() if v}
+    response = make_response(render_template(
+        "public/registry.html" if request.headers.get("HX-Request") != "true"
+        else "public/registry_results.html",
+        page=page, units=units, filters=filters, args=args, categories=DemoCategory,
+        batches=BATCH_YEARS))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.get("/registry/export.<fmt>")
+def registry_export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    entries = db.session.scalars(registry.search_query(**_filters()).limit(EXPORT_LIMIT)).all()
+    rows = registry.export_rows(entries)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(registry.EXPORT_COLUMNS)
+        writer.writerows(rows)
+        response = make_response(out.getvalue().encode("utf-8-sig"))
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    else:
+        from openpyxl import Workbook
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "registry"
+        sheet.append(list(registry.EXPORT_COLUMNS))
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = make_response(buffer.getvalue())
+        response.headers["Content-Type"] = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="demonstrations.{fmt}"'
+    return response
