@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from smplatform import clock
-from smplatform.applicant.forms import (StartDeclarationForm, progress, raw_from_form,
-                                        section_view)
+from smplatform.applicant.forms import (StartDeclarationForm, display_value, progress,
+                                        raw_from_form, section_view)
 from smplatform.applicant.routes import bp
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
@@ -23,7 +23,7 @@ from smplatform.permissions import (can_edit_declaration, can_submit_declaration
 from smplatform.rules import annex1
 from smplatform.services import DomainError
 from smplatform.services import declarations as service
-from smplatform.services.attachments import kinds_for
+from smplatform.services.attachments import kinds_for, label_of
 from smplatform.services.deadlines import applicant_deadline, open_batch
 
 
@@ -55,7 +55,8 @@ def _panel():
         deadline = applicant_deadline(batch, org.unit_code) if batch else None
         return {"rows": rows, "batch": batch, "deadline": deadline,
                 "left": countdown(deadline) if deadline else None}
-    return {"declarations_panel": declarations_panel, "countdown": countdown}
+    return {"declarations_panel": declarations_panel, "countdown": countdown,
+            "display_value": display_value, "attachment_label": label_of}
 
 
 @bp.route("/declarations/new", methods=["GET", "POST"])
