@@ -16,7 +16,7 @@ def credit_code(n: int | None = None, unit: str = "440000") -> str:
     """A valid, unique unified social credit code."""
     n = next(_seq) if n is None else n
     body = ""
-    while n or len(body) < 8:
+    while n or len(body) < 7:  # 2 + 6 + 2 + 7 = the 17 characters before the check
         body = ALPHABET[n % 31] + body
         n //= 31
     return make_credit_code(("91" + unit + "MA" + body)[:17].ljust(17, "0"))
