@@ -72,7 +72,26 @@ def seed(password: str) -> list[str]:
     ensure_default_quotas(batch=db.session.scalar(select(Batch).where(Batch.number == 5)))
     from smplatform.services.registry import load_demo_registry
     load_demo_registry()
+    _demo_declaration()
     return created
+
+
+def _demo_declaration() -> None:
+    """enterprise-demo gets one draft enterprise declaration, partly filled."""
+    from smplatform.models import Declaration
+    from smplatform.services import declarations
+    user = db.session.scalar(select(User).where(User.username == "enterprise-demo"))
+    batch = db.session.scalar(select(Batch).where(Batch.number == 5))
+    if user is None or batch is None or db.session.scalar(select(Declaration.id).where(
+            Declaration.organisation_id == user.organisation_id)) is not None:
+        return
+    d = declarations.start(actor=user, batch=batch, category="enterprise",
+                           service_model="customised",
+                           attested={"cond_registered": True, "cond_operations": True,
+                                     "cond_no_accident": True, "cond_no_violation": True})
+    declarations.save_section(declaration=d, actor=user, section_key="basic", base_version=1,
+                              raw={"registered_address": "广州市黄埔区科学大道1号",
+                                   "established_on": "2008-05-20", "ownership": "private"})
 
 
 def demo_users() -> list[User]:

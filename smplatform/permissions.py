@@ -132,6 +132,49 @@ def can_import_registry(user) -> bool:
 
 def can_link_registry_entry(user, entry) -> bool:
     return is_province(user) and user.unit_code == entry.unit_code
+# --- Declarations (applicant side; the province and ministry read them) -------------------
+
+def _own_declaration(user, declaration) -> bool:
+    return is_applicant(user) and user.organisation_id == declaration.organisation_id
+
+
+def can_view_declaration(user, declaration) -> bool:
+    """The applicant's own organisation always; its province once submitted (never a draft);
+    the ministry every non-draft declaration."""
+    from smplatform.enums import DeclarationState
+    if _own_declaration(user, declaration):
+        return True
+    if declaration.state == DeclarationState.DRAFT:
+        return False
+    if is_ministry(user):
+        return True
+    return is_province(user) and user.unit_code == declaration.unit_code
+
+
+def can_edit_declaration(user, declaration) -> bool:
+    from smplatform.enums import EDITABLE_STATES
+    return _own_declaration(user, declaration) and declaration.state in EDITABLE_STATES
+
+
+def can_submit_declaration(user, declaration) -> bool:
+    from smplatform.rules import workflow
+    return _own_declaration(user, declaration) and bool(
+        {"submit", "resubmit"} & set(workflow.actions_from(declaration.state, Role.APPLICANT)))
+
+
+def can_withdraw_declaration(user, declaration) -> bool:
+    from smplatform.rules import workflow
+    return _own_declaration(user, declaration) and workflow.can(declaration.state, "withdraw",
+                                                                 Role.APPLICANT)
+
+
+def can_upload_attachment(user, declaration) -> bool:
+    from smplatform.services.attachments import kinds_for
+    return _own_declaration(user, declaration) and bool(kinds_for(declaration))
+
+
+def can_download_attachment(user, attachment) -> bool:
+    return can_view_declaration(user, attachment.declaration)
 
 
 TEMPLATE_FUNCTIONS = {

@@ -25,6 +25,27 @@ class World:
         self._login_as = login_as
         self.cache: dict = {}
 
+    def open_batch(self):
+        """The one open batch (batch 5) shared by every area's access entries: open now,
+        deadlines ahead, so that routes answer as they do during a campaign."""
+        if "open_batch" not in self.cache:
+            from datetime import timedelta
+
+            from smplatform import clock
+            from smplatform.enums import BatchStatus
+            from smplatform.extensions import db
+            from smplatform.models import Batch
+            now = clock.now()
+            batch = Batch(number=5, year=2023, status=BatchStatus.OPEN,
+                          opens_at=now - timedelta(days=1),
+                          contact_deadline=now + timedelta(days=5),
+                          province_deadline=now + timedelta(days=60),
+                          evaluation_deadline=now + timedelta(days=60))
+            db.session.add(batch)
+            db.session.commit()
+            self.cache["open_batch"] = batch
+        return self.cache["open_batch"]
+
     def client(self, role: str):
         if role == "anonymous":
             from tests.conftest import CSRFClient

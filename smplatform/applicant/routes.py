@@ -14,3 +14,6 @@ bp.before_request(require_role(Role.APPLICANT))
 def dashboard():
     return render_template("applicant/dashboard.html")
 from smplatform.applicant import evaluation as _evaluation  # noqa: E402,F401
+
+
+from smplatform.applicant import attachments, declarations  # noqa: E402,F401  (register routes)

@@ -6,7 +6,9 @@ touching anyone else's line.
 from smplatform.models.accounts import Organisation, User, UserSession  # noqa: F401
 from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
-from smplatform.models.declaration import Declaration, DeclarationEvent  # noqa: F401
+from smplatform.models.deadlines import UnitDeadline  # noqa: F401
+from smplatform.models.declaration import (  # noqa: F401
+    Declaration, DeclarationAttachment, DeclarationCounter, DeclarationEvent)
 from smplatform.models.evaluation import (  # noqa: F401
     EvaluationAttachment, EvaluationCampaign, EvaluationEvent, EvaluationReminder,
     EvaluationTask, RegistryEntry)

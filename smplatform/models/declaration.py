@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from smplatform.enums import Category, DeclarationState
 from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
+from smplatform.models.files import StoredFile
 from smplatform.models.reference import Unit
 from smplatform.models.types import UTCDateTime
 
@@ -88,3 +89,31 @@ class DeclarationEvent(db.Model):
 
     declaration: Mapped[Declaration] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class DeclarationAttachment(db.Model):
+    """A file attached to a declaration, by kind (rules/annex1.py AttachmentKind keys)."""
+
+    __tablename__ = "declaration_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
+    stored_file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    declaration: Mapped[Declaration] = relationship(
+        backref=backref("attachments", order_by="DeclarationAttachment.id"))
+    stored_file: Mapped[StoredFile] = relationship()
+
+
+class DeclarationCounter(db.Model):
+    """The last sequence number given per (batch, unit, category), for electronic numbers.
+
+    Incremented with one UPDATE ... RETURNING, so two submissions never get the same number.
+    """
+
+    __tablename__ = "declaration_counter"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -33,7 +33,7 @@ def _setup(w) -> dict:
     entry = h.entry(name="访问表企业", code=applicant.organisation.credit_code,
                     organisation=applicant.organisation)
     other = h.entry(name="浙江企业", unit="330000")
-    evaluations.open_campaign(actor=w.users["ministry"], batch=h.batch())
+    evaluations.open_campaign(actor=w.users["ministry"], batch=w.open_batch())
     task = h.task_of(entry)
     stored = storage.save(io.BytesIO(h.PDF), "a.pdf", allowed=storage.SCAN_KINDS)
     db.session.flush()
@@ -58,15 +58,15 @@ def f(w) -> int:
     return _setup(w)["file"]
 
 
-# The campaign's deadline (2023-05-31) is in the past when the table runs with the real clock:
-# edits answer 422 (refused, re-rendered) for the owner.
+# The shared open batch's evaluation deadline lies ahead: the owner's save redirects (302);
+# an empty submission is refused as incomplete (422, re-rendered).
 ACCESS = [
     Access("public.registry_list", "/registry?batch=3&category=city", ALL_200),
     Access("public.registry_export", "/registry/export.csv", ALL_200),
     Access("applicant.evaluations_list", "/applicant/evaluations", only("applicant")),
     Access("applicant.evaluation", lambda w: f"/applicant/evaluations/{t(w)}", only("applicant")),
     Access("applicant.evaluation_save", lambda w: f"/applicant/evaluations/{t(w)}/save",
-           only("applicant", 422), method="POST", data={"version": "0"}),
+           only("applicant", 302), method="POST", data={"version": "0"}),
     Access("applicant.evaluation_autosave", lambda w: f"/applicant/evaluations/{t(w)}/autosave",
            only("applicant"), method="POST", data={"version": "0"}),
     Access("applicant.evaluation_submit", lambda w: f"/applicant/evaluations/{t(w)}/submit",
@@ -74,11 +74,12 @@ ACCESS = [
     Access("applicant.evaluation_attach",
            lambda w: f"/applicant/evaluations/{t(w)}/attachments", only("applicant", 302),
            method="POST"),
+    Access("applicant.evaluation_attachment",
+           lambda w: f"/applicant/evaluations/{t(w)}/attachments/{a(w)}", only("applicant")),
+    # Deleting comes after downloading: the owner's delete succeeds while the filing is open.
     Access("applicant.evaluation_detach",
            lambda w: f"/applicant/evaluations/{t(w)}/attachments/{a(w)}/delete",
            only("applicant", 302), method="POST"),
-    Access("applicant.evaluation_attachment",
-           lambda w: f"/applicant/evaluations/{t(w)}/attachments/{a(w)}", only("applicant")),
     Access("applicant.evaluation_pdf", lambda w: f"/applicant/evaluations/{t(w)}/pdf",
            only("applicant")),
     Access("province.evaluations_list", "/province/evaluations", only("province")),

@@ -1,0 +1,118 @@
+"""A real browser fills an enterprise declaration with autosave, uploads a file, submits and
+sees its electronic number; axe-core finds no serious violation on the form pages."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from smplatform.extensions import db
+from smplatform.models import Declaration
+from tests import declaration_helpers as h
+from tests.factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.11.4" / "axe.min.js"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def decl_live_server(_session_app):
+    """The app over HTTP on a random port (a minimal stand-in for a shared live_server)."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, _session_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium not installed")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.csp_errors = []
+        page.on("console", lambda m: page.csp_errors.append(m.text)
+                if "Content Security Policy" in m.text else None)
+        yield page
+        browser.close()
+
+
+def serious_axe(page) -> list:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact,
+                                       nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def test_fill_autosave_upload_submit(app, make, clock, decl_live_server, page, tmp_path):
+    clock.set(h.DURING)
+    batch = h.batch5()
+    user = make.applicant()
+    base = decl_live_server
+    page.goto(base + "/account/sign-in")
+    page.fill("#username", user.username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(base + "/applicant/declarations/new")
+    assert serious_axe(page) == []
+    page.check("#category-enterprise")
+    page.select_option("#service_model", "customised")
+    for name in h.ATTESTED:
+        page.check(f"#{name}")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/applicant/declarations/*")
+    d = db.session.scalar(select(Declaration))
+    h.fill(d, user)  # the rest, as if typed earlier
+
+    page.goto(f"{base}/applicant/declarations/{d.id}/sections/contact")
+    assert serious_axe(page) == []
+    page.fill("#field-contact_title", "")
+    page.type("#field-contact_title", "董事会秘书", delay=30)
+    page.wait_for_selector("#save-status .saved")
+    db.session.expire_all()
+    assert db.session.get(Declaration, d.id).data["contact_title"] == "董事会秘书"
+
+    page.goto(f"{base}/applicant/declarations/{d.id}/sections/figures")
+    assert serious_axe(page) == []
+    page.fill("#field-service_revenue_2022", "")
+    page.type("#field-service_revenue_2022", "1000")
+    page.wait_for_selector("#low-share .warning")
+    assert page.inner_text("#share-2022") == "10.00%"
+
+    page.goto(f"{base}/applicant/declarations/{d.id}/sections/narrative")
+    page.fill("#field-practices", "")
+    page.type("#field-practices", "做法一二三")
+    assert page.inner_text("#field-practices-count .count-n") == "5"
+    page.wait_for_selector("#save-status .saved")
+    assert serious_axe(page) == []
+
+    page.goto(f"{base}/applicant/declarations/{d.id}")
+    for kind in ("business_licence", "audit_report"):
+        path = tmp_path / f"{kind}.pdf"
+        path.write_bytes(h.pdf_bytes())
+        page.select_option("#attachment-kind", kind)
+        page.set_input_files("#attachment-file", str(path))
+        page.click(".upload-form button[type=submit]")
+        page.wait_for_selector(f"text={kind}.pdf")
+    assert serious_axe(page) == []
+    page.click("#submit-declaration")
+    page.wait_for_selector("#electronic-number:has-text('2023-440000-E-0001')")
+    assert page.inner_text("#electronic-number") == "2023-440000-E-0001"
+    assert page.csp_errors == []
