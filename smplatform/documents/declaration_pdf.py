@@ -302,3 +302,15 @@ def render_blank(category: str) -> bytes:
 def filename(declaration) -> str:
     """`2023-440000-E-0001.pdf`, or `draft-<id>.pdf` before the first submission."""
     return f"{declaration.electronic_number or f'draft-{declaration.id}'}.pdf"
+
+
+def send(declaration):
+    """A download response for a declaration's PDF (the routes check permission first)."""
+    from io import BytesIO
+
+    from flask import send_file, url_for
+    pdf = render_declaration(declaration, verify_url=url_for("public.verify", _external=True))
+    response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                         download_name=filename(declaration), max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response

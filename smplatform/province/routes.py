@@ -13,3 +13,6 @@ bp.before_request(require_role(Role.PROVINCE))
 @bp.get("/")
 def dashboard():
     return render_template("province/dashboard.html")
+
+
+from smplatform.province import documents as _documents  # noqa: E402,F401  (PDF routes)
