@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
-from flask import render_template
+from flask import current_app
 
 from smplatform import clock
 from smplatform.enums import EDITABLE_STATES, Category
@@ -272,21 +272,26 @@ def _refuse_fetch(url: str, *args, **kwargs):
     raise ValueError(f"external resource refused in PDF rendering: {url[:80]}")
 
 
-def html_to_pdf(html: str, *, title: str = "") -> bytes:
+def html_to_pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
     document = HTML(string=html, url_fetcher=_refuse_fetch, base_url=str(PDF_CSS.parent))
     return document.write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
 
 
+def _render_html(ctx: dict) -> str:
+    """The app's Jinja environment without the page context processors (no request needed)."""
+    return current_app.jinja_env.get_template(TEMPLATE).render(**ctx)
+
+
 def render_declaration(declaration, *, verify_url: str = "") -> bytes:
     """The PDF of a declaration in its current state (watermarked while it is a draft).
 
-    Needs an application context (the template is a Jinja template of the app).
+    Needs an application context (the template is one of the app's Jinja templates).
     """
     definition = annex1.definition(declaration.category)
     ctx = context(definition, declaration.data or {}, declaration=declaration,
                   verify_url=verify_url)
-    return html_to_pdf(render_template(TEMPLATE, **ctx))
+    return html_to_pdf(_render_html(ctx))
 
 
 @lru_cache(maxsize=None)
@@ -296,7 +301,7 @@ def render_blank(category: str) -> bytes:
     Needs an application context on the first call per category.
     """
     definition = annex1.definition(category)
-    return html_to_pdf(render_template(TEMPLATE, **context(definition, {}, blank=True)))
+    return html_to_pdf(_render_html(context(definition, {}, blank=True)))
 
 
 def filename(declaration) -> str:
