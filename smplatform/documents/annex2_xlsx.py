@@ -6,7 +6,7 @@ per process because it never changes at runtime.
 """
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -72,7 +72,7 @@ def workbook(rows: list[dict] | None = None, *, unit_name: str = "", date_text: 
     if not rows:
         category_col = get_column_letter(
             [c.key for c in annex2.COLUMNS].index("category") + 1)
-        validation = DataValidation(type="list", formula1='"%s"' % ",".join(CATEGORIES_ZH),
+        validation = DataValidation(type="list", formula1=f'"{",".join(CATEGORIES_ZH)}"',
                                     allow_blank=True)
         ws.add_data_validation(validation)
         validation.add(f"{category_col}{HEADER_ROW + 1}:{category_col}{end}")
@@ -90,7 +90,7 @@ def workbook(rows: list[dict] | None = None, *, unit_name: str = "", date_text: 
     return out.getvalue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def blank_template() -> bytes:
     """The blank summary template offered on the public downloads page."""
     return workbook()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from flask import current_app
@@ -294,7 +294,7 @@ def render_declaration(declaration, *, verify_url: str = "") -> bytes:
     return html_to_pdf(_render_html(ctx))
 
 
-@lru_cache(maxsize=None)
+@cache
 def render_blank(category: str) -> bytes:
     """The blank Annex 1 form of a category. Cached per process: it never changes at runtime.
 

@@ -7,7 +7,7 @@ rules/numbering.py from the number and the data, submitted_at from the clock.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlalchemy import select
 
@@ -31,11 +31,11 @@ def batch() -> Batch:
     existing = db.session.scalar(select(Batch).where(Batch.number == 5))
     if existing is not None:
         return existing
-    at = datetime(2023, 3, 2, tzinfo=timezone.utc)
+    at = datetime(2023, 3, 2, tzinfo=UTC)
     b = Batch(number=5, year=2023, status=BatchStatus.OPEN, opens_at=at,
-              contact_deadline=datetime(2023, 3, 20, 15, 59, tzinfo=timezone.utc),
-              province_deadline=datetime(2023, 5, 31, 15, 59, tzinfo=timezone.utc),
-              evaluation_deadline=datetime(2023, 5, 31, 15, 59, tzinfo=timezone.utc))
+              contact_deadline=datetime(2023, 3, 20, 15, 59, tzinfo=UTC),
+              province_deadline=datetime(2023, 5, 31, 15, 59, tzinfo=UTC),
+              evaluation_deadline=datetime(2023, 5, 31, 15, 59, tzinfo=UTC))
     db.session.add(b)
     db.session.flush()
     return b

@@ -9,6 +9,7 @@ from smplatform.documents import declaration_pdf
 from smplatform.enums import Category, DeclarationState, OrgType
 from smplatform.rules import annex1
 from tests.documents import helpers, pdftext
+from datetime import UTC
 
 ORG = "广州示范制造有限公司"
 CITY_DEPT = "广州市工业和信息化局"
@@ -48,18 +49,20 @@ def test_pdf_text_is_chinese_with_org_name_and_every_section_title(app, login_as
 
 
 def test_pdf_cover_names_category_class_unit_number_and_date(app, login_as, clock):
-    from datetime import datetime, timezone
-    clock.set(datetime(2023, 4, 10, 18, 0, tzinfo=timezone.utc))  # 11 April in Beijing
+    from datetime import datetime
+    clock.set(datetime(2023, 4, 10, 18, 0, tzinfo=UTC))  # 11 April in Beijing
     user = helpers.applicant(org_type=OrgType.PLATFORM_OPERATOR, name="共享智造平台有限公司")
     declaration = helpers.declaration(user, category=Category.PLATFORM,
                                       klass="shared_manufacturing")
-    cover = pdftext.pages(_download(login_as, declaration, user))[0]
+    pdf = _download(login_as, declaration, user)
+    cover = pdftext.pages(pdf)[0]
     assert "服务型制造示范平台申报书" in cover
     assert "示范平台（共享制造类）" in cover
     assert "共享智造平台有限公司" in cover
     assert "广东省" in cover
     assert "2023年4月11日" in cover
     assert declaration.electronic_number in cover
+    assert "共享制造重点领域制造资源在线发布、订单匹配" in pdftext.body(pdf)  # multichoice labels
 
 
 def test_pdf_narratives_appear_in_full(app, login_as):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -17,7 +17,7 @@ RESULT = re.compile(r'<div class="verify-result" role="status">.*?</div>\s*</sec
 
 @pytest.fixture
 def submitted(app, clock):
-    clock.set(datetime(2023, 4, 20, 2, 0, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 4, 20, 2, 0, tzinfo=UTC))
     user = helpers.applicant(name="深圳验证科技有限公司", unit="440000")
     return helpers.declaration(user, sequence=3)
 
