@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from smplatform.enums import Role
+from smplatform.enums import DeclarationState, Role
 from smplatform.extensions import db
 
 
@@ -175,6 +175,24 @@ def can_upload_attachment(user, declaration) -> bool:
 
 def can_download_attachment(user, attachment) -> bool:
     return can_view_declaration(user, attachment.declaration)
+# ---- documents: the declaration PDF -------------------------------------------------------
+
+
+def can_download_declaration_pdf(user, declaration) -> bool:
+    """The applicant downloads its own organisation's declaration in any state (a draft PDF is
+    watermarked); the province of the declaration's unit and the ministry download it once
+    submitted (never a draft). Experts get theirs through their assignments, not here."""
+    if declaration is None:
+        return False
+    if is_applicant(user):
+        return user.organisation_id == declaration.organisation_id
+    submitted = declaration.state != DeclarationState.DRAFT and bool(
+        declaration.electronic_number)
+    if is_province(user):
+        return submitted and user.unit_code == declaration.unit_code
+    if is_ministry(user):
+        return submitted
+    return False
 
 
 TEMPLATE_FUNCTIONS = {

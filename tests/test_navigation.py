@@ -17,7 +17,7 @@ def nav_links(html: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', nav)
 
 
-COMMON = ["/", "/notice/2023", "/registry"]
+COMMON = ["/", "/notice/2023", "/registry", "/downloads", "/verify"]
 ACCOUNT = ["/account/password"]
 
 

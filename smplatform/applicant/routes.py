@@ -17,3 +17,6 @@ from smplatform.applicant import evaluation as _evaluation  # noqa: E402,F401
 
 
 from smplatform.applicant import attachments, declarations  # noqa: E402,F401  (register routes)
+
+
+from smplatform.applicant import documents as _documents  # noqa: E402,F401  (PDF routes)

@@ -14,3 +14,6 @@ bp.before_request(require_role(Role.PROVINCE))
 def dashboard():
     return render_template("province/dashboard.html")
 from smplatform.province import evaluation as _evaluation  # noqa: E402,F401
+
+
+from smplatform.province import documents as _documents  # noqa: E402,F401  (PDF routes)

@@ -60,3 +60,6 @@ def healthz():
     status = 200 if database == "ok" else 503
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
 from smplatform.public import registry as _registry  # noqa: E402,F401
+
+
+from smplatform.public import downloads as _downloads, verify as _verify  # noqa: E402,F401

@@ -1,0 +1,15 @@
+"""The declaration PDF for the ministry (submitted ones only)."""
+from __future__ import annotations
+
+from smplatform import permissions
+from smplatform.documents import declaration_pdf as pdf
+from smplatform.ministry.routes import bp
+from smplatform.models import Declaration
+
+
+@bp.get("/declarations/<int:declaration_id>/pdf")
+def declaration_pdf(declaration_id: int):
+    """Download the declaration form as PDF, to check the paper copy against it."""
+    declaration = permissions.get_or_404(Declaration, declaration_id,
+                                         permissions.can_download_declaration_pdf)
+    return pdf.send(declaration)

@@ -1,0 +1,42 @@
+"""Public downloads: blank Annex 1 forms (PDF) and the Annex 2 summary template (Excel).
+
+Both are generated from the same definitions as the online form and the province's summary
+(rules/annex1.py, rules/annex2.py), and cached per process: they never change at runtime.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, render_template, send_file
+from flask_babel import get_locale
+
+from smplatform.documents import annex2_xlsx, declaration_pdf
+from smplatform.public.routes import bp
+from smplatform.rules import annex1
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_AGE = 3600
+
+
+@bp.get("/downloads")
+def downloads():
+    locale = get_locale()
+    lang = "en" if locale is not None and locale.language == "en" else "zh"
+    forms = [(category, definition.title.get(lang))
+             for category, definition in annex1.FORMS.items()]
+    return render_template("public/downloads.html", forms=forms)
+
+
+@bp.get("/downloads/annex1-<category>.pdf")
+def annex1_blank(category: str):
+    if category not in annex1.FORMS:
+        abort(404)
+    return send_file(BytesIO(declaration_pdf.render_blank(category)),
+                     mimetype="application/pdf", as_attachment=True,
+                     download_name=f"annex1-{category}.pdf", max_age=MAX_AGE)
+
+
+@bp.get("/downloads/annex2-template.xlsx")
+def annex2_template():
+    return send_file(BytesIO(annex2_xlsx.blank_template()), mimetype=XLSX, as_attachment=True,
+                     download_name="annex2-template.xlsx", max_age=MAX_AGE)

@@ -1,0 +1,66 @@
+"""Public verification of a printed declaration (申报书核验).
+
+Anyone holding a paper copy types the electronic number and the verification code printed on
+every page; the page answers whether they match a submitted declaration, showing only the
+organisation's name, the category and the submission date. Unknown numbers and wrong codes get
+the same neutral answer, and lookups are rate-limited per address, so that the page cannot be
+used to enumerate declarations.
+
+The lookup is a POST with a CSRF token: the verification code then stays out of URLs, server
+logs, browser history and Referer headers. A GET may carry `?number=` (e.g. from a link printed
+with the form) to fill in the number; it never looks anything up, so the code must always be
+typed by someone who holds the paper.
+"""
+from __future__ import annotations
+
+import hmac
+
+from flask import current_app, render_template, request
+from sqlalchemy import select
+
+from smplatform.enums import EDITABLE_STATES
+from smplatform.extensions import db, limiter
+from smplatform.models import Declaration
+from smplatform.public.forms import VerifyForm
+from smplatform.public.routes import bp
+from smplatform.rules.verification import normalise_number
+
+DEFAULT_LIMIT = "30 per minute"
+# Compared against when the number is unknown, so both answers take the same time.
+_DUMMY_CODE = "XXXXXXXX"
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("RATELIMIT_VERIFY", DEFAULT_LIMIT)
+
+
+def find_submitted(number: str, code: str) -> Declaration | None:
+    """The submitted declaration with this number and code, or None.
+
+    A draft has no number; a declaration returned for revision may be changing, so its
+    earlier paper copy is not confirmed either (it matches again once resubmitted).
+    """
+    declaration = db.session.scalar(
+        select(Declaration).where(Declaration.electronic_number == number))
+    stored = declaration.verification_code if declaration is not None else None
+    matches = hmac.compare_digest((stored or _DUMMY_CODE).encode(), code.encode())
+    if declaration is None or not stored or not matches:
+        return None
+    if declaration.state in EDITABLE_STATES:
+        return None
+    return declaration
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(_verify_limit, methods=["POST"])
+def verify():
+    """Check an electronic number and verification code against the submitted declarations."""
+    form = VerifyForm()
+    checked = False
+    match = None
+    if request.method == "GET" and request.args.get("number"):
+        form.number.data = normalise_number(request.args.get("number"))[:40]
+    if form.validate_on_submit():
+        checked = True
+        match = find_submitted(form.number.data, form.code.data)
+    return render_template("public/verify.html", form=form, checked=checked, match=match)

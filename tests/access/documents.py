@@ -1,0 +1,48 @@
+"""Access table: declaration PDFs, public verification, public downloads."""
+from tests.access import Access
+
+ALL_200 = {role: 200 for role in ("anonymous", "applicant", "province", "ministry", "expert")}
+
+
+def only(role: str) -> dict[str, int]:
+    expect = {r: 403 for r in ("applicant", "province", "ministry", "expert")}
+    expect["anonymous"] = 302
+    expect[role] = 200
+    return expect
+
+
+def submitted_declaration(w):
+    """A submitted declaration of the world's applicant (unit 440000, the officer's unit).
+
+    A platform declaration, since other areas give the same applicant an enterprise one.
+    """
+    if "documents.declaration" not in w.cache:
+        from smplatform.enums import Category
+        from tests.documents import helpers
+        w.open_batch()
+        w.cache["documents.declaration"] = helpers.declaration(w.users["applicant"],
+                                                               category=Category.PLATFORM)
+    return w.cache["documents.declaration"]
+
+
+def verify_data(w):
+    d = submitted_declaration(w)
+    return {"number": d.electronic_number, "code": d.verification_code}
+
+
+ACCESS = [
+    Access("applicant.declaration_pdf",
+           lambda w: f"/applicant/declarations/{submitted_declaration(w).id}/pdf",
+           only("applicant")),
+    Access("province.declaration_pdf",
+           lambda w: f"/province/declarations/{submitted_declaration(w).id}/pdf",
+           only("province")),
+    Access("ministry.declaration_pdf",
+           lambda w: f"/ministry/declarations/{submitted_declaration(w).id}/pdf",
+           only("ministry")),
+    Access("public.verify", "/verify", ALL_200),
+    Access("public.verify", "/verify", ALL_200, method="POST", data=verify_data),
+    Access("public.downloads", "/downloads", ALL_200),
+    Access("public.annex1_blank", "/downloads/annex1-enterprise.pdf", ALL_200),
+    Access("public.annex2_template", "/downloads/annex2-template.xlsx", ALL_200),
+]
