@@ -13,3 +13,6 @@ bp.before_request(require_role(Role.APPLICANT))
 @bp.get("/")
 def dashboard():
     return render_template("applicant/dashboard.html")
+
+
+from smplatform.applicant import notifications  # noqa: E402,F401

@@ -90,3 +90,6 @@ def audit_log():
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("ministry/audit_log.html", form=form, page=page, args=args)
+
+
+from smplatform.ministry import submissions  # noqa: E402,F401  (province submissions, contacts)
