@@ -3,6 +3,12 @@ import pytest
 from tests.province import helpers
 
 
+def english(client):
+    """Switch a client's session to English (assertions read the English message ids)."""
+    client.post("/language", data={"lang": "en", "next": "/"})
+    return client
+
+
 @pytest.fixture
 def batch(app, clock):
     clock.set(helpers.NOW)
@@ -12,4 +18,4 @@ def batch(app, clock):
 @pytest.fixture
 def officer(make, login_as, batch):
     user = make.province("440000")
-    return user, login_as(user)
+    return user, english(login_as(user))
