@@ -85,7 +85,7 @@ def test_detail_shows_content_flags_and_history(officer):
     d = helpers.declaration(state="under_review", low_share=True, name="低占比制造有限公司")
     page = c.get(f"/province/declarations/{d.id}").get_data(as_text=True)
     assert "低占比制造有限公司" in page
-    assert "服务收入" in page  # section content generated from Annex 1
+    assert "Service revenue (2022)" in page  # section content generated from Annex 1
     assert "badge-warn" in page
 
 
