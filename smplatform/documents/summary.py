@@ -92,7 +92,8 @@ def to_xlsx(*, unit_name: str, date: datetime, rows: list[dict], totals_: list[t
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([f"{pick(SEAL, lang)}: {unit_name}", *[""] * (width - 3), date.strftime("%Y-%m-%d")])
+    sheet.append([f"{pick(SEAL, lang)}: {unit_name}", *[""] * (width - 3),
+                  date.strftime("%Y-%m-%d")])
     header_row = sheet.max_row + 1
     sheet.append([pick((zh, en), lang) for _k, zh, en in COLUMNS])
     thin = Side(style="thin")
@@ -108,7 +109,7 @@ def to_xlsx(*, unit_name: str, date: datetime, rows: list[dict], totals_: list[t
     sheet.append([pick(TOTAL, lang), len(rows), total_text])
     sheet.append([])
     sheet.append([f"{pick(SEAL, lang)}:", "", "", "", "", "", "", date.strftime("%Y-%m-%d")])
-    for letter, w in zip("ABCDEFGHIJ", (6, 18, 30, 22, 14, 18, 14, 22, 8, 20)):
+    for letter, w in zip("ABCDEFGHIJ", (6, 18, 30, 22, 14, 18, 14, 22, 8, 20), strict=True):
         sheet.column_dimensions[letter].width = w
     out = io.BytesIO()
     book.save(out)

@@ -64,7 +64,8 @@ def declaration(declaration_id: int, errors: dict | None = None, status: int = 2
         if definition else {},
         attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,
         recommended=recommended, share=share,
-        state_labels={st.value: st.label for st in DeclarationState}, errors=errors or {}, form=request.form), status
+        state_labels={st.value: st.label for st in DeclarationState}, errors=errors or {},
+        form=request.form), status
 
 
 def _run(declaration_id: int, action, success: str):

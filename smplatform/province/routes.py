@@ -88,4 +88,9 @@ def _todo(counts, items, submission, contacts, deadline) -> list[tuple[str, str,
             for key, endpoint, args in todo]
 
 
-from smplatform.province import queue, review, recommend, summary, contacts  # noqa: E402,F401
+# Route modules register themselves on `bp`.
+import smplatform.province.contacts  # noqa: E402,F401
+import smplatform.province.queue  # noqa: E402,F401
+import smplatform.province.recommend  # noqa: E402,F401
+import smplatform.province.review  # noqa: E402,F401
+import smplatform.province.summary  # noqa: E402,F401

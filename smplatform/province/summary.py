@@ -19,8 +19,8 @@ def _summary_context(batch) -> dict:
     unit = current_user.unit
     items = recommendation.recommendations(batch.id, unit.code)
     codes = {r.declaration.city_code for r in items if r.declaration.city_code}
-    cities = {c.code: c.name for c in db.session.scalars(select(City).where(City.code.in_(codes)))} \
-        if codes else {}
+    cities = {c.code: c.name for c in db.session.scalars(
+        select(City).where(City.code.in_(codes)))} if codes else {}
     return {"batch": batch, "unit": unit, "items": items,
             "columns": [(key, annex2.pick((zh, en), language)) for key, zh, en in annex2.COLUMNS],
             "rows": annex2.build_rows(items, lang=language, city_names=cities),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -13,7 +13,7 @@ from smplatform.models import Batch, Declaration, Organisation
 from tests.factories import credit_code
 
 _seq = itertools.count(1)
-NOW = datetime(2023, 4, 10, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2023, 4, 10, 2, 0, tzinfo=UTC)
 
 
 def batch(**dates) -> Batch:

@@ -3,7 +3,6 @@ import io
 import threading
 from datetime import timedelta
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event, func, select
 
