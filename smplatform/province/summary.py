@@ -27,6 +27,7 @@ def _summary_context(batch) -> dict:
             "totals": annex2.totals(items, lang=language),
             "title": annex2.pick(annex2.TITLE, language),
             "seal": annex2.pick(annex2.SEAL, language),
+            "total_label": annex2.pick(annex2.TOTAL, language),
             "today": clock.china(clock.now()),
             "submission": recommendation.get_submission(batch.id, unit.code)}
 

@@ -39,7 +39,7 @@ def add_contact(*, actor: User, batch: Batch, name: str, title: str, phone: str,
     values = {"name": (name or "").strip(), "title": (title or "").strip(),
               "phone": (phone or "").strip(), "fax": (fax or "").strip() or None,
               "email": (email or "").strip()}
-    for key, label in (("name", _("Name")), ("title", _("Title")), ("phone", _("Phone")),
+    for key, label in (("name", _("Full name")), ("title", _("Title")), ("phone", _("Phone")),
                        ("email", _("E-mail"))):
         if not values[key]:
             raise DomainError(_("%(field)s is required.", field=label), field=key,
