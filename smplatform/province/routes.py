@@ -60,17 +60,18 @@ def dashboard():
                  days_left(deadline.applicant_deadline) if deadline else None),
                 ("national", batch.province_deadline, days_left(batch.province_deadline)),
             ],
-            todo=_todo(counts, items, submission, liaison.contacts_of(batch.id, unit.code),
-                       deadline),
+            todo=_todo(counts, items, submission,
+                       liaison.contacts_of(batch.id, unit.code)
+                       or clock.now() > batch.contact_deadline, deadline),
         )
     return render_template("province/dashboard.html", **context)
 
 
-def _todo(counts, items, submission, contacts, deadline) -> list[tuple[str, str, dict]]:
+def _todo(counts, items, submission, contacts_done, deadline) -> list[tuple[str, str, dict]]:
     """(message key, endpoint, args) of what needs action next, most urgent first."""
     total = lambda state: sum(n for (_c, s), n in counts.items() if s == state)  # noqa: E731
     todo = []
-    if not contacts:
+    if not contacts_done:
         todo.append(("contacts", "province.contacts", {}))
     if deadline is None:
         todo.append(("deadline", "province.contacts", {}))
