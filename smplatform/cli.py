@@ -110,3 +110,14 @@ def init_app(app: Flask) -> None:
             raise click.ClickException(str(error.message)) from error
         db.session.commit()
         click.echo(f"Created {role} account {username}.")
+
+    @app.cli.command("send-mail")
+    @click.option("--limit", default=100, show_default=True, help="At most this many e-mails.")
+    def send_mail(limit):
+        """Deliver the waiting e-mails of the outbox over SMTP (MAIL_SERVER, MAIL_PORT)."""
+        from smplatform.services.notifications import deliver_outbox
+        sent, failed = deliver_outbox(limit=limit)
+        db.session.commit()
+        click.echo(f"Sent {sent} e-mails, {failed} failed.")
+        if failed:
+            raise SystemExit(1)

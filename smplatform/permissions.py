@@ -193,6 +193,36 @@ def can_download_declaration_pdf(user, declaration) -> bool:
     if is_ministry(user):
         return submitted
     return False
+# --- Provincial review and recommendation (province area) -------------------------------
+
+def can_review_declaration(user, declaration) -> bool:
+    """A provincial officer reviews only its own unit's declarations (drafts never)."""
+    return (is_province(user) and declaration is not None
+            and user.unit_code == declaration.unit_code and declaration.state != "draft")
+
+
+def can_act_on_declaration(user, declaration, action: str) -> bool:
+    """The officer may review this declaration and the workflow table allows the action now."""
+    from smplatform.rules import workflow
+    return can_review_declaration(user, declaration) and workflow.can(
+        declaration.state, action, user.role)
+
+
+def can_manage_recommendations(user, item) -> bool:
+    """A recommendation (or submission) row of the officer's own unit."""
+    return is_province(user) and item is not None and user.unit_code == item.unit_code
+
+
+def can_send_back_submission(user) -> bool:
+    return is_ministry(user)
+
+
+def can_view_contact_directory(user) -> bool:
+    return is_ministry(user)
+
+
+def can_read_notifications(user) -> bool:
+    return is_applicant(user)
 
 
 TEMPLATE_FUNCTIONS = {

@@ -22,10 +22,11 @@ ACCOUNT = ["/account/password"]
 
 
 @pytest.mark.parametrize("role, links", [
-    ("applicant", ["/applicant/"]),
-    ("province", ["/province/"]),
+    ("applicant", ["/applicant/", "/applicant/notifications"]),
+    ("province", ["/province/", "/province/declarations", "/province/recommendations"]),
     ("expert", ["/expert/"]),
-    ("ministry", ["/ministry/", "/ministry/users", "/ministry/audit"]),
+    ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts", "/ministry/users",
+                  "/ministry/audit"]),
 ])
 def test_navigation_shows_only_the_roles_areas(login_as, make, role, links):
     c = login_as(getattr(make, role)())
@@ -36,7 +37,8 @@ def test_navigation_shows_only_the_roles_areas(login_as, make, role, links):
 def test_navigation_of_ministry_staff_without_admin_rights(login_as, make):
     c = login_as(make.ministry(admin=False))
     html = c.get("/ministry/").get_data(as_text=True)
-    assert nav_links(html) == COMMON + ["/ministry/"] + ACCOUNT
+    assert nav_links(html) == COMMON + ["/ministry/", "/ministry/submissions",
+                                        "/ministry/contacts"] + ACCOUNT
     assert ("/ministry/users" in html, "/ministry/audit" in html) == (False, False)
 
 

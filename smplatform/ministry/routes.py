@@ -107,3 +107,4 @@ def audit_log():
 from smplatform.ministry import batches, experts  # noqa: E402,F401  (routes on this blueprint)
 from smplatform.ministry import evaluation as _evaluation  # noqa: E402,F401
 from smplatform.ministry import documents as _documents  # noqa: E402,F401  (PDF routes)
+from smplatform.ministry import submissions  # noqa: E402,F401  (province submissions, contacts)

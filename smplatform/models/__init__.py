@@ -6,6 +6,7 @@ touching anyone else's line.
 from smplatform.models.accounts import Organisation, User, UserSession  # noqa: F401
 from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
+from smplatform.models.contacts import LiaisonContact  # noqa: F401
 from smplatform.models.deadlines import UnitDeadline  # noqa: F401
 from smplatform.models.declaration import (  # noqa: F401
     Declaration, DeclarationAttachment, DeclarationCounter, DeclarationEvent)
@@ -14,4 +15,6 @@ from smplatform.models.evaluation import (  # noqa: F401
     EvaluationTask, RegistryEntry)
 from smplatform.models.expert_pool import ExpertExpertise, ExpertProfile  # noqa: F401
 from smplatform.models.files import StoredFile  # noqa: F401
+from smplatform.models.notifications import Notification, OutboxEmail  # noqa: F401
+from smplatform.models.recommendation import Recommendation, UnitSubmission  # noqa: F401
 from smplatform.models.reference import City, Unit  # noqa: F401

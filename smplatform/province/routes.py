@@ -1,19 +1,99 @@
 """The province's area. Every route here requires the province role (checked before each request)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template, request
+from flask_babel import get_locale
+from flask_login import current_user
 
-from smplatform.enums import Role
+from smplatform import clock
+from smplatform.enums import Category, DeclarationState, Role
 from smplatform.permissions import require_role
 
 bp = Blueprint("province", __name__, url_prefix="/province")
 bp.before_request(require_role(Role.PROVINCE))
 
 
+def lang() -> str:
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def batch_or_404():
+    from smplatform.services.review import current_batch
+    batch = current_batch()
+    if batch is None:
+        abort(404)
+    return batch
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def days_left(deadline) -> int | None:
+    if deadline is None:
+        return None
+    return (clock.china(deadline).date() - clock.china(clock.now()).date()).days
+
+
 @bp.get("/")
 def dashboard():
-    return render_template("province/dashboard.html")
-from smplatform.province import evaluation as _evaluation  # noqa: E402,F401
+    """Counts, quota meters, deadlines and what needs doing next, for the officer's unit."""
+    from smplatform.services import liaison, recommendation, review
+    batch = review.current_batch()
+    unit = current_user.unit
+    context = {"batch": batch, "unit": unit}
+    if batch is not None:
+        counts = review.counts(batch_id=batch.id, unit_code=unit.code)
+        submission = recommendation.get_submission(batch.id, unit.code)
+        deadline = liaison.applicant_deadline(batch.id, unit.code)
+        items = recommendation.recommendations(batch.id, unit.code)
+        context.update(
+            counts=counts, categories=list(Category),
+            states=[s for s in DeclarationState if s != DeclarationState.DRAFT],
+            meters=recommendation.meters(batch, unit), submission=submission,
+            line_label=lambda line: recommendation.line_label(line, lang()),
+            applicant_deadline=deadline.applicant_deadline if deadline else None,
+            deadlines=[
+                ("contacts", batch.contact_deadline, days_left(batch.contact_deadline)),
+                ("applicants", deadline.applicant_deadline if deadline else None,
+                 days_left(deadline.applicant_deadline) if deadline else None),
+                ("national", batch.province_deadline, days_left(batch.province_deadline)),
+            ],
+            todo=_todo(counts, items, submission,
+                       liaison.contacts_of(batch.id, unit.code)
+                       or clock.now() > batch.contact_deadline, deadline),
+        )
+    return render_template("province/dashboard.html", **context)
 
 
+def _todo(counts, items, submission, contacts_done, deadline) -> list[tuple[str, str, dict]]:
+    """(message key, endpoint, args) of what needs action next, most urgent first."""
+    total = lambda state: sum(n for (_c, s), n in counts.items() if s == state)  # noqa: E731
+    todo = []
+    if not contacts_done:
+        todo.append(("contacts", "province.contacts", {}))
+    if deadline is None:
+        todo.append(("deadline", "province.contacts", {}))
+    if total("submitted"):
+        todo.append(("submitted", "province.queue", {"state": "submitted"}))
+    if total("under_review"):
+        todo.append(("under_review", "province.queue", {"state": "under_review"}))
+    if any(r.declaration.stamped_confirmed_at is None for r in items):
+        todo.append(("stamped", "province.recommendations", {}))
+    if items and (submission is None or submission.summary_file_id is None):
+        todo.append(("summary", "province.summary", {}))
+    if items and (submission is None or submission.state != "submitted"):
+        todo.append(("submit", "province.summary", {}))
+    return [(key, endpoint, args, total(key) if key in ("submitted", "under_review") else 0)
+            for key, endpoint, args in todo]
+
+
+# Route modules register themselves on `bp`.
+import smplatform.province.contacts  # noqa: E402,F401
+import smplatform.province.queue  # noqa: E402,F401
+import smplatform.province.recommend  # noqa: E402,F401
+import smplatform.province.review  # noqa: E402,F401
+import smplatform.province.summary  # noqa: E402,F401
+from smplatform.province import evaluation as _evaluation  # noqa: E402,F401,I001
 from smplatform.province import documents as _documents  # noqa: E402,F401  (PDF routes)

@@ -2,7 +2,6 @@
 sees its electronic number; axe-core finds no serious violation on the form pages."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,41 +12,19 @@ from smplatform.models import Declaration
 from tests import declaration_helpers as h
 from tests.factories import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.11.4" / "axe.min.js"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def decl_live_server(_session_app):
-    """The app over HTTP on a random port (a minimal stand-in for a shared live_server)."""
-    from werkzeug.serving import make_server
-    server = make_server("127.0.0.1", 0, _session_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(10)
+@pytest.fixture
+def decl_live_server(live_server):
+    return live_server.url
 
 
 @pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium not installed")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        page.csp_errors = []
-        page.on("console", lambda m: page.csp_errors.append(m.text)
-                if "Content Security Policy" in m.text else None)
-        yield page
-        browser.close()
+def page(browser_page):
+    return browser_page
 
 
 def serious_axe(page) -> list:
@@ -115,4 +92,4 @@ def test_fill_autosave_upload_submit(app, make, clock, decl_live_server, page, t
     page.click("#submit-declaration")
     page.wait_for_selector("#electronic-number:has-text('2023-440000-E-0001')")
     assert page.inner_text("#electronic-number") == "2023-440000-E-0001"
-    assert page.csp_errors == []
+    assert page.csp_violations == []

@@ -1,0 +1,30 @@
+"""The applicant's notifications (what the province and the ministry did with its declarations)."""
+from __future__ import annotations
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from smplatform.applicant.routes import bp
+from smplatform.extensions import db
+from smplatform.services import notifications
+
+
+@bp.get("/notifications")
+def notifications_list():
+    page = db.paginate(notifications.for_user_query(current_user), per_page=30,
+                       error_out=False)
+    return render_template("applicant/notifications.html", page=page,
+                           render=notifications.render)
+
+
+@bp.post("/notifications/read")
+def notifications_read():
+    notifications.mark_all_read(user=current_user)
+    db.session.commit()
+    return redirect(url_for("applicant.notifications_list"), 303)
+
+
+@bp.app_template_global()
+def unread_notifications(user) -> int:
+    """The number shown next to "Notifications" in the applicant's navigation."""
+    return notifications.unread_count(user)

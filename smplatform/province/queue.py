@@ -1,0 +1,48 @@
+"""The review queue: search, filter, sort and page the unit's declarations (htmx-enhanced)."""
+from __future__ import annotations
+
+from flask import make_response, render_template, request
+from flask_login import current_user
+
+from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
+from smplatform.extensions import db
+from smplatform.province.routes import batch_or_404, bp, is_htmx
+from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
+
+PAGE_SIZE = 25
+
+
+def filters_from_args(args) -> QueueFilters:
+    def pick(name, allowed):
+        value = args.get(name, "")
+        return value if value in allowed else ""
+    klasses = {c.value for c in PlatformClass} | {c.value for c in CityClass}
+    return QueueFilters(
+        q=args.get("q", "")[:100],
+        category=pick("category", {c.value for c in Category}),
+        klass=pick("klass", klasses),
+        service_model=pick("service_model", {m.value for m in ServiceModel}),
+        state=pick("state", set(VISIBLE_STATES)),
+        low_share=args.get("low_share") == "1",
+        sort=pick("sort", set(SORTS)) or "-submitted",
+    )
+
+
+@bp.get("/declarations")
+def queue():
+    """The unit's declarations. An htmx request gets the results table alone."""
+    batch = batch_or_404()
+    filters = filters_from_args(request.args)
+    query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code, filters=filters)
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    context = {"page": page, "filters": filters, "args": args,
+               "categories": list(Category), "service_models": list(ServiceModel),
+               "klasses": [*PlatformClass, *CityClass],
+               "states": [DeclarationState(s) for s in VISIBLE_STATES], "sorts": SORTS}
+    template = ("province/_queue_results.html" if is_htmx()
+                and request.headers.get("HX-Target") == "queue-results"
+                else "province/queue.html")
+    response = make_response(render_template(template, **context))
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,124 @@
+"""One declaration: read-only view with flags, attachments and history; the review actions."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from smplatform import permissions
+from smplatform.enums import DeclarationState
+from smplatform.extensions import db
+from smplatform.models import Declaration, DeclarationEvent, Recommendation
+from smplatform.province.routes import bp, lang
+from smplatform.rules import annex1
+from smplatform.services import DomainError, review
+
+
+def _load(declaration_id: int) -> Declaration:
+    return permissions.get_or_404(Declaration, declaration_id, permissions.can_review_declaration)
+
+
+def _display_value(field: annex1.Field, value, language: str) -> str:
+    if value in (None, "", []):
+        return ""
+    if field.kind == "check":
+        return "✓" if value else ""
+    if field.kind in ("choice", "multichoice"):
+        labels = {c.value: c.label.get(language) for c in field.choices}
+        values = value if isinstance(value, list) else [value]
+        return "、".join(labels.get(v, str(v)) for v in values)
+    return str(value)
+
+
+def sections_view(declaration: Declaration, language: str) -> list[dict]:
+    """The declaration's content, section by section, generated from Annex 1."""
+    definition = review.annex1_definition(declaration)
+    if definition is None:
+        return []
+    data = declaration.data or {}
+    return [{"key": s.key, "title": s.title.get(language),
+             "rows": [(f.label.get(language), _display_value(f, data.get(f.name), language))
+                      for f in s.fields()]}
+            for s in definition.sections]
+
+
+@bp.get("/declarations/<int:declaration_id>")
+def declaration(declaration_id: int, errors: dict | None = None, status: int = 200):
+    """The whole declaration, read-only, with the actions the officer may take now."""
+    d = _load(declaration_id)
+    language = lang()
+    events = db.session.scalars(
+        select(DeclarationEvent).options(selectinload(DeclarationEvent.actor))
+        .where(DeclarationEvent.declaration_id == d.id).order_by(DeclarationEvent.id)).all()
+    definition = review.annex1_definition(d)
+    scan, uploads_exist = review.stamped_scan(d)
+    recommended = db.session.scalar(select(Recommendation.id).where(
+        Recommendation.declaration_id == d.id)) is not None
+    share = (annex1.service_share(d.data or {}, annex1.YEARS[-1])
+             if d.category == "enterprise" else None)
+    return render_template(
+        "province/declaration.html", d=d, sections=sections_view(d, language), events=events,
+        section_titles={s.key: s.title.get(language) for s in definition.sections}
+        if definition else {},
+        attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,
+        recommended=recommended, share=share,
+        state_labels={st.value: st.label for st in DeclarationState}, errors=errors or {},
+        form=request.form), status
+
+
+def _run(declaration_id: int, action, success: str):
+    d = _load(declaration_id)
+    try:
+        action(d)
+    except DomainError as error:
+        db.session.rollback()
+        return declaration(declaration_id, errors={error.field or "action": error.message},
+                           status=422)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("province.declaration", declaration_id=declaration_id), 303)
+
+
+@bp.post("/declarations/<int:declaration_id>/start-review")
+def start_review(declaration_id: int):
+    return _run(declaration_id,
+                lambda d: review.start_review(actor=current_user, declaration=d),
+                _("Review started."))
+
+
+@bp.post("/declarations/<int:declaration_id>/pass")
+def pass_(declaration_id: int):
+    return _run(declaration_id,
+                lambda d: review.pass_declaration(actor=current_user, declaration=d,
+                                                  comment=request.form.get("comment")),
+                _("The declaration passed the review. The applicant has been told."))
+
+
+@bp.post("/declarations/<int:declaration_id>/return")
+def return_(declaration_id: int):
+    sections = {key[len("section-"):]: value for key, value in request.form.items()
+                if key.startswith("section-")}
+    return _run(declaration_id,
+                lambda d: review.return_declaration(actor=current_user, declaration=d,
+                                                    comment=request.form.get("comment"),
+                                                    section_comments=sections),
+                _("The declaration was returned for revision. The applicant has been told."))
+
+
+@bp.post("/declarations/<int:declaration_id>/reject")
+def reject(declaration_id: int):
+    return _run(declaration_id,
+                lambda d: review.reject_declaration(actor=current_user, declaration=d,
+                                                    reason=request.form.get("reason")),
+                _("The declaration was rejected. The applicant has been told."))
+
+
+@bp.post("/declarations/<int:declaration_id>/confirm-stamped")
+def confirm_stamped(declaration_id: int):
+    return _run(declaration_id,
+                lambda d: review.confirm_stamped_copy(
+                    actor=current_user, declaration=d,
+                    number_matches=request.form.get("number_matches") == "1"),
+                _("Stamped copy confirmed."))

@@ -1,0 +1,108 @@
+"""Annex 2: preview, Excel and PDF downloads, the stamped scan, and the submission to MIIT."""
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from smplatform import clock
+from smplatform.documents import summary as annex2
+from smplatform.extensions import db
+from smplatform.models import City
+from smplatform.province.routes import batch_or_404, bp, lang
+from smplatform.services import DomainError, recommendation, storage
+
+
+def _summary_context(batch) -> dict:
+    language = lang()
+    unit = current_user.unit
+    items = recommendation.recommendations(batch.id, unit.code)
+    codes = {r.declaration.city_code for r in items if r.declaration.city_code}
+    cities = {c.code: c.name for c in db.session.scalars(
+        select(City).where(City.code.in_(codes)))} if codes else {}
+    return {"batch": batch, "unit": unit, "items": items,
+            "columns": [(key, annex2.pick((zh, en), language)) for key, zh, en in annex2.COLUMNS],
+            "rows": annex2.build_rows(items, lang=language, city_names=cities),
+            "totals": annex2.totals(items, lang=language),
+            "title": annex2.pick(annex2.TITLE, language),
+            "seal": annex2.pick(annex2.SEAL, language),
+            "total_label": annex2.pick(annex2.TOTAL, language),
+            "today": clock.china(clock.now()),
+            "submission": recommendation.get_submission(batch.id, unit.code)}
+
+
+@bp.get("/summary")
+def summary(error: str | None = None, status: int = 200):
+    """Preview of Annex 2, downloads, the stamped scan upload and the submit button."""
+    batch = batch_or_404()
+    context = _summary_context(batch)
+    unconfirmed = [r for r in context["items"] if r.declaration.stamped_confirmed_at is None]
+    return render_template("province/summary.html", error=error, unconfirmed=unconfirmed,
+                           **context), status
+
+
+@bp.get("/summary.xlsx")
+def summary_xlsx():
+    batch = batch_or_404()
+    c = _summary_context(batch)
+    content = annex2.to_xlsx(unit_name=c["unit"].name, date=c["today"], rows=c["rows"],
+                             totals_=c["totals"], lang=lang())
+    response = make_response(content)
+    response.headers["Content-Type"] = storage.KINDS["xlsx"][0]
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="annex2-{c["unit"].code}.xlsx"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/summary.pdf")
+def summary_pdf():
+    batch = batch_or_404()
+    html = render_template("province/summary_pdf.html", **_summary_context(batch))
+    response = make_response(annex2.to_pdf(html))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="annex2-{current_user.unit_code}.pdf"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/summary/scan")
+def summary_upload():
+    batch = batch_or_404()
+    upload = request.files.get("scan")
+    if upload is None or not upload.filename:
+        return summary(error=_("Choose the scan of the stamped summary."), status=422)
+    try:
+        recommendation.upload_summary(actor=current_user, batch=batch,
+                                      unit_code=current_user.unit_code, stream=upload.stream,
+                                      filename=upload.filename)
+    except DomainError as error:
+        db.session.rollback()
+        return summary(error=error.message, status=422)
+    db.session.commit()
+    flash(_("The stamped summary was uploaded."), "success")
+    return redirect(url_for("province.summary"), 303)
+
+
+@bp.get("/summary/scan")
+def summary_scan():
+    batch = batch_or_404()
+    submission = recommendation.get_submission(batch.id, current_user.unit_code)
+    if submission is None or submission.summary_file is None:
+        abort(404)
+    return storage.send(submission.summary_file)
+
+
+@bp.post("/submit")
+def submit():
+    batch = batch_or_404()
+    try:
+        recommendation.submit(actor=current_user, batch=batch, unit_code=current_user.unit_code)
+    except DomainError as error:
+        db.session.rollback()
+        return summary(error=error.message, status=409)
+    db.session.commit()
+    flash(_("Submitted to the ministry. The list is locked."), "success")
+    return redirect(url_for("province.summary"), 303)

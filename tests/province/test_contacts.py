@@ -1,0 +1,54 @@
+"""Liaison contacts, the ministry's directory, the unit's deadline for applicants, dashboard."""
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from smplatform import clock as clock_module
+from smplatform.extensions import db
+from smplatform.models import LiaisonContact, UnitDeadline
+from tests.province import helpers
+from tests.province.conftest import english
+
+CONTACT = {"name": "王伟", "title": "处长", "phone": "020-12345678", "fax": "",
+           "email": "wangwei@example.gov.cn"}
+
+
+def test_contact_before_deadline_and_ministry_directory(make, login_as, clock, batch):
+    clock.set(batch.contact_deadline - timedelta(days=2))
+    c = english(login_as(make.province("440000")))
+    assert c.post("/province/contacts", data=dict(CONTACT)).status_code == 303
+    assert c.post("/province/contacts", data={**CONTACT, "email": "bad"}).status_code == 422
+    assert db.session.scalars(select(LiaisonContact.unit_code)).all() == ["440000"]
+    m = english(login_as(make.ministry()))
+    page = m.get("/ministry/contacts").get_data(as_text=True)
+    assert "wangwei@example.gov.cn" in page
+    assert "Units that have not answered (36)" in page
+
+
+def test_contact_after_deadline_is_refused(make, login_as, clock, batch):
+    clock.set(batch.contact_deadline + timedelta(seconds=1))
+    c = english(login_as(make.province("440000")))
+    r = c.post("/province/contacts", data=dict(CONTACT))
+    assert r.status_code == 422
+    assert "The deadline for liaison contacts has passed" in r.get_data(as_text=True)
+    assert db.session.scalars(select(LiaisonContact)).all() == []
+
+
+def test_applicant_deadline_not_after_national(officer, batch):
+    _user, c = officer
+    assert c.post("/province/deadline", data={"deadline": "2023-06-01"}).status_code == 422
+    assert c.post("/province/deadline", data={"deadline": "2023-04-25"}).status_code == 303
+    row = db.session.scalar(select(UnitDeadline))
+    assert clock_module.china(row.applicant_deadline).replace(tzinfo=None) == datetime(
+        2023, 4, 25, 23, 59, 59)
+
+
+def test_dashboard_counts_meters_and_todo(officer):
+    _user, c = officer
+    helpers.declaration(state="submitted")
+    helpers.declaration(state="submitted")
+    helpers.declaration(unit="440300", state="submitted")  # another unit: not counted
+    page = c.get("/province/").get_data(as_text=True)
+    assert "2 declarations wait for review to start." in page
+    assert "0 of 10 used" in page
+    assert "Give the ministry your liaison contacts." not in page  # its deadline has passed
