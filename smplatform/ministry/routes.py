@@ -93,3 +93,5 @@ def audit_log():
 
 
 from smplatform.ministry import batches, experts  # noqa: E402,F401  (routes on this blueprint)
+from smplatform.ministry import (declarations, decisions, inspection,  # noqa: E402,F401
+                                 review)

@@ -55,3 +55,4 @@ def healthz():
         database = "error"
     status = 200 if database == "ok" else 503
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+from smplatform.public import published  # noqa: E402,F401  (selection public pages)
