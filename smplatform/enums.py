@@ -302,7 +302,7 @@ ACTIVE_REVIEW_STATES = frozenset({ReviewState.ASSIGNED, ReviewState.ACCEPTED,
 class InspectionConclusion(LabelledEnum):
     """The conclusion of an on-site inspection (现场核查)."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (a conclusion, not a password)
     CONCERNS = "concerns"
     FAIL = "fail"
 

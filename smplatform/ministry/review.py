@@ -2,9 +2,9 @@
 recording each declaration's outcome."""
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import datetime, time, UTC
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -44,7 +44,7 @@ def load_declaration(declaration_id: int) -> Declaration:
 def end_of_day(day) -> datetime | None:
     if day is None:
         return None
-    return datetime.combine(day, time(23, 59, 59), tzinfo=clock.CHINA).astimezone(timezone.utc)
+    return datetime.combine(day, time(23, 59, 59), tzinfo=clock.CHINA).astimezone(UTC)
 
 
 def _ranked(batch: Batch) -> dict[str, list]:

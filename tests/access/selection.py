@@ -1,6 +1,6 @@
 """Access table: the ministry's selection (expert review, inspection, decision, national list),
 the expert's reviews and the public shortlist and published pages."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from smplatform.enums import ReviewState
 from smplatform.extensions import db
@@ -28,7 +28,7 @@ def _data(w):
             batch = helpers.make_batch(number=7)
             declaration = helpers.declaration(batch, "320000")
             expert_id = w.users["expert"].id
-            now = datetime(2023, 6, 1, tzinfo=timezone.utc)
+            now = datetime(2023, 6, 1, tzinfo=UTC)
             reviews = {}
             for key, state in (("open", ReviewState.ASSIGNED), ("decline", ReviewState.ASSIGNED),
                                ("accepted", ReviewState.ACCEPTED)):

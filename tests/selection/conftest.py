@@ -2,6 +2,7 @@
 import pytest
 
 from tests.selection import helpers
+from tests.selection.browser_kit import browser, live_server  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from smplatform.enums import DeclarationState, OrgType
 from smplatform.extensions import db
@@ -11,7 +11,7 @@ from smplatform.services import batches, experts
 from tests.factories import credit_code
 
 _seq = itertools.count(1)
-T0 = datetime(2023, 6, 1, 2, 0, tzinfo=timezone.utc)
+T0 = datetime(2023, 6, 1, 2, 0, tzinfo=UTC)
 ORG_TYPES = {"enterprise": OrgType.ENTERPRISE, "platform": OrgType.PLATFORM_OPERATOR,
              "city": OrgType.CITY_DEPARTMENT}
 
@@ -19,10 +19,10 @@ ORG_TYPES = {"enterprise": OrgType.ENTERPRISE, "platform": OrgType.PLATFORM_OPER
 def make_batch(number: int = 5, actor=None):
     batch = batches.create_batch(
         actor=actor, number=number, year=2023, name=None,
-        opens_at=datetime(2023, 3, 2, tzinfo=timezone.utc),
-        contact_deadline=datetime(2023, 3, 20, tzinfo=timezone.utc),
-        province_deadline=datetime(2023, 5, 31, tzinfo=timezone.utc),
-        evaluation_deadline=datetime(2023, 5, 31, tzinfo=timezone.utc))
+        opens_at=datetime(2023, 3, 2, tzinfo=UTC),
+        contact_deadline=datetime(2023, 3, 20, tzinfo=UTC),
+        province_deadline=datetime(2023, 5, 31, tzinfo=UTC),
+        evaluation_deadline=datetime(2023, 5, 31, tzinfo=UTC))
     db.session.commit()
     return batch
 

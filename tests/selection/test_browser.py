@@ -1,5 +1,5 @@
 """From assignment through scoring to publication, in a real browser, with axe-core checks."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -7,7 +7,7 @@ from smplatform.extensions import db
 from smplatform.models import Declaration
 from tests.factories import PASSWORD
 from tests.selection import helpers
-from tests.selection.browser_kit import browser, live_server, new_page, serious_axe_violations  # noqa: F401,E501
+from tests.selection.browser_kit import new_page, serious_axe_violations
 
 
 def sign_in(page, base, username):
@@ -22,7 +22,7 @@ def sign_in(page, base, username):
 
 @pytest.mark.browser
 def test_selection_from_assignment_to_publication(app, make, clock, live_server, browser):
-    clock.set(datetime(2023, 7, 1, 2, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 7, 1, 2, tzinfo=UTC))
     batch = helpers.make_batch()
     city = helpers.declaration(batch, "440000", category="city", name="佛山市工业和信息化局")
     expert = helpers.expert(make, unit="110000", username="expert-li")
@@ -71,7 +71,7 @@ def test_selection_from_assignment_to_publication(app, make, clock, live_server,
     ministry.click("text=Put the shortlist under public notice")
     assert "2023-07-15" in ministry.inner_text("#notice-dates")
 
-    clock.set(datetime(2023, 7, 22, 2, tzinfo=timezone.utc))  # the session has expired
+    clock.set(datetime(2023, 7, 22, 2, tzinfo=UTC))  # the session has expired
     sign_in(ministry, base, minister.username)
     ministry.goto(f"{base}/ministry/batches/{batch_id}/decisions")
     ministry.click("text=Publish the final list")

@@ -1,6 +1,6 @@
 """Inspection, shortlist, public notice, objections, publication and the public pages."""
 import io
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from openpyxl import load_workbook
@@ -126,12 +126,12 @@ def test_notice_end_before_start_refused(passed, ministry, batch):
 
 
 def test_full_way_notice_objection_publication(passed, ministry, batch, client, clock):
-    clock.set(datetime(2023, 7, 31, 4, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 7, 31, 4, tzinfo=UTC))
     shortlist_all(ministry, passed)
     assert start_notice(ministry, batch).status_code == 302
     # Before the first day the public page does not exist.
     assert client.get("/notice/shortlist/5").status_code == 404
-    clock.set(datetime(2023, 8, 2, 4, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 8, 2, 4, tzinfo=UTC))
     page = client.get("/notice/shortlist/5").get_data(as_text=True)
     assert [n in page for n in ("佛山市工业和信息化局", "浙江某制造有限公司", "江苏某共享平台")] == [
         True] * 3
@@ -159,18 +159,18 @@ def test_full_way_notice_objection_publication(passed, ministry, batch, client, 
     ministry.post(f"/ministry/declarations/{platform.id}/remove-after-notice")
     assert state(platform) == S.NOT_SELECTED
     # Publishing on the last day of the notice is refused.
-    clock.set(datetime(2023, 8, 7, 15, 59, tzinfo=timezone.utc))  # 23:59 in China
+    clock.set(datetime(2023, 8, 7, 15, 59, tzinfo=UTC))  # 23:59 in China
     response = ministry.post(f"/ministry/batches/{batch.id}/publish", follow_redirects=True)
     assert "only after the public notice ends (after 2023-08-07)" in \
         response.get_data(as_text=True)
     assert state(passed["city"]) == S.SHORTLISTED
     assert client.get("/published/5").status_code == 404
-    clock.set(datetime(2023, 8, 7, 16, 0, tzinfo=timezone.utc))  # 8 August 00:00 in China
+    clock.set(datetime(2023, 8, 7, 16, 0, tzinfo=UTC))  # 8 August 00:00 in China
     ministry.post(f"/ministry/batches/{batch.id}/publish")
     assert (state(passed["city"]), state(passed["enterprise"]), state(platform)) == (
         S.PUBLISHED, S.PUBLISHED, S.NOT_SELECTED)
     notice = db.session.scalar(select(PublicNotice))
-    assert notice.published_at == datetime(2023, 8, 7, 16, 0, tzinfo=timezone.utc)
+    assert notice.published_at == datetime(2023, 8, 7, 16, 0, tzinfo=UTC)
     # The public list: search and export.
     page = client.get("/published/5").get_data(as_text=True)
     assert ("佛山市工业和信息化局" in page, "浙江某制造有限公司" in page, "江苏某共享平台" in page) == (
@@ -194,10 +194,10 @@ def test_full_way_notice_objection_publication(passed, ministry, batch, client, 
 
 def test_published_entries_hook(passed, ministry, batch, clock):
     from smplatform.services.selection import published_entries
-    clock.set(datetime(2023, 7, 31, 4, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 7, 31, 4, tzinfo=UTC))
     shortlist_all(ministry, passed)
     start_notice(ministry, batch, "2023-07-31", "2023-07-31")
-    clock.set(datetime(2023, 8, 1, 4, tzinfo=timezone.utc))
+    clock.set(datetime(2023, 8, 1, 4, tzinfo=UTC))
     ministry.post(f"/ministry/batches/{batch.id}/publish")
     db.session.expire_all()
     entries = published_entries(db.session.merge(batch))

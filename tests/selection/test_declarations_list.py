@@ -1,7 +1,7 @@
 """The ministry's national list of declarations: search, filters, htmx, export (bounded memory)."""
 import io
 import tracemalloc
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from openpyxl import load_workbook
@@ -90,7 +90,7 @@ def test_export_filtered_list(listed, ministry):
 
 
 def _bulk(batch, count: int) -> None:
-    t = datetime(2023, 5, 1, tzinfo=timezone.utc)
+    t = datetime(2023, 5, 1, tzinfo=UTC)
     orgs = [{"org_type": "enterprise", "name": f"批量企业{i:05d}",
              "credit_code": f"X{i:017d}", "unit_code": "440000", "contact_name": "联系人",
              "contact_mobile": "13800138000", "contact_email": "bulk@example.com",

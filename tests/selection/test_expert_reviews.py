@@ -6,6 +6,7 @@ from smplatform.extensions import db
 from smplatform.models import AuditEntry, ReviewAssignment
 from smplatform.services import review_assignments as service
 from tests.selection import helpers
+from datetime import UTC
 
 SCORES = {"service_share": 80, "innovation": 90, "results": 70, "capability": 60,
           "demonstration": 100}  # weighted: (1600 + 2250 + 1400 + 900 + 2000) / 100 = 81.5
@@ -47,9 +48,9 @@ def accept(s):
 def test_dashboard_lists_assignment_with_deadline(app, make, batch, login_as):
     d = helpers.declaration(batch, "440000", name="广东截止日期企业")
     e = helpers.expert(make, unit="110000")
-    from datetime import datetime, timezone
+    from datetime import datetime
     service.add_reviewer(actor=make.ministry(), declaration=d, expert=e,
-                         due_at=datetime(2023, 7, 1, 15, 59, tzinfo=timezone.utc))
+                         due_at=datetime(2023, 7, 1, 15, 59, tzinfo=UTC))
     db.session.commit()
     page = login_as(e).get("/expert/").get_data(as_text=True)
     assert "广东截止日期企业" in page

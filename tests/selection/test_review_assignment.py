@@ -6,7 +6,6 @@ from sqlalchemy import select
 from smplatform.enums import DeclarationState as S
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Declaration, ReviewAssignment
-from tests.factories import credit_code
 from tests.selection import helpers
 
 
