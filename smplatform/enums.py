@@ -173,6 +173,13 @@ class DeclarationState(LabelledEnum):
     PASSED = "passed"
     FORWARDED = "forwarded"
     NOT_RECOMMENDED = "not_recommended"
+    # The ministry's selection (expert review, inspection, decision, publication).
+    EXPERT_REVIEW = "expert_review"
+    EXPERT_PASSED = "expert_passed"
+    EXPERT_FAILED = "expert_failed"
+    SHORTLISTED = "shortlisted"
+    NOT_SELECTED = "not_selected"
+    PUBLISHED = "published"
 
     @classmethod
     def _labels(cls):
@@ -185,6 +192,12 @@ class DeclarationState(LabelledEnum):
             cls.PASSED: _l("Passed the provincial review"),
             cls.FORWARDED: _l("Recommended to the ministry"),
             cls.NOT_RECOMMENDED: _l("Not recommended"),
+            cls.EXPERT_REVIEW: _l("Under expert review"),
+            cls.EXPERT_PASSED: _l("Passed the expert review"),
+            cls.EXPERT_FAILED: _l("Did not pass the expert review"),
+            cls.SHORTLISTED: _l("Shortlisted (public notice)"),
+            cls.NOT_SELECTED: _l("Not selected"),
+            cls.PUBLISHED: _l("Published as a demonstration"),
         }
 
 
@@ -192,6 +205,8 @@ class DeclarationState(LabelledEnum):
 EDITABLE_STATES = frozenset({DeclarationState.DRAFT, DeclarationState.RETURNED})
 IN_PROVINCE_QUEUE_STATES = frozenset({DeclarationState.SUBMITTED, DeclarationState.UNDER_REVIEW})
 FROZEN_STATES = frozenset(DeclarationState) - EDITABLE_STATES
+# Declarations the ministry's expert review works on (assignment of reviewers).
+EXPERT_REVIEW_STATES = frozenset({DeclarationState.FORWARDED, DeclarationState.EXPERT_REVIEW})
 
 
 # Ministry selection: quota lines and the expert pool's fields of expertise.
@@ -258,3 +273,65 @@ class ExpertiseField(LabelledEnum):
             cls.INDUSTRIAL_DESIGN: _l("Industrial design"),
             cls.CITY_POLICY: _l("City policy"),
         }
+
+
+# Ministry selection: expert reviews, inspections and objections.
+
+class ReviewState(LabelledEnum):
+    """An expert's review assignment (评审任务)."""
+
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    SUBMITTED = "submitted"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ASSIGNED: _l("Assigned, awaiting your conflict-of-interest declaration"),
+            cls.ACCEPTED: _l("Accepted, being scored"),
+            cls.DECLINED: _l("Declined"),
+            cls.SUBMITTED: _l("Submitted"),
+        }
+
+
+ACTIVE_REVIEW_STATES = frozenset({ReviewState.ASSIGNED, ReviewState.ACCEPTED,
+                                  ReviewState.SUBMITTED})
+
+
+class InspectionConclusion(LabelledEnum):
+    """The conclusion of an on-site inspection (现场核查)."""
+
+    PASS = "pass"  # noqa: S105  (a conclusion, not a password)
+    CONCERNS = "concerns"
+    FAIL = "fail"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.PASS: _l("Passed"),
+            cls.CONCERNS: _l("Passed with concerns"),
+            cls.FAIL: _l("Failed"),
+        }
+
+
+class ChecklistFinding(LabelledEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.MET: _l("Met"), cls.NOT_MET: _l("Not met"),
+                cls.NOT_APPLICABLE: _l("Not applicable")}
+
+
+class ObjectionOutcome(LabelledEnum):
+    """The outcome of an objection received during the public notice (公示异议)."""
+
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.UPHELD: _l("Upheld"), cls.DISMISSED: _l("Dismissed")}

@@ -223,6 +223,30 @@ def can_view_contact_directory(user) -> bool:
 
 def can_read_notifications(user) -> bool:
     return is_applicant(user)
+# Ministry selection: expert review, inspection, decision, publication (selection area).
+
+def can_run_selection(user) -> bool:
+    """Assign reviewers, record inspections, decide, put under notice, publish: ministry."""
+    return is_ministry(user)
+
+
+def can_open_review(user, review) -> bool:
+    """An expert opens only its own assignments, and not one it declined."""
+    return (is_expert(user) and review.expert_id == user.id
+            and review.state != "declined")
+
+
+def can_respond_to_review(user, review) -> bool:
+    """Declare no conflict of interest, or decline: before the review is accepted."""
+    return can_open_review(user, review) and review.state == "assigned"
+
+
+def can_score_review(user, review) -> bool:
+    return can_open_review(user, review) and review.state == "accepted"
+
+
+def can_decline_review(user, review) -> bool:
+    return can_open_review(user, review) and review.state in ("assigned", "accepted")
 
 
 TEMPLATE_FUNCTIONS = {

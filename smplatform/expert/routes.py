@@ -1,7 +1,7 @@
 """The expert's area. Every route here requires the expert role (checked before each request)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint
 
 from smplatform.enums import Role
 from smplatform.permissions import require_role
@@ -10,6 +10,4 @@ bp = Blueprint("expert", __name__, url_prefix="/expert")
 bp.before_request(require_role(Role.EXPERT))
 
 
-@bp.get("/")
-def dashboard():
-    return render_template("expert/dashboard.html")
+from smplatform.expert import reviews  # noqa: E402,F401  (the dashboard and reviews)

@@ -108,3 +108,5 @@ from smplatform.ministry import batches, experts  # noqa: E402,F401  (routes on 
 from smplatform.ministry import evaluation as _evaluation  # noqa: E402,F401
 from smplatform.ministry import documents as _documents  # noqa: E402,F401  (PDF routes)
 from smplatform.ministry import submissions  # noqa: E402,F401  (province submissions, contacts)
+from smplatform.ministry import (declarations, decisions, inspection,  # noqa: E402,F401
+                                 review)

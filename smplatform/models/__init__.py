@@ -18,3 +18,5 @@ from smplatform.models.files import StoredFile  # noqa: F401
 from smplatform.models.notifications import Notification, OutboxEmail  # noqa: F401
 from smplatform.models.recommendation import Recommendation, UnitSubmission  # noqa: F401
 from smplatform.models.reference import City, Unit  # noqa: F401
+from smplatform.models.selection import (  # noqa: F401
+    Inspection, Objection, PublicNotice, ReviewAssignment)

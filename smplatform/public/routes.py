@@ -63,3 +63,4 @@ from smplatform.public import registry as _registry  # noqa: E402,F401
 
 
 from smplatform.public import downloads as _downloads, verify as _verify  # noqa: E402,F401
+from smplatform.public import published  # noqa: E402,F401  (selection public pages)

@@ -40,6 +40,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     # The ministry can send a unit's submission back, which unlocks its list.
     _t(S.FORWARDED, "send_back", S.PASSED, Role.MINISTRY),
     _t(S.NOT_RECOMMENDED, "send_back", S.PASSED, Role.MINISTRY),
+    # The ministry's selection: expert review, decision after inspection, public notice
+    # (公示) and publication. An objection upheld during the notice removes a shortlisted one.
+    _t(S.FORWARDED, "start_expert_review", S.EXPERT_REVIEW, Role.MINISTRY),
+    _t(S.EXPERT_REVIEW, "expert_pass", S.EXPERT_PASSED, Role.MINISTRY),
+    _t(S.EXPERT_REVIEW, "expert_fail", S.EXPERT_FAILED, Role.MINISTRY),
+    _t(S.EXPERT_PASSED, "shortlist", S.SHORTLISTED, Role.MINISTRY),
+    _t(S.EXPERT_PASSED, "not_shortlist", S.NOT_SELECTED, Role.MINISTRY),
+    _t(S.SHORTLISTED, "remove_after_notice", S.NOT_SELECTED, Role.MINISTRY),
+    _t(S.SHORTLISTED, "publish", S.PUBLISHED, Role.MINISTRY),
 )
 
 _INDEX = {(t.state, t.action): t for t in TRANSITIONS}

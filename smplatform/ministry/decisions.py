@@ -1,0 +1,142 @@
+"""The decision (遴选决定): shortlist after expert review and inspection, public notice (公示)
+with objections, then the published list."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from smplatform.enums import DeclarationState
+from smplatform.extensions import db
+from smplatform.ministry.review import load_batch, load_declaration
+from smplatform.ministry.routes import bp
+from smplatform.ministry.selection_forms import NoticeForm, ObjectionForm
+from smplatform.models import Declaration, Objection
+from smplatform.services import DomainError, review_assignments, selection
+
+S = DeclarationState
+SHOWN = (S.EXPERT_PASSED, S.SHORTLISTED, S.NOT_SELECTED, S.PUBLISHED)
+
+
+def _page(batch, notice_form=None, objection_forms=None, status: int = 200):
+    rows = db.session.scalars(select(Declaration).where(
+        Declaration.batch_id == batch.id, Declaration.state.in_([str(s) for s in SHOWN]))
+        .order_by(Declaration.category, Declaration.unit_code, Declaration.id)).all()
+    by_state = {s.value: [d for d in rows if d.state == s] for s in SHOWN}
+    objections = {}
+    if rows:
+        for o in db.session.scalars(select(Objection).where(
+                Objection.declaration_id.in_([d.id for d in rows])).order_by(Objection.id)):
+            objections.setdefault(o.declaration_id, []).append(o)
+    inspections = {d.id: selection.latest_inspection(d) for d in rows}
+    forms = objection_forms or {}
+    return render_template(
+        "ministry/decisions.html", batch=batch, by_state=by_state,
+        notice=selection.notice_of(batch), notice_form=notice_form or NoticeForm(),
+        objection_forms={d.id: forms.get(d.id) or ObjectionForm(prefix=f"o{d.id}")
+                         for d in by_state[S.SHORTLISTED.value]},
+        objections=objections, inspections=inspections,
+        aggregates=review_assignments.aggregates(rows),
+        required={d.id: selection.inspection_required(d) for d in rows},
+        today=selection.today()), status
+
+
+@bp.get("/batches/<int:batch_id>/decisions")
+def decisions(batch_id: int):
+    """Who passed the expert review, the shortlist, the public notice and the final list."""
+    return _page(load_batch(batch_id))
+
+
+@bp.post("/declarations/<int:declaration_id>/decision")
+def decide(declaration_id: int):
+    """Shortlist a declaration that passed the expert review, or decide not to select it."""
+    declaration = load_declaration(declaration_id)
+    shortlisting = request.form.get("decision") == "shortlist"
+    try:
+        if shortlisting:
+            selection.shortlist(actor=current_user, declaration=declaration)
+        else:
+            selection.not_shortlist(actor=current_user, declaration=declaration,
+                                    comment=request.form.get("comment"))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s: %(state)s.", name=declaration.org_name,
+                state=declaration.state_enum.label), "success")
+    return redirect(url_for("ministry.decisions", batch_id=declaration.batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/notice")
+def notice_start(batch_id: int):
+    """Put the shortlist under public notice (公示) for the dates given."""
+    batch = load_batch(batch_id)
+    form = NoticeForm()
+    if form.validate_on_submit():
+        try:
+            selection.start_notice(actor=current_user, batch=batch,
+                                   starts_on=form.starts_on.data, ends_on=form.ends_on.data)
+        except DomainError as error:
+            db.session.rollback()
+            target = getattr(form, error.field or "", None) or form.starts_on
+            target.errors = list(target.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("The shortlist is under public notice."), "success")
+            return redirect(url_for("ministry.decisions", batch_id=batch_id))
+    return _page(batch, notice_form=form, status=400)
+
+
+@bp.post("/declarations/<int:declaration_id>/objections")
+def objection_record(declaration_id: int):
+    """Record an objection received during the notice, its handling and outcome."""
+    declaration = load_declaration(declaration_id)
+    form = ObjectionForm(prefix=f"o{declaration_id}")
+    if form.validate_on_submit():
+        try:
+            selection.record_objection(
+                actor=current_user, declaration=declaration, received_on=form.received_on.data,
+                summary=form.summary.data, handling=form.handling.data,
+                outcome=form.outcome.data)
+        except DomainError as error:
+            db.session.rollback()
+            target = getattr(form, error.field or "", None) or form.received_on
+            target.errors = list(target.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Objection recorded."), "success")
+            return redirect(url_for("ministry.decisions", batch_id=declaration.batch_id))
+    return _page(declaration.batch, objection_forms={declaration_id: form}, status=400)
+
+
+@bp.post("/declarations/<int:declaration_id>/remove-after-notice")
+def remove_after_notice(declaration_id: int):
+    """Take a shortlisted declaration off the list after an upheld objection."""
+    declaration = load_declaration(declaration_id)
+    try:
+        selection.remove_after_notice(actor=current_user, declaration=declaration)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(name)s was taken off the shortlist.", name=declaration.org_name), "success")
+    return redirect(url_for("ministry.decisions", batch_id=declaration.batch_id))
+
+
+@bp.post("/batches/<int:batch_id>/publish")
+def publish(batch_id: int):
+    """Publish the final list once the public notice has ended."""
+    batch = load_batch(batch_id)
+    try:
+        count = selection.publish(actor=current_user, batch=batch)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The final list of batch %(n)d is published: %(m)d demonstration(s).",
+                n=batch.number, m=count), "success")
+    return redirect(url_for("ministry.decisions", batch_id=batch_id))

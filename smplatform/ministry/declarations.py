@@ -1,0 +1,121 @@
+"""The national list of declarations (全国申报列表): search, filters, sort, pages, export;
+and one declaration read-only with its history, reviews and inspections."""
+from __future__ import annotations
+
+from flask import make_response, render_template, request, send_file
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from smplatform import clock, permissions
+from smplatform.documents import annex1_view, declaration_xlsx
+from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
+from smplatform.extensions import db
+from smplatform.ministry.review import load_declaration
+from smplatform.ministry.routes import PAGE_SIZE, _require, bp
+from smplatform.ministry.selection_forms import DeclarationFilterForm
+from smplatform.models import Batch, Declaration, Unit
+from smplatform.services import review_assignments, selection
+
+
+def _lang() -> str:
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def _filter_form() -> DeclarationFilterForm:
+    form = DeclarationFilterForm(request.args)
+    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    form.unit.choices = [("", _("Any"))] + [(u.code, f"{u.code} {u.name}") for u in units]
+    batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
+    form.batch.choices = [("", _("Any"))] + [(str(b.id), _("Batch %(n)d", n=b.number))
+                                             for b in batches]
+    if not form.sort.data:
+        form.sort.data = "number"
+    return form
+
+
+def _query(form: DeclarationFilterForm):
+    if not form.validate():
+        return selection.declaration_list()
+    return selection.declaration_list(
+        q=form.q.data, batch_id=int(form.batch.data) if form.batch.data else None,
+        unit_code=form.unit.data or None, category=form.category.data or None,
+        klass=form.klass.data or None, service_model=form.service_model.data or None,
+        state=form.state.data or None, low_share=bool(form.low_share.data),
+        sort=form.sort.data or "number", descending=bool(form.desc.data))
+
+
+@bp.get("/declarations")
+def declarations():
+    """Every declaration of every unit, searched, filtered and sorted; paginated.
+
+    The filter form works as a plain GET; htmx swaps only the results and pushes the URL,
+    so every view of the list can be shared as a link.
+    """
+    _require(permissions.can_run_selection)
+    form = _filter_form()
+    page = db.paginate(_query(form), per_page=PAGE_SIZE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    template = ("ministry/_declaration_list.html" if request.headers.get("HX-Request")
+                else "ministry/declarations.html")
+    response = make_response(render_template(template, form=form, page=page, args=args))
+    response.vary.add("HX-Request")
+    return response
+
+
+def _labels(enum) -> dict:
+    return {m.value: str(m.label) for m in enum}
+
+
+@bp.get("/declarations/export.xlsx")
+def declarations_export():
+    """The filtered list as Excel, streamed through a temporary file (any number of rows)."""
+    _require(permissions.can_run_selection)
+    form = _filter_form()
+    columns = (Declaration.electronic_number, Declaration.org_name, Declaration.credit_code,
+               Declaration.unit_code, Declaration.category, Declaration.klass,
+               Declaration.service_model, Declaration.state, Declaration.low_service_share,
+               Declaration.submitted_at)
+    query = _query(form).with_only_columns(*columns)
+    units = {u.code: u.name for u in db.session.scalars(select(Unit))}
+    categories, states = _labels(Category), _labels(DeclarationState)
+    classes = _labels(PlatformClass) | _labels(CityClass)
+    models = _labels(ServiceModel)
+    yes, no = _("Yes"), _("No")
+
+    def rows():
+        result = db.session.execute(query.execution_options(yield_per=declaration_xlsx.CHUNK))
+        for (number, name, code, unit, category, klass, model, state, low,
+             submitted) in result:
+            yield (number or "", name, code, units.get(unit, unit), categories.get(category, ""),
+                   classes.get(klass, "") if klass else "", models.get(model, "") if model
+                   else "", states.get(state, state), yes if low else no,
+                   clock.china(submitted).strftime("%Y-%m-%d %H:%M") if submitted else "")
+
+    headers = [_("Electronic number"), _("Name"), _("Unified social credit code"),
+               _("Provincial-level unit"), _("Category"), _("Class"), _("Service model"),
+               _("State"), _("Service revenue share below 30%"), _("Submitted at")]
+    out = declaration_xlsx.write(rows(), headers, title=_("Declarations"))
+    stamp = clock.china(clock.now()).strftime("%Y%m%d-%H%M")
+    response = send_file(out, as_attachment=True, download_name=f"declarations-{stamp}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument."
+                                  "spreadsheetml.sheet", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/declarations/<int:declaration_id>")
+def declaration(declaration_id: int):
+    """One declaration read-only: its form, attachments, history, reviews, inspections."""
+    declaration = load_declaration(declaration_id)
+    lang = _lang()
+    return render_template(
+        "ministry/declaration.html", declaration=declaration,
+        sections=annex1_view.sections(declaration.category, declaration.data, lang,
+                                      yes=_("Yes"), no=_("No")),
+        attachments=annex1_view.attachments(declaration),
+        attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a, lang),
+        aggregate=review_assignments.aggregates([declaration])[declaration.id],
+        inspections=selection.inspections_of(declaration),
+        objections=selection.objections_of(declaration))

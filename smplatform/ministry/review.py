@@ -1,0 +1,213 @@
+"""Expert review (专家评审), the ministry's side: assigning reviewers, following the scores,
+recording each declaration's outcome."""
+from __future__ import annotations
+
+from datetime import datetime, time, UTC
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from smplatform import clock, permissions
+from smplatform.enums import Category, DeclarationState, QuotaLine, QuotaUnitGroup, Role
+from smplatform.extensions import db
+from smplatform.ministry.routes import bp
+from smplatform.ministry.selection_forms import AddReviewerForm, AssignForm, OutcomeForm
+from smplatform.models import Batch, Declaration, ExpertProfile, ReviewAssignment, User
+from smplatform.rules import quotas as quota_rules
+from smplatform.rules import rubric
+from smplatform.services import DomainError
+from smplatform.services import batches as batch_service
+from smplatform.services import review_assignments as service
+
+S = DeclarationState
+REVIEWED_STATES = (S.EXPERT_REVIEW, S.EXPERT_PASSED, S.EXPERT_FAILED, S.SHORTLISTED,
+                   S.NOT_SELECTED, S.PUBLISHED)
+CATEGORY_LINES = {
+    "enterprise": (quota_rules.ENTERPRISE,),
+    "platform": (quota_rules.PLATFORM_SHARED, quota_rules.PLATFORM_OTHER),
+    "city": (quota_rules.CITY_COMPREHENSIVE, quota_rules.CITY_DESIGN, quota_rules.CITY_ANY),
+}
+
+
+def load_batch(batch_id: int) -> Batch:
+    return permissions.get_or_404(Batch, batch_id,
+                                  lambda user, _b: permissions.can_run_selection(user))
+
+
+def load_declaration(declaration_id: int) -> Declaration:
+    return permissions.get_or_404(Declaration, declaration_id,
+                                  lambda user, _d: permissions.can_run_selection(user))
+
+
+def end_of_day(day) -> datetime | None:
+    if day is None:
+        return None
+    return datetime.combine(day, time(23, 59, 59), tzinfo=clock.CHINA).astimezone(UTC)
+
+
+def _ranked(batch: Batch) -> dict[str, list]:
+    """Per category, the reviewed declarations ranked by mean score (unscored last)."""
+    declarations = db.session.scalars(select(Declaration).where(
+        Declaration.batch_id == batch.id,
+        Declaration.state.in_([str(s) for s in REVIEWED_STATES]))).all()
+    aggregates = service.aggregates(declarations)
+    ranked: dict[str, list] = {c.value: [] for c in Category}
+    for aggregate in aggregates.values():
+        ranked[aggregate.declaration.category].append(aggregate)
+    for rows in ranked.values():
+        rows.sort(key=lambda a: (a.spread is None, -(a.spread.mean if a.spread else 0),
+                                 a.declaration.id))
+    return ranked
+
+
+def _staffing(batch: Batch) -> list:
+    """Declarations awaiting or under expert review, with their active reviewer counts."""
+    declarations = db.session.scalars(select(Declaration).where(
+        Declaration.batch_id == batch.id,
+        Declaration.state.in_([S.FORWARDED.value, S.EXPERT_REVIEW.value]))
+        .order_by(Declaration.unit_code, Declaration.id)).all()
+    aggregates = service.aggregates(declarations)
+    return [aggregates[d.id] for d in declarations]
+
+
+def _review_page(batch: Batch, form: AssignForm, report=None, status: int = 200):
+    table = batch_service.quota_table(batch)
+    return render_template("ministry/review.html", batch=batch, form=form, report=report,
+                           staffing=_staffing(batch), ranked=_ranked(batch), quota_table=table,
+                           category_lines=CATEGORY_LINES,
+                           line_labels={q.value: q.label for q in QuotaLine},
+                           group_labels={g.value: g.label for g in QuotaUnitGroup},
+                           threshold=rubric.DISAGREEMENT_THRESHOLD,
+                           declarations={d.id: d for d in db.session.scalars(
+                               select(Declaration).where(Declaration.batch_id == batch.id))}
+                           if report else {}), status
+
+
+@bp.get("/batches/<int:batch_id>/review")
+def review(batch_id: int):
+    """The batch's expert review: staffing, automatic assignment, ranked lists with quotas."""
+    batch = load_batch(batch_id)
+    return _review_page(batch, AssignForm())
+
+
+@bp.post("/batches/<int:batch_id>/review/assign")
+def review_assign(batch_id: int):
+    """Assign reviewers automatically to every declaration awaiting or under expert review.
+
+    The page is shown again with the report: who got reviewers, who could not be staffed.
+    """
+    batch = load_batch(batch_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _review_page(batch, form, status=400)
+    try:
+        report = service.assign_batch(actor=current_user, batch=batch,
+                                      per_declaration=form.per_declaration.data,
+                                      due_at=end_of_day(form.due_on.data))
+    except DomainError as error:
+        db.session.rollback()
+        form.per_declaration.errors = list(form.per_declaration.errors) + [error.message]
+        return _review_page(batch, form, status=400)
+    db.session.commit()
+    flash(_("%(n)d declaration(s) received reviewers; %(m)d could not be fully staffed.",
+            n=len(report.assigned), m=len(report.unstaffed)),
+          "warning" if report.unstaffed else "success")
+    return _review_page(batch, form, report=report)
+
+
+def _expert_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(User.id, User.display_name, ExpertProfile.organisation_name)
+        .join(ExpertProfile, ExpertProfile.user_id == User.id)
+        .where(User.role == Role.EXPERT, User.active.is_(True), ExpertProfile.active.is_(True))
+        .order_by(User.display_name)).all()
+    return [(row.id, f"{row.display_name} · {row.organisation_name}") for row in rows]
+
+
+def _declaration_review_page(declaration: Declaration, add_form=None, outcome_form=None,
+                             status: int = 200):
+    add_form = add_form or AddReviewerForm()
+    add_form.expert_id.choices = _expert_choices()
+    reviews = service.assignments_of(declaration)
+    return render_template(
+        "ministry/declaration_review.html", declaration=declaration, reviews=reviews,
+        aggregate=service.aggregates([declaration])[declaration.id],
+        criteria=rubric.rubric_for(declaration.category), add_form=add_form,
+        outcome_form=outcome_form or OutcomeForm(),
+        can_change=declaration.state in (S.FORWARDED, S.EXPERT_REVIEW)), status
+
+
+@bp.get("/declarations/<int:declaration_id>/review")
+def declaration_review(declaration_id: int):
+    """One declaration's reviewers and their scores, with manual adjustment and outcome."""
+    return _declaration_review_page(load_declaration(declaration_id))
+
+
+@bp.post("/declarations/<int:declaration_id>/reviewers")
+def reviewer_add(declaration_id: int):
+    """Add an expert to a declaration by hand; conflicts are refused with the reason."""
+    declaration = load_declaration(declaration_id)
+    form = AddReviewerForm()
+    form.expert_id.choices = _expert_choices()
+    if form.validate_on_submit():
+        expert = db.session.get(User, form.expert_id.data)
+        try:
+            if expert is None:
+                abort(404)
+            service.add_reviewer(actor=current_user, declaration=declaration, expert=expert,
+                                 due_at=_latest_due(declaration))
+        except DomainError as error:
+            db.session.rollback()
+            form.expert_id.errors = list(form.expert_id.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Reviewer %(name)s added.", name=expert.display_name), "success")
+            return redirect(url_for("ministry.declaration_review",
+                                    declaration_id=declaration_id))
+    return _declaration_review_page(declaration, add_form=form, status=400)
+
+
+def _latest_due(declaration: Declaration):
+    dues = [r.due_at for r in service.assignments_of(declaration) if r.due_at]
+    return max(dues) if dues else None
+
+
+@bp.post("/reviews/<int:review_id>/remove")
+def reviewer_remove(review_id: int):
+    """Take an expert off a declaration (refused once its review is submitted)."""
+    review = permissions.get_or_404(ReviewAssignment, review_id,
+                                    lambda user, _r: permissions.can_run_selection(user))
+    declaration_id = review.declaration_id
+    try:
+        service.remove_reviewer(actor=current_user, review=review)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Reviewer removed."), "success")
+    return redirect(url_for("ministry.declaration_review", declaration_id=declaration_id))
+
+
+@bp.post("/declarations/<int:declaration_id>/expert-outcome")
+def expert_outcome(declaration_id: int):
+    """Record the expert review's outcome of a declaration: passed or not."""
+    declaration = load_declaration(declaration_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            service.record_expert_outcome(actor=current_user, declaration=declaration,
+                                          passed=form.outcome.data == "pass",
+                                          comment=form.comment.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.outcome.errors = list(form.outcome.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("Outcome recorded: %(state)s.", state=declaration.state_enum.label),
+                  "success")
+            return redirect(url_for("ministry.declaration_review",
+                                    declaration_id=declaration_id))
+    return _declaration_review_page(declaration, outcome_form=form, status=400)
