@@ -17,9 +17,10 @@ from smplatform import clock
 from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
                               InspectionConclusion, ObjectionOutcome, Role)
 from smplatform.extensions import db
-from smplatform.models import (Batch, Declaration, Inspection, Objection, PublicNotice, Unit,
-                               User)
+from smplatform.models import (Batch, Declaration, Inspection, Objection, PublicNotice,
+                               Recommendation, Unit, User)
 from smplatform.services import DomainError, storage, workflow
+from smplatform.services.national import PASSED_STATES
 from smplatform.services.audit import record
 
 S = DeclarationState
@@ -331,8 +332,13 @@ def declaration_list(*, q: str | None = None, batch_id: int | None = None,
                      unit_code: str | None = None, category: str | None = None,
                      klass: str | None = None, service_model: str | None = None,
                      state: str | None = None, low_share: bool = False,
-                     sort: str = "number", descending: bool = False) -> Select:
-    """The filtered, sorted query of declarations (name, credit code or number search)."""
+                     sort: str = "number", descending: bool = False,
+                     stage: str | None = None) -> Select:
+    """The filtered, sorted query of declarations (name, credit code or number search).
+
+    `stage` is what the national dashboard counts: "submitted" (not a draft), "passed" (passed
+    the provincial review, wherever it went next) or "recommended" (on a unit's list).
+    """
     query = select(Declaration)
     if q and q.strip():
         text = q.strip()
@@ -355,6 +361,12 @@ def declaration_list(*, q: str | None = None, batch_id: int | None = None,
         conditions.append(Declaration.state == state)
     if low_share:
         conditions.append(Declaration.low_service_share.is_(True))
+    if stage == "submitted":
+        conditions.append(Declaration.state != S.DRAFT.value)
+    elif stage == "passed":
+        conditions.append(Declaration.state.in_([s.value for s in PASSED_STATES]))
+    elif stage == "recommended":
+        conditions.append(Declaration.id.in_(select(Recommendation.declaration_id)))
     if conditions:
         query = query.where(and_(*conditions))
     columns = SORTS.get(sort, SORTS["number"])
