@@ -398,8 +398,8 @@ def record_expert_outcome(*, actor: User, declaration: Declaration, passed: bool
     """Record the expert review's outcome for a declaration: pass or fail.
 
     Side effects: workflow `expert_pass` / `expert_fail` (DeclarationEvent, audit entry with
-    the mean score); the applicant is notified. Raises DomainError when no review has been submitted yet, or the
-    declaration is not under expert review.
+    the mean score); the applicant is notified. Raises DomainError when no review has been
+    submitted yet, or the declaration is not under expert review.
     """
     aggregate = aggregates([declaration])[declaration.id]
     if declaration.state == DeclarationState.EXPERT_REVIEW and not aggregate.totals:
