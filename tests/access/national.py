@@ -18,8 +18,10 @@ def _attachments(w):
             from tests.national.helpers import with_attachment
             from tests.selection import helpers
             batch = helpers.make_batch(number=8)
-            forwarded, fa, _ = with_attachment(batch, "440000")
-            draft, da, _ = with_attachment(batch, "440000", state=DeclarationState.DRAFT)
+            # Numbers of another year: the world's real declarations are numbered 2023-...
+            forwarded, fa, _ = with_attachment(batch, "440000", number="2031-440000-E-0001")
+            draft, da, _ = with_attachment(batch, "440000", state=DeclarationState.DRAFT,
+                                           number="2031-440000-E-0002")
             w.cache["national"] = {"forwarded": (forwarded.id, fa.id), "draft": (draft.id, da.id)}
     return w.cache["national"]
 

@@ -14,10 +14,13 @@ T0 = datetime(2023, 6, 1, tzinfo=UTC)
 
 
 def with_attachment(batch, unit: str = "440000", *,
-                    state: DeclarationState = DeclarationState.FORWARDED, text: str = "x"):
+                    state: DeclarationState = DeclarationState.FORWARDED, text: str = "x",
+                    number: str | None = None):
     """A declaration of `unit` in `state` with one PDF attachment; returns (declaration,
     attachment, the file's bytes)."""
     d = helpers.declaration(batch, unit, state=state, commit=False)
+    if number:
+        d.electronic_number = number
     content = pdf_bytes(text)
     stored = storage.save_bytes(content, f"evidence-{d.id}.pdf", allowed=storage.SCAN_KINDS)
     db.session.flush()
