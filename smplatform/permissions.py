@@ -174,7 +174,24 @@ def can_upload_attachment(user, declaration) -> bool:
 
 
 def can_download_attachment(user, attachment) -> bool:
+    """The applicant its own organisation's; the province its unit's and the ministry any
+    submitted declaration's (never a draft's); an expert only the declaration of one of its
+    own reviews that it has accepted (no conflict of interest declared) or submitted."""
+    if attachment is None:
+        return False
+    if is_expert(user):
+        return _expert_accepted_review_of(user, attachment.declaration_id)
     return can_view_declaration(user, attachment.declaration)
+
+
+def _expert_accepted_review_of(user, declaration_id: int) -> bool:
+    from sqlalchemy import select
+
+    from smplatform.models import ReviewAssignment
+    return db.session.scalar(select(ReviewAssignment.id).where(
+        ReviewAssignment.declaration_id == declaration_id,
+        ReviewAssignment.expert_id == user.id,
+        ReviewAssignment.state.in_(("accepted", "submitted"))).limit(1)) is not None
 # ---- documents: the declaration PDF -------------------------------------------------------
 
 

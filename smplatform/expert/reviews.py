@@ -140,6 +140,8 @@ def review_attachment(review_id: int, attachment_id: int):
     item = annex1_view.attachment(review.declaration, attachment_id)
     if item is None:
         abort(404)
+    if not permissions.can_download_attachment(current_user, item):
+        abort(403)
     stored = getattr(item, "stored_file", None) or db.session.get(
         StoredFile, getattr(item, "stored_file_id", None))
     if stored is None:

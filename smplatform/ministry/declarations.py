@@ -43,7 +43,8 @@ def _query(form: DeclarationFilterForm):
         unit_code=form.unit.data or None, category=form.category.data or None,
         klass=form.klass.data or None, service_model=form.service_model.data or None,
         state=form.state.data or None, low_share=bool(form.low_share.data),
-        sort=form.sort.data or "number", descending=bool(form.desc.data))
+        sort=form.sort.data or "number", descending=bool(form.desc.data),
+        stage=form.stage.data or None)
 
 
 @bp.get("/declarations")

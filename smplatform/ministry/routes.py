@@ -22,11 +22,6 @@ bp.before_request(require_role(Role.MINISTRY))
 PAGE_SIZE = 50
 
 
-@bp.get("/")
-def dashboard():
-    return render_template("ministry/dashboard.html")
-
-
 def _require(check) -> None:
     if not check(current_user):
         abort(403)
@@ -110,3 +105,4 @@ from smplatform.ministry import documents as _documents  # noqa: E402,F401  (PDF
 from smplatform.ministry import submissions  # noqa: E402,F401  (province submissions, contacts)
 from smplatform.ministry import (declarations, decisions, inspection,  # noqa: E402,F401
                                  review)
+from smplatform.ministry import national  # noqa: E402,F401  (the dashboard, attachments)

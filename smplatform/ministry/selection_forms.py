@@ -117,6 +117,10 @@ class DeclarationFilterForm(FlaskForm):
                                 validators=[Optional()])
     state = SelectField(_l("State"), choices=_any(DeclarationState.choices()),
                         validators=[Optional()])
+    stage = SelectField(_l("Stage"), validators=[Optional()], choices=_any([
+        ("submitted", _l("Submitted by the applicant")),
+        ("passed", _l("Passed the provincial review")),
+        ("recommended", _l("Recommended by the unit"))]))
     low_share = BooleanField(_l("Service revenue share below 30% only"))
     sort = SelectField(_l("Sort by"), validators=[Optional()], choices=[
         ("number", _l("Electronic number")), ("name", _l("Name")),

@@ -97,3 +97,4 @@ import smplatform.province.review  # noqa: E402,F401
 import smplatform.province.summary  # noqa: E402,F401
 from smplatform.province import evaluation as _evaluation  # noqa: E402,F401,I001
 from smplatform.province import documents as _documents  # noqa: E402,F401  (PDF routes)
+import smplatform.province.attachments  # noqa: E402,F401

@@ -1,4 +1,5 @@
-"""The public registry of demonstrations of batches 1–4: filters, search, pages, export."""
+"""The public registry of demonstrations (batches 1–4 and the published selection batches):
+filters, search, pages, export."""
 from __future__ import annotations
 
 import csv
@@ -10,20 +11,20 @@ from sqlalchemy import select
 from smplatform.extensions import db
 from smplatform.models import Unit
 from smplatform.public.routes import bp
-from smplatform.rules.evaluation import BATCH_YEARS, DemoCategory
+from smplatform.rules.evaluation import DemoCategory
 from smplatform.services import registry
 
 PAGE_SIZE = 30
 EXPORT_LIMIT = 20000
 
 
-def _filters() -> dict:
+def _filters(batches: dict[int, int]) -> dict:
     args = request.args
     batch = args.get("batch", type=int)
     category = args.get("category") or None
     unit = args.get("unit") or None
     return {
-        "batch": batch if batch in BATCH_YEARS else None,
+        "batch": batch if batch in batches else None,
         "category": category if category in {c.value for c in DemoCategory} else None,
         "unit_code": unit if unit and unit.isdigit() and len(unit) == 6 else None,
         "q": (args.get("q") or "").strip()[:100] or None,
@@ -32,7 +33,8 @@ def _filters() -> dict:
 
 @bp.get("/registry")
 def registry_list():
-    filters = _filters()
+    batches = registry.batch_years()
+    filters = _filters(batches)
     page = db.paginate(registry.search_query(**filters), per_page=PAGE_SIZE, error_out=False)
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     args = {k if k != "unit_code" else "unit": v for k, v in filters.items() if v}
@@ -40,7 +42,7 @@ def registry_list():
         "public/registry.html" if request.headers.get("HX-Request") != "true"
         else "public/registry_results.html",
         page=page, units=units, filters=filters, args=args, categories=DemoCategory,
-        batches=BATCH_YEARS))
+        batches=batches))
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -49,7 +51,8 @@ def registry_list():
 def registry_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    entries = db.session.scalars(registry.search_query(**_filters()).limit(EXPORT_LIMIT)).all()
+    filters = _filters(registry.batch_years())
+    entries = db.session.scalars(registry.search_query(**filters).limit(EXPORT_LIMIT)).all()
     rows = registry.export_rows(entries)
     if fmt == "csv":
         out = io.StringIO()

@@ -76,8 +76,10 @@ def create_missing_tasks(campaign: EvaluationCampaign | None = None) -> int:
     if campaign is None:
         return 0
     have = select(EvaluationTask.entry_id).where(EvaluationTask.campaign_id == campaign.id)
+    # Demonstrations published by the campaign's own batch (or later) are not evaluated in it.
     entries = db.session.scalars(select(RegistryEntry).where(
-        RegistryEntry.status == EntryStatus.ACTIVE, RegistryEntry.id.not_in(have))).all()
+        RegistryEntry.status == EntryStatus.ACTIVE, RegistryEntry.id.not_in(have),
+        RegistryEntry.batch_number < campaign.batch.number)).all()
     now = clock.now()
     for entry in entries:
         db.session.add(EvaluationTask(campaign_id=campaign.id, entry_id=entry.id,

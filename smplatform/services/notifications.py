@@ -40,8 +40,30 @@ MESSAGES = {
     "declaration.send_back": lambda p: gettext(
         "The ministry sent the province's submission back; your declaration %(number)s is "
         "with the province again.", **p),
+    # The ministry's selection (national area).
+    "declaration.expert_pass": lambda p: gettext(
+        "Your declaration %(number)s passed the expert review.", **p),
+    "declaration.expert_fail": lambda p: gettext(
+        "Your declaration %(number)s did not pass the expert review.", **p),
+    "declaration.shortlist": lambda p: gettext(
+        "Your declaration %(number)s has been shortlisted; the shortlist will be put under "
+        "public notice.", **p),
+    "declaration.not_shortlist": lambda p: gettext(
+        "Your declaration %(number)s was not selected this time.", **p),
+    "declaration.remove_after_notice": lambda p: gettext(
+        "After an objection was upheld, your declaration %(number)s was taken off the "
+        "shortlist.", **p),
+    "declaration.publish": lambda p: gettext(
+        "Your declaration %(number)s was published: you are a service-oriented manufacturing "
+        "demonstration.", **p),
+    "unit_submission.send_back": lambda p: gettext(
+        "The ministry sent your unit's submission of batch %(batch)s back: %(reason)s", **p),
+    "review.assigned": lambda p: gettext(
+        "You have been assigned declaration %(number)s to review. Declare whether you have a "
+        "conflict of interest before you open it.", **p),
 }
 SUBJECT = _l("Service-oriented manufacturing platform: news about your declaration")
+SUBJECT_STAFF = _l("Service-oriented manufacturing platform: a task for you")
 
 
 def render(key: str, params: dict | None) -> str:
@@ -82,6 +104,38 @@ def notify_organisation(*, organisation: Organisation, key: str, params: dict,
                                    body=f"{zh}\n\n{en}\n", created_at=now))
     db.session.flush()
     return note
+
+
+def notify_user(*, user: User, key: str, params: dict, link: str | None = None) -> Notification:
+    """Notify one staff user (a provincial officer, an expert), in the application and by
+    e-mail to the account's address.
+
+    Side effects: adds a Notification for the user; adds an OutboxEmail (bilingual body).
+    """
+    if key not in MESSAGES:
+        raise ValueError(f"unknown notification key {key!r}")
+    now = clock.now()
+    note = Notification(user_id=user.id, key=key, params=dict(params), link=link,
+                        created_at=now)
+    db.session.add(note)
+    if user.email:
+        zh = _render_in("zh_CN", key, params)
+        en = _render_in("en", key, params)
+        with force_locale("zh_CN"):
+            subject_zh = str(SUBJECT_STAFF)
+        db.session.add(OutboxEmail(to=user.email, subject=subject_zh, body=f"{zh}\n\n{en}\n",
+                                   created_at=now))
+    db.session.flush()
+    return note
+
+
+def notify_unit(*, unit_code: str, key: str, params: dict) -> list[Notification]:
+    """Notify every active provincial officer of a unit (notify_user for each)."""
+    from smplatform.enums import Role
+    officers = db.session.scalars(select(User).where(
+        User.role == Role.PROVINCE.value, User.unit_code == unit_code,
+        User.active.is_(True)).order_by(User.id)).all()
+    return [notify_user(user=u, key=key, params=params) for u in officers]
 
 
 def for_user_query(user: User):

@@ -17,7 +17,7 @@ from smplatform.models.recommendation import (SUBMISSION_OPEN, SUBMISSION_SENT_B
 from smplatform.rules import recommendation as rules
 from smplatform.services import DomainError
 from smplatform.services.audit import record
-from smplatform.services.notifications import notify_organisation
+from smplatform.services.notifications import notify_organisation, notify_unit
 from smplatform.services.storage import SCAN_KINDS, save
 from smplatform.services.workflow import apply
 
@@ -280,7 +280,7 @@ def send_back(*, actor: User, batch: Batch, unit_code: str, reason: str) -> Unit
 
     Side effects: locks the unit; `send_back` for its forwarded and not-recommended
     declarations (events, audit, notifications); UnitSubmission becomes sent_back with the
-    reason; audit `unit_submission.send_back`.
+    reason; audit `unit_submission.send_back`; the unit's officers are notified.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -301,4 +301,6 @@ def send_back(*, actor: User, batch: Batch, unit_code: str, reason: str) -> Unit
     db.session.flush()
     record("unit_submission.send_back", actor=actor, obj=submission, unit_code=unit_code,
            detail={"reason": reason})
+    notify_unit(unit_code=unit_code, key="unit_submission.send_back",
+                params={"batch": batch.number, "reason": reason})
     return submission

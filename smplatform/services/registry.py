@@ -15,7 +15,7 @@ from smplatform.enums import OrgType
 from smplatform.extensions import db
 from smplatform.models import City, Organisation, RegistryEntry, Unit, User
 from smplatform.rules import credit_code as credit
-from smplatform.rules.evaluation import (HEADER_WORDS, REQUIRED_COLUMNS, DemoCategory,
+from smplatform.rules.evaluation import (BATCH_YEARS, HEADER_WORDS, REQUIRED_COLUMNS, DemoCategory,
                                          EntryStatus, RegistryRow, RowProblem, check_rows)
 from smplatform.services import DomainError
 from smplatform.services.audit import record
@@ -161,6 +161,59 @@ def import_rows(*, actor: User | None, rows: list[tuple[int, dict]],
     return report
 
 
+def add_published(*, actor: User | None, entries) -> ImportReport:
+    """Add a selection batch's published demonstrations to the registry, or update them.
+
+    `entries` are services/selection.PublishedEntry. Idempotent: an entry is found again by
+    (batch, category, credit code), or (batch, category, city code) for a city. The entry is
+    linked to the declaring organisation. A city code not in the reference table is dropped.
+    Side effects: inserts/updates RegistryEntry rows; audit `registry.publish` when something
+    changed. No evaluation task is created (a new demonstration is evaluated in later
+    campaigns).
+    """
+    now = clock.now()
+    report = ImportReport()
+    cities = set(db.session.scalars(select(City.code)))
+    existing = {}
+    numbers = {e.batch_number for e in entries}
+    if numbers:
+        for entry in db.session.scalars(select(RegistryEntry).where(
+                RegistryEntry.batch_number.in_(numbers))):
+            existing[_existing_key(entry)] = entry
+    for item in entries:
+        report.rows += 1
+        values = {"batch_number": item.batch_number, "year": item.year,
+                  "category": str(item.category), "name": item.name,
+                  "credit_code": item.credit_code or None, "unit_code": item.unit_code,
+                  "city_code": item.city_code if item.city_code in cities else None,
+                  "klass": item.klass, "organisation_id": item.organisation_id}
+        probe = RegistryEntry(**values)
+        entry = existing.get(_existing_key(probe))
+        if entry is None:
+            entry = RegistryEntry(created_at=now, updated_at=now, status=EntryStatus.ACTIVE,
+                                  **values)
+            db.session.add(entry)
+            existing[_existing_key(probe)] = entry
+            report.created += 1
+            continue
+        changed = False
+        for key, value in values.items():
+            if getattr(entry, key) != value:
+                setattr(entry, key, value)
+                changed = True
+        if changed:
+            entry.updated_at = now
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    db.session.flush()
+    if report.created or report.updated:
+        record("registry.publish", actor=actor, object_type="registry_entry",
+               detail={"batches": sorted(numbers), "created": report.created,
+                       "updated": report.updated, "unchanged": report.unchanged})
+    return report
+
+
 def _apply(entry: RegistryEntry, row: RegistryRow) -> bool:
     """Copy a row's values onto an entry; True when something changed."""
     values = {"batch_number": row.batch, "year": row.year, "category": str(row.category),
@@ -288,6 +341,15 @@ def demonstration_city_codes() -> set[str]:
         RegistryEntry.city_code.is_not(None))).all()
     return {code for code, name, city_name in rows
             if name.strip().removesuffix("市") == city_name.removesuffix("市")}
+
+
+def batch_years() -> dict[int, int]:
+    """Batch number → year of every batch in the registry: 1–4, and the selection batches
+    whose published demonstrations were added (add_published)."""
+    years = dict(BATCH_YEARS)
+    years.update(db.session.execute(select(RegistryEntry.batch_number, RegistryEntry.year)
+                                    .distinct()).all())
+    return dict(sorted(years.items()))
 
 
 def entries_for(organisation_id: int) -> list[RegistryEntry]:

@@ -26,6 +26,7 @@ from smplatform.rules import assignment as rules
 from smplatform.rules import rubric
 from smplatform.services import DomainError, experts, workflow
 from smplatform.services.audit import record
+from smplatform.services.notifications import notify_organisation, notify_user
 
 MAX_REVIEWERS = 9
 COMMENT_MAX = 2000
@@ -103,6 +104,8 @@ def _create(declaration: Declaration, expert_id: int, *, actor: User, due_at: da
     record("review.assign", actor=actor, obj=row, unit_code=declaration.unit_code,
            detail={"declaration_id": declaration.id, "expert_id": expert_id, "how": how,
                    "due_at": due_at.isoformat() if due_at else None})
+    notify_user(user=db.session.get(User, expert_id), key="review.assigned",
+                params={"number": declaration.electronic_number or ""})
     return row
 
 
@@ -395,14 +398,17 @@ def record_expert_outcome(*, actor: User, declaration: Declaration, passed: bool
     """Record the expert review's outcome for a declaration: pass or fail.
 
     Side effects: workflow `expert_pass` / `expert_fail` (DeclarationEvent, audit entry with
-    the mean score). Raises DomainError when no review has been submitted yet, or the
-    declaration is not under expert review.
+    the mean score); the applicant is notified. Raises DomainError when no review has been
+    submitted yet, or the declaration is not under expert review.
     """
     aggregate = aggregates([declaration])[declaration.id]
     if declaration.state == DeclarationState.EXPERT_REVIEW and not aggregate.totals:
         raise DomainError(_("No expert has submitted a review of this declaration yet."),
                           code="no_reviews")
-    workflow.apply(declaration, "expert_pass" if passed else "expert_fail", actor=actor,
+    action = "expert_pass" if passed else "expert_fail"
+    workflow.apply(declaration, action, actor=actor,
                    role=Role.MINISTRY, comment=(comment or "").strip() or None,
                    detail={"mean": aggregate.spread.mean if aggregate.spread else None,
                            "reviews": len(aggregate.totals)})
+    notify_organisation(organisation=declaration.organisation, key=f"declaration.{action}",
+                        params={"number": declaration.electronic_number or ""})

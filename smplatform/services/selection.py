@@ -17,9 +17,11 @@ from smplatform import clock
 from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
                               InspectionConclusion, ObjectionOutcome, Role)
 from smplatform.extensions import db
-from smplatform.models import (Batch, Declaration, Inspection, Objection, PublicNotice, Unit,
-                               User)
-from smplatform.services import DomainError, storage, workflow
+from smplatform.models import (Batch, Declaration, Inspection, Objection, PublicNotice,
+                               Recommendation, Unit, User)
+from smplatform.services import DomainError, registry, storage, workflow
+from smplatform.services.national import PASSED_STATES
+from smplatform.services.notifications import notify_organisation
 from smplatform.services.audit import record
 
 S = DeclarationState
@@ -104,6 +106,11 @@ def record_inspection(*, actor: User, declaration: Declaration, planned_on: date
     return inspection
 
 
+def _notify(declaration: Declaration, action: str) -> None:
+    notify_organisation(organisation=declaration.organisation, key=f"declaration.{action}",
+                        params={"number": declaration.electronic_number or ""})
+
+
 # The decision and the public notice (公示).
 
 def notice_of(batch: Batch) -> PublicNotice | None:
@@ -122,7 +129,7 @@ def shortlist(*, actor: User, declaration: Declaration) -> None:
 
     Refused for a city without a recorded on-site inspection, for any declaration whose
     latest inspection failed, and once the batch's public notice exists.
-    Side effects: workflow `shortlist` (event and audit entry).
+    Side effects: workflow `shortlist` (event and audit entry); the applicant is notified.
     """
     _no_notice_yet(declaration.batch)
     inspection = latest_inspection(declaration)
@@ -134,16 +141,18 @@ def shortlist(*, actor: User, declaration: Declaration) -> None:
                             "shortlisted."), code="inspection_failed")
     workflow.apply(declaration, "shortlist", actor=actor, role=Role.MINISTRY,
                    detail={"inspection_id": inspection.id if inspection else None})
+    _notify(declaration, "shortlist")
 
 
 def not_shortlist(*, actor: User, declaration: Declaration, comment: str | None = None) -> None:
     """Decide not to select a declaration that passed the expert review.
 
-    Side effects: workflow `not_shortlist` (event and audit entry).
+    Side effects: workflow `not_shortlist` (event and audit entry); the applicant is notified.
     """
     _no_notice_yet(declaration.batch)
     workflow.apply(declaration, "not_shortlist", actor=actor, role=Role.MINISTRY,
                    comment=(comment or "").strip() or None)
+    _notify(declaration, "not_shortlist")
 
 
 def _count(batch: Batch, state: S) -> int:
@@ -231,7 +240,7 @@ def remove_after_notice(*, actor: User, declaration: Declaration) -> None:
     """Take a shortlisted declaration off the list because an objection was upheld.
 
     Side effects: workflow `remove_after_notice` (event and audit entry naming the
-    objection). Raises DomainError when no upheld objection is recorded.
+    objection); the applicant is notified. Raises DomainError when no upheld objection is recorded.
     """
     upheld = [o for o in objections_of(declaration) if o.outcome == ObjectionOutcome.UPHELD]
     if not upheld:
@@ -239,13 +248,16 @@ def remove_after_notice(*, actor: User, declaration: Declaration) -> None:
                             "shortlist."), code="no_upheld_objection")
     workflow.apply(declaration, "remove_after_notice", actor=actor, role=Role.MINISTRY,
                    detail={"objection_id": upheld[-1].id})
+    _notify(declaration, "remove_after_notice")
 
 
 def publish(*, actor: User, batch: Batch) -> int:
     """Publish the final list once the public notice has ended; returns how many.
 
     Side effects: every shortlisted declaration → published (workflow `publish`, one event
-    and audit entry each); sets PublicNotice.published_at; audit `notice.publish`.
+    and audit entry each) and its applicant notified; sets PublicNotice.published_at; the
+    batch's published demonstrations added to (or updated in) the public registry
+    (registry.add_published); audit `notice.publish`.
     Raises DomainError before the day after the notice's last day, or when already published.
     """
     notice = notice_of(batch)
@@ -264,8 +276,12 @@ def publish(*, actor: User, batch: Batch) -> int:
         workflow.apply(declaration, "publish", actor=actor, role=Role.MINISTRY)
     notice.published_at = clock.now()
     db.session.flush()
+    for declaration in shortlisted:
+        _notify(declaration, "publish")
+    added = registry.add_published(actor=actor, entries=published_entries(batch))
     record("notice.publish", actor=actor, obj=notice,
-           detail={"batch": batch.number, "published": len(shortlisted)})
+           detail={"batch": batch.number, "published": len(shortlisted),
+                   "registry_created": added.created, "registry_updated": added.updated})
     return len(shortlisted)
 
 
@@ -273,29 +289,29 @@ def publish(*, actor: User, batch: Batch) -> int:
 
 @dataclass(frozen=True)
 class PublishedEntry:
-    """One published demonstration, as a public registry takes it."""
+    """One published demonstration, as the public registry takes it."""
 
     batch_number: int
     year: int
     category: str
-    klass: str | None
+    klass: str | None  # platform or city class; the service model for an enterprise
     name: str
     credit_code: str
     unit_code: str
+    city_code: str | None
+    organisation_id: int
     electronic_number: str | None
 
 
 def published_entries(batch: Batch) -> list[PublishedEntry]:
-    """The batch's published demonstrations, for the public registry of all batches.
-
-    Hook for the lead: the registry of demonstrations (services/registry.py, built in
-    parallel) is not on main yet; wire its add function to this list when it lands.
-    """
+    """The batch's published demonstrations, for the public registry of all batches."""
     rows = db.session.scalars(select(Declaration).where(
         Declaration.batch_id == batch.id, Declaration.state == S.PUBLISHED)
         .order_by(Declaration.category, Declaration.unit_code, Declaration.org_name)).all()
-    return [PublishedEntry(batch.number, batch.year, d.category, d.klass, d.org_name,
-                           d.credit_code, d.unit_code, d.electronic_number) for d in rows]
+    return [PublishedEntry(batch.number, batch.year, d.category,
+                           d.service_model if d.category == Category.ENTERPRISE else d.klass,
+                           d.org_name, d.credit_code, d.unit_code, d.city_code,
+                           d.organisation_id, d.electronic_number) for d in rows]
 
 
 def public_list(batch: Batch, states: Iterable[S], *, q: str | None = None,
@@ -331,8 +347,13 @@ def declaration_list(*, q: str | None = None, batch_id: int | None = None,
                      unit_code: str | None = None, category: str | None = None,
                      klass: str | None = None, service_model: str | None = None,
                      state: str | None = None, low_share: bool = False,
-                     sort: str = "number", descending: bool = False) -> Select:
-    """The filtered, sorted query of declarations (name, credit code or number search)."""
+                     sort: str = "number", descending: bool = False,
+                     stage: str | None = None) -> Select:
+    """The filtered, sorted query of declarations (name, credit code or number search).
+
+    `stage` is what the national dashboard counts: "submitted" (not a draft), "passed" (passed
+    the provincial review, wherever it went next) or "recommended" (on a unit's list).
+    """
     query = select(Declaration)
     if q and q.strip():
         text = q.strip()
@@ -355,6 +376,12 @@ def declaration_list(*, q: str | None = None, batch_id: int | None = None,
         conditions.append(Declaration.state == state)
     if low_share:
         conditions.append(Declaration.low_service_share.is_(True))
+    if stage == "submitted":
+        conditions.append(Declaration.state != S.DRAFT.value)
+    elif stage == "passed":
+        conditions.append(Declaration.state.in_([s.value for s in PASSED_STATES]))
+    elif stage == "recommended":
+        conditions.append(Declaration.id.in_(select(Recommendation.declaration_id)))
     if conditions:
         query = query.where(and_(*conditions))
     columns = SORTS.get(sort, SORTS["number"])

@@ -1,0 +1,86 @@
+"""The national dashboard (全国工作台) and the ministry's download of declaration attachments."""
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from smplatform import permissions
+from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
+from smplatform.extensions import db
+from smplatform.ministry.routes import bp
+from smplatform.models import Batch, DeclarationAttachment
+from smplatform.services import attachments, national, storage
+from smplatform.services.review import current_batch
+
+
+def _batch() -> Batch | None:
+    batch_id = request.args.get("batch", type=int)
+    if batch_id:
+        return db.session.get(Batch, batch_id) or abort(404)
+    return current_batch()
+
+
+def _class_label(category: str, klass: str) -> str:
+    enum = PlatformClass if category == Category.PLATFORM else CityClass
+    try:
+        return f"{Category(category).label}: {enum(klass).label}"
+    except ValueError:
+        return klass
+
+
+def _model_label(model: str) -> str:
+    try:
+        return str(ServiceModel(model).label)
+    except ValueError:
+        return model
+
+
+@bp.get("/")
+def dashboard():
+    """The 37 units as a board (contacts, submitted, passed, recommended, submission state),
+    totals by category, class and service model, and two charts drawn from the same figures.
+    Every figure links to the national list of declarations behind it."""
+    batch = _batch()
+    batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
+    if batch is None:
+        return render_template("ministry/dashboard.html", board=None, batch=None,
+                               batches=batches)
+    board = national.board(batch)
+    stage_labels = {"submitted": _("Submitted"), "passed": _("Passed the provincial review"),
+                    "recommended": _("Recommended")}
+
+    def list_url(**args):
+        return url_for("ministry.declarations", batch=batch.id, **args)
+
+    charts = national.chart_data(
+        board, unit_label=lambda u: u.name, category_label=lambda c: str(Category(c).label),
+        stage_labels=stage_labels, list_url=list_url)
+    return render_template(
+        "ministry/dashboard.html", board=board, batch=batch, batches=batches,
+        list_url=list_url, charts=charts, totals_tables=_totals_tables(board))
+
+
+def _totals_tables(board: national.Board) -> list[tuple[str, str, list]]:
+    """(caption, id, rows of (label, counts, list filters)) for the totals tables."""
+    return [
+        (_("Category"), "totals-category",
+         [(str(Category(c).label), counts, {"category": c})
+          for c, counts in board.by_category.items()]),
+        (_("Class"), "totals-class",
+         [(_class_label(c, k), counts, {"category": c, "klass": k})
+          for (c, k), counts in board.by_class.items()]),
+        (_("Service model (enterprises)"), "totals-service-model",
+         [(_model_label(m), counts, {"category": Category.ENTERPRISE.value, "service_model": m})
+          for m, counts in board.by_service_model.items()]),
+    ]
+
+
+@bp.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
+def attachment_download(declaration_id: int, attachment_id: int):
+    """Download an attachment of a submitted declaration (never a draft's)."""
+    attachment = permissions.get_or_404(DeclarationAttachment, attachment_id,
+                                        permissions.can_download_attachment)
+    if attachment.declaration_id != declaration_id:
+        abort(404)
+    return storage.send(attachment.stored_file, attachments.download_name(attachment))

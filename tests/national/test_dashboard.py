@@ -1,0 +1,177 @@
+"""The national dashboard: the board of the 37 units, totals, charts' data, links, queries."""
+import json
+import re
+from datetime import datetime, UTC
+
+import pytest
+from sqlalchemy import event
+
+from smplatform.enums import DeclarationState as S
+from smplatform.extensions import db
+from smplatform.models import LiaisonContact, Recommendation, UnitSubmission
+from smplatform.services import national
+from tests.selection import helpers
+
+T0 = datetime(2023, 6, 1, tzinfo=UTC)
+
+
+def contact(batch, unit):
+    db.session.add(LiaisonContact(batch_id=batch.id, unit_code=unit, name="王五", title="处长",
+                                  phone="010-12345678", email="ww@example.com", created_at=T0))
+
+
+def recommend(d, rank=1):
+    db.session.add(Recommendation(batch_id=d.batch_id, unit_code=d.unit_code,
+                                  declaration_id=d.id, line="enterprise", rank=rank,
+                                  created_at=T0))
+
+
+def submission(batch, unit, state):
+    db.session.add(UnitSubmission(batch_id=batch.id, unit_code=unit, state=state,
+                                  submitted_at=T0 if state == "submitted" else None))
+
+
+@pytest.fixture
+def data(app, batch):
+    """Guangdong: contacts, a draft (never counted), one submitted, two passed of which one
+    recommended. Jiangsu: one forwarded (recommended) and one published platform, submitted.
+    Zhejiang: a passed city, its submission sent back."""
+    contact(batch, "440000")
+    helpers.declaration(batch, "440000", state=S.DRAFT, name="广东草稿公司")
+    helpers.declaration(batch, "440000", state=S.SUBMITTED, name="广东已提交公司")
+    gd_rec = helpers.declaration(batch, "440000", state=S.PASSED, name="广东推荐公司")
+    helpers.declaration(batch, "440000", state=S.PASSED, name="广东通过公司",
+                        service_model="supply_chain")
+    js_fwd = helpers.declaration(batch, "320000", state=S.FORWARDED, name="江苏推荐公司")
+    js_pub = helpers.declaration(batch, "320000", category="platform",
+                                 klass="shared_manufacturing", state=S.PUBLISHED,
+                                 name="江苏共享平台")
+    helpers.declaration(batch, "330000", category="city", state=S.PASSED, name="浙江某市")
+    recommend(gd_rec)
+    recommend(js_fwd)
+    recommend(js_pub, rank=2)
+    submission(batch, "320000", "submitted")
+    submission(batch, "330000", "sent_back")
+    db.session.commit()
+    return batch
+
+
+def test_board_counts_per_unit(data):
+    board = national.board(data)
+    rows = {r.unit.code: (r.contacts, r.counts.submitted, r.counts.passed,
+                          r.counts.recommended, r.submission) for r in board.units}
+    assert len(board.units) == 37
+    assert rows["440000"] == (1, 3, 2, 1, None)
+    assert rows["320000"] == (0, 2, 2, 2, "submitted")
+    assert rows["330000"] == (0, 1, 1, 0, "sent_back")
+    assert rows["110000"] == (0, 0, 0, 0, None)
+    assert (board.total.submitted, board.total.passed, board.total.recommended) == (6, 5, 3)
+    assert (board.units_with_contacts, board.units_submitted, board.units_sent_back) == (1, 1, 1)
+
+
+def test_board_totals_by_category_class_and_service_model(data):
+    board = national.board(data)
+    assert {c: (n.submitted, n.passed, n.recommended)
+            for c, n in board.by_category.items()} == {
+        "enterprise": (4, 3, 2), "platform": (1, 1, 1), "city": (1, 1, 0)}
+    assert {k: (n.submitted, n.recommended) for k, n in board.by_class.items()} == {
+        ("city", "comprehensive"): (1, 0), ("platform", "shared_manufacturing"): (1, 1)}
+    assert {m: (n.submitted, n.passed) for m, n in board.by_service_model.items()} == {
+        "customised": (3, 2), "supply_chain": (1, 1)}
+
+
+def test_dashboard_page_shows_board_with_links(data, ministry):
+    page = ministry.get("/ministry/").get_data(as_text=True)
+    row = re.search(r'<tr id="unit-440000">(.*?)</tr>', page, re.S).group(1)
+    links = re.findall(r'href="([^"]+)">(\d+)</a>', row)
+    assert [(href.replace("&amp;", "&"), n) for href, n in links] == [
+        (f"/ministry/declarations?batch={data.id}&unit=440000&stage={stage}", n)
+        for stage, n in (("submitted", "3"), ("passed", "2"), ("recommended", "1"))]
+    assert "Given (1)" in row
+    sent_back = re.search(r'<tr id="unit-330000">(.*?)</tr>', page, re.S).group(1)
+    assert "Sent back" in sent_back
+    # The area links stay on the dashboard.
+    for path in ("/ministry/batches", "/ministry/declarations", "/ministry/contacts",
+                 "/ministry/submissions", f"/ministry/batches/{data.id}/review",
+                 f"/ministry/batches/{data.id}/decisions", "/ministry/experts",
+                 "/ministry/evaluations"):
+        assert f'href="{path}"' in page, path
+    # Accounts and the audit log are for administrators.
+    assert ('href="/ministry/users"' in page, 'href="/ministry/audit"' in page) == (False, False)
+
+
+def test_dashboard_links_accounts_and_audit_for_admin(data, make, login_as):
+    page = login_as(make.ministry(admin=True)).get("/ministry/").get_data(as_text=True)
+    assert ('href="/ministry/users"' in page, 'href="/ministry/audit"' in page) == (True, True)
+
+
+def test_dashboard_chart_data_block_matches_board(data, ministry):
+    page = ministry.get("/ministry/").get_data(as_text=True)
+    block = re.search(r'<script type="application/json" id="national-charts">(.*?)</script>',
+                      page, re.S).group(1)
+    charts = json.loads(block)
+    assert charts["categories"]["labels"] == ["Demonstration enterprise",
+                                              "Demonstration platform", "Demonstration city"]
+    assert [s["name"] for s in charts["categories"]["series"]] == [
+        "Submitted", "Passed the provincial review", "Recommended"]
+    assert [d["value"] for d in charts["categories"]["series"][0]["data"]] == [4, 1, 1]
+    guangdong = charts["units"]["labels"].index("Guangdong")
+    bar = charts["units"]["series"][2]["data"][guangdong]
+    assert bar == {"value": 1, "url": f"/ministry/declarations?batch={data.id}"
+                                      f"&stage=recommended&unit=440000"}
+    assert "<script>" not in page.replace('<script type="application/json"', "")
+
+
+def test_stage_filters_give_the_declarations_behind_each_figure(data, ministry):
+    def names(query):
+        page = ministry.get(f"/ministry/declarations?batch={data.id}&{query}&sort=name")
+        return sorted(re.findall(r"(广东\w+公司|江苏\w+|浙江某市)", page.get_data(as_text=True)))
+    assert names("unit=440000&stage=submitted") == ["广东已提交公司", "广东推荐公司", "广东通过公司"]
+    assert names("unit=440000&stage=passed") == ["广东推荐公司", "广东通过公司"]
+    assert names("stage=recommended") == ["广东推荐公司", "江苏共享平台", "江苏推荐公司"]
+
+
+def _statements(client, path):
+    statements = []
+
+    def count(*_args, **_kw):
+        statements.append(1)
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_dashboard_query_count_does_not_grow_with_units_or_declarations(batch, ministry):
+    few = _statements(ministry, "/ministry/")
+    units = ("110000", "120000", "130000", "310000", "320000", "330000", "440000", "510000")
+    for n in range(120):
+        d = helpers.declaration(batch, units[n % len(units)], state=S.PASSED, commit=False)
+        if n % 3 == 0:
+            recommend(d, rank=n)
+    for unit in units:
+        contact(batch, unit)
+        submission(batch, unit, "submitted")
+    db.session.commit()
+    many = _statements(ministry, "/ministry/")
+    assert many == few
+    assert many <= 14
+
+
+def test_dashboard_without_batch_shows_links_only(app, ministry):
+    response = ministry.get("/ministry/")
+    assert response.status_code == 200
+    assert "No batch has been created yet." in response.get_data(as_text=True)
+
+
+def test_dashboard_unknown_batch_is_404(app, batch, ministry):
+    assert ministry.get(f"/ministry/?batch={batch.id + 99}").status_code == 404
+
+
+def test_dashboard_in_chinese(data, login_as, minister):
+    page = login_as(minister).get("/ministry/").get_data(as_text=True)
+    assert "全国工作台" in page
+    assert "广东省" in page
