@@ -18,11 +18,11 @@ def nav_links(html: str) -> list[str]:
 
 
 COMMON = ["/", "/notice/2023", "/registry", "/downloads", "/verify"]
-ACCOUNT = ["/account/password"]
+ACCOUNT = ["/account/notifications", "/account/password"]
 
 
 @pytest.mark.parametrize("role, links", [
-    ("applicant", ["/applicant/", "/applicant/notifications"]),
+    ("applicant", ["/applicant/"]),
     ("province", ["/province/", "/province/declarations", "/province/recommendations"]),
     ("expert", ["/expert/"]),
     ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts", "/ministry/users",

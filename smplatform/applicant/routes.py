@@ -20,6 +20,3 @@ from smplatform.applicant import attachments, declarations  # noqa: E402,F401  (
 
 
 from smplatform.applicant import documents as _documents  # noqa: E402,F401  (PDF routes)
-
-
-from smplatform.applicant import notifications  # noqa: E402,F401

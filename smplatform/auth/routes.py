@@ -161,3 +161,6 @@ def change_password():
                   "success")
             return redirect(dashboard_url(current_user))
     return render_template("auth/change_password.html", form=form)
+
+
+from smplatform.auth import notifications as _notifications  # noqa: E402,F401

@@ -94,7 +94,10 @@ ACCESS = [
     Access("ministry.submissions", _p("/ministry/submissions"), only("ministry")),
     Access("ministry.send_back", _p("/ministry/units/440000/send-back"),
            only("ministry", 422), method="POST", data={"reason": ""}),
-    Access("applicant.notifications_list", "/applicant/notifications", only("applicant")),
-    Access("applicant.notifications_read", "/applicant/notifications/read",
-           only("applicant", 303), method="POST"),
+    Access("auth.notifications_list", "/account/notifications",
+           {"anonymous": 302, "applicant": 200, "province": 200, "ministry": 200,
+            "expert": 200}),
+    Access("auth.notifications_read", "/account/notifications/read",
+           {"anonymous": 302, "applicant": 303, "province": 303, "ministry": 303,
+            "expert": 303}, method="POST"),
 ]

@@ -79,9 +79,9 @@ def test_applicant_sees_notifications_and_unread_count(officer, make, login_as):
     c.post(f"/province/declarations/{d.id}/pass")
     c.post(f"/province/declarations/{other.id}/pass")
     ac = english(login_as(applicant))
-    page = ac.get("/applicant/notifications").get_data(as_text=True)
+    page = ac.get("/account/notifications").get_data(as_text=True)
     assert f"Your declaration {d.electronic_number} passed the provincial review" in page
     assert other.electronic_number not in page
     assert 'id="unread-count">1<' in page
-    assert ac.post("/applicant/notifications/read").status_code == 303
-    assert 'id="unread-count"' not in ac.get("/applicant/notifications").get_data(as_text=True)
+    assert ac.post("/account/notifications/read").status_code == 303
+    assert 'id="unread-count"' not in ac.get("/account/notifications").get_data(as_text=True)
