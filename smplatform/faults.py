@@ -7,6 +7,8 @@ test server's create_app overrides do), so production code paths never pause.
 """
 from __future__ import annotations
 
+import os
+import sys
 import time
 
 from flask import current_app, has_app_context
@@ -17,4 +19,6 @@ def pause(point: str) -> None:
         return
     seconds = (current_app.config.get("FAULT_PAUSES") or {}).get(point)
     if seconds:
+        # The test watches the server's log for this line to know when to strike.
+        print(f"FAULT PAUSE {point} pid={os.getpid()}", file=sys.stderr, flush=True)
         time.sleep(float(seconds))
