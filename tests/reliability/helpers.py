@@ -218,3 +218,22 @@ def narrative(value: str, version: int, token: str) -> dict:
     data = h.section_raw("enterprise", "narrative", h.complete_data("enterprise"))
     data.update({AUTOSAVE_FIELD: value, "version": str(version), "csrf_token": token})
     return data
+
+
+def multipart(fields: dict, file_field: str, filename: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body (fields first, then the file) and its content type."""
+    boundary = "----reliability" + os.urandom(8).hex()
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+                 f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+                 + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def upload_files(upload_dir: str) -> list[str]:
+    root = Path(upload_dir)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
