@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ from smplatform import clock, faults
 from smplatform.extensions import db
 from smplatform.models import StoredFile
 from smplatform.services import DomainError
+from smplatform.services.audit import register_labels
 
 CHUNK = 1024 * 1024
 
@@ -179,6 +181,7 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
 
 
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+register_labels({"storage.disk_full": _l("Upload refused: disk full")})
 
 
 def _storage_error(error: OSError) -> Exception:
