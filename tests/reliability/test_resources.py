@@ -134,6 +134,7 @@ class HeldLock:
         else:
             self.engine = create_engine(self.url)
             self.conn = self.engine.connect()
+            self.conn.execute(text("SET lock_timeout = 10000"))  # fail, never hang
             self.conn.execute(text("LOCK TABLE declaration IN ACCESS EXCLUSIVE MODE"))
         return self
 
@@ -154,11 +155,12 @@ def test_database_lock_held_too_long_gives_a_busy_page_and_saves_nothing(app, da
     client = signed_in(busy, user)
     section = f"/applicant/declarations/{d.id}/sections/narrative"
     token = client.csrf_token()
-    before = dict(d.data)
+    before, version = dict(d.data), d.version
+    db.session.commit()  # end this session's read transaction (it would block the lock)
 
     with HeldLock(database_url):
         started = time.monotonic()
-        response = client.post(section, data=helpers.narrative("lost?", d.version, token),
+        response = client.post(section, data=helpers.narrative("lost?", version, token),
                                headers={"HX-Request": "true"})
         waited = time.monotonic() - started
 
