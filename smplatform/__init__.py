@@ -69,21 +69,43 @@ def create_app(config: dict | str | None = None) -> Flask:
     return app
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """SQLite: enforce foreign keys, let readers and one writer work at once, wait for locks."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(busy_timeout_ms: int):
+    def connect(dbapi_connection, _record) -> None:
+        """SQLite: enforce foreign keys, let readers and one writer work at once, wait for
+        locks up to SQLITE_BUSY_TIMEOUT_MS."""
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+    return connect
+
+
+def _postgres_timeouts(app: Flask) -> None:
+    """PostgreSQL: lock_timeout and statement_timeout as connection options (libpq -c)."""
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        return
+    options = [f"-c {name}={int(app.config[key])}"
+               for name, key in (("lock_timeout", "PG_LOCK_TIMEOUT_MS"),
+                                 ("statement_timeout", "PG_STATEMENT_TIMEOUT_MS"))
+               if app.config.get(key)]
+    if not options:
+        return
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    connect_args = dict(engine_options.get("connect_args") or {})
+    connect_args["options"] = " ".join(filter(None, [connect_args.get("options"), *options]))
+    engine_options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
 
 def _init_extensions(app: Flask) -> None:
+    _postgres_timeouts(app)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "connect",
+                         _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,

@@ -90,6 +90,22 @@ def init_app(app: Flask) -> None:
         if not report.ok and not fix:
             raise SystemExit(1)
 
+    @app.cli.command("clean-uploads")
+    @click.option("--minutes", type=int, default=None,
+                  help="Only files older than this (default: UPLOAD_CLEANUP_MINUTES, 60).")
+    def clean_uploads_command(minutes):
+        """Remove interrupted uploads and orphan files left by a killed worker (for cron)."""
+        from smplatform.services.maintenance import clean_uploads
+        if minutes is None:
+            minutes = app.config["UPLOAD_CLEANUP_MINUTES"]
+        report = clean_uploads(older_than_minutes=minutes)
+        for label, items in (("partial", report.partial), ("orphan", report.orphans)):
+            for item in items:
+                click.echo(f"removed {label}: {item}")
+        click.echo(f"Removed {len(report.partial)} interrupted uploads and "
+                   f"{len(report.orphans)} orphan files older than {minutes} minutes; "
+                   f"kept {report.kept_recent} younger ones.")
+
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--name", "display_name", required=True, help="Full name.")

@@ -18,6 +18,19 @@ class Config:
     # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by create_app).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # How long a request waits for a database lock before giving up with the "platform is
+    # busy, nothing was saved" page (503). SQLite: PRAGMA busy_timeout. PostgreSQL:
+    # lock_timeout and statement_timeout, sent as connection options (0 = no limit).
+    SQLITE_BUSY_TIMEOUT_MS = _env_int("SMPLATFORM_SQLITE_BUSY_TIMEOUT_MS", 15000)
+    PG_LOCK_TIMEOUT_MS = _env_int("SMPLATFORM_PG_LOCK_TIMEOUT_MS", 0)
+    PG_STATEMENT_TIMEOUT_MS = _env_int("SMPLATFORM_PG_STATEMENT_TIMEOUT_MS", 0)
+    # Partial and orphan upload files older than this are removed by `flask clean-uploads`
+    # (run it from cron; younger ones may belong to a request still in progress).
+    UPLOAD_CLEANUP_MINUTES = _env_int("SMPLATFORM_UPLOAD_CLEANUP_MINUTES", 60)
+    # Fault injection for the reliability tests only: {point: seconds to pause}. Honoured only
+    # when FAULT_INJECTION is true, which no configuration class or environment variable sets.
+    FAULT_INJECTION = False
+    FAULT_PAUSES: dict = {}
     UPLOAD_DIR = os.environ.get("SMPLATFORM_UPLOAD_DIR")  # default: instance/uploads
     MAX_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     MAX_DECLARATION_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_DECLARATION_BYTES", 200 * 1024 * 1024)
@@ -87,6 +100,9 @@ class ProductionConfig(Config):
         "max_overflow": _env_int("SMPLATFORM_DB_MAX_OVERFLOW", 5),
         "pool_recycle": 1800,
     }
+    # A request never waits forever behind a lock or a runaway query (PostgreSQL).
+    PG_LOCK_TIMEOUT_MS = _env_int("SMPLATFORM_PG_LOCK_TIMEOUT_MS", 10000)
+    PG_STATEMENT_TIMEOUT_MS = _env_int("SMPLATFORM_PG_STATEMENT_TIMEOUT_MS", 30000)
     # Behind nginx by default (one proxy), so rate limits and the audit see the client's IP.
     TRUSTED_PROXIES = _env_int("SMPLATFORM_TRUSTED_PROXIES", 1)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from smplatform.extensions import db
@@ -21,6 +22,9 @@ MESSAGES = {
                                      "again.")),
     429: (_l("Too many requests"), _l("Too many attempts in a short time. Wait a minute and "
                                       "try again.")),
+    503: (_l("The platform is busy"), _l("The platform is busy right now and could not save "
+                                         "your request. Nothing was saved. Wait a moment and "
+                                         "try again.")),
     500: (_l("Something went wrong"), _l("The platform could not finish your request. Nothing "
                                          "was half-saved; please try again. If it keeps "
                                          "happening, contact the help desk.")),
@@ -32,6 +36,20 @@ def render_error(status: int, detail=None):
     template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
     return render_template(template, status=status, title=title, text=text,
                            detail=detail), status
+
+
+# PostgreSQL SQLSTATEs of a request that waited too long or lost a lock race:
+# lock_not_available (lock_timeout), query_canceled (statement_timeout), deadlock_detected,
+# serialization_failure.
+BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
+
+
+def is_busy_error(error: OperationalError) -> bool:
+    """Whether a database error means "busy, try again" rather than a real fault."""
+    orig = getattr(error, "orig", None)
+    if getattr(orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(orig) or "database table is locked" in str(orig)
 
 
 def init_app(app: Flask) -> None:
@@ -53,3 +71,14 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return render_error(500)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        """A lock held too long (another writer, maintenance): roll back, so nothing of the
+        request is saved, and say so with 503 and Retry-After instead of a 500."""
+        if not is_busy_error(error):
+            return server_error(error)
+        db.session.rollback()
+        app.logger.warning("Database busy, request refused: %s", error.orig)
+        body, status = render_error(503)
+        return body, status, {"Retry-After": "30"}

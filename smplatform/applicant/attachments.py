@@ -33,6 +33,8 @@ def attachment_upload(declaration_id: int):
                        stream=upload.stream, filename=upload.filename)
     except DomainError as e:
         db.session.rollback()  # deletes the file written for this request
+        storage.record_disk_full(actor=current_user, error=e, obj=d)
+        db.session.commit()
         flash(e.message, "error")
         return _back(d)
     db.session.commit()

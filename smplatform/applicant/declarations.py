@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from smplatform import clock
+from smplatform import clock, faults
 from smplatform.applicant.forms import (StartDeclarationForm, display_value, progress,
                                         raw_from_form, section_view)
 from smplatform.applicant.routes import bp
@@ -210,6 +210,7 @@ def declaration_submit(declaration_id: int):
         db.session.rollback()
         d = db.session.get(Declaration, declaration_id)
         return _overview(d, error=e.message, status=409)
+    faults.pause("submit.before_commit")
     db.session.commit()
     flash(_("Submitted to the provincial department. Electronic number: %(number)s.",
             number=d.electronic_number), "success")

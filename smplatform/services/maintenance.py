@@ -12,6 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import tarfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -162,4 +163,47 @@ def check_consistency(*, fix: bool = False) -> ConsistencyReport:
             report.orphans.append(str(path.relative_to(root)))
             if fix:
                 path.unlink(missing_ok=True)
+    return report
+
+
+@dataclass
+class CleanupReport:
+    partial: list[str] = field(default_factory=list)   # interrupted temporary uploads removed
+    orphans: list[str] = field(default_factory=list)   # files without a row removed
+    kept_recent: int = 0                               # younger files left alone
+
+
+def clean_uploads(*, older_than_minutes: int) -> CleanupReport:
+    """Remove interrupted uploads (`.upload-*` temporary files) and orphan files (no
+    StoredFile row) last modified more than `older_than_minutes` ago.
+
+    A worker killed mid-upload (crash, OOM, deploy) leaves such files behind: the rollback
+    that normally deletes them never ran. Younger files are kept because they may belong to
+    a request still in progress. Safe to run from cron while the platform serves requests.
+    Side effects: deletes files under UPLOAD_DIR; never touches database rows.
+    """
+    from smplatform.services.storage import upload_dir
+    report = CleanupReport()
+    cutoff = time.time() - older_than_minutes * 60
+    root = upload_dir()
+    candidates = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            candidates.append(path)
+    # Read the known keys after listing the files: a file renamed into place and committed
+    # between the two steps is then known, never mistaken for an orphan.
+    known = set(db.session.scalars(select(StoredFile.storage_key)))
+    for path in candidates:
+        try:
+            modified = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        partial = path.name.startswith(".upload-")
+        if not partial and path.name in known:
+            continue
+        if modified > cutoff:
+            report.kept_recent += 1
+            continue
+        path.unlink(missing_ok=True)
+        (report.partial if partial else report.orphans).append(str(path.relative_to(root)))
     return report

@@ -7,6 +7,7 @@ orphan. Downloads go through `send()` after the caller's permission check.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -18,13 +19,15 @@ from typing import BinaryIO
 
 from flask import current_app, send_file
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from smplatform import clock
+from smplatform import clock, faults
 from smplatform.extensions import db
 from smplatform.models import StoredFile
 from smplatform.services import DomainError
+from smplatform.services.audit import register_labels
 
 CHUNK = 1024 * 1024
 
@@ -130,7 +133,10 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
     directory = upload_dir()
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=directory)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=directory)
+    except OSError as error:
+        raise _storage_error(error) from error
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -158,7 +164,11 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
         key = secrets.token_hex(20)
         final = directory / key[:2] / key[2:4] / key
         final.parent.mkdir(parents=True, exist_ok=True)
+        faults.pause("storage.before_rename")
         os.replace(tmp, final)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise _storage_error(error) from error
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -168,6 +178,36 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
     db.session.add(stored)
     _track(final)
     return stored
+
+
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+register_labels({"storage.disk_full": _l("Upload refused: disk full")})
+
+
+def _storage_error(error: OSError) -> Exception:
+    """A full disk (or quota) becomes a clear refusal; any other OS error stays a 500."""
+    if error.errno not in DISK_FULL_ERRNOS:
+        return error
+    current_app.logger.error("Upload directory %s is full: %s", current_app.config["UPLOAD_DIR"],
+                             error)
+    return DomainError(_("The server could not store the file (disk full). Nothing was saved. "
+                         "Please try again later; the platform's operators have been alerted."),
+                       code="disk_full")
+
+
+def record_disk_full(*, actor, error: DomainError, obj=None) -> None:
+    """After a refused upload: audit a full disk so that operators see it in the log.
+
+    Call after the rollback of the refused request (the entry must survive it); the caller
+    commits. Does nothing for other refusals.
+    Side effects: audit entry `storage.disk_full` (outcome failure).
+    """
+    if error.code != "disk_full":
+        return
+    from smplatform.enums import AuditOutcome
+    from smplatform.services.audit import record
+    record("storage.disk_full", actor=actor, outcome=AuditOutcome.FAILURE, obj=obj,
+           detail={"upload_dir": str(current_app.config["UPLOAD_DIR"])})
 
 
 def save_bytes(content: bytes, original_name: str, **kwargs) -> StoredFile:
