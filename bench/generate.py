@@ -322,7 +322,7 @@ def generate(url: str, n: int, seed: int = 5) -> dict:
                     passed.setdefault(row[1], []).append(row)
             forwarded: list[int] = []
             for u_index, unit in enumerate(codes):
-                if u_index % 3:
+                if u_index % 3 and unit != BIG_UNIT:
                     continue
                 group = quota_rules.unit_group_for(units[unit])
                 used: dict[str, int] = {}
