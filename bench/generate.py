@@ -23,7 +23,7 @@ import random
 import secrets
 import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,8 @@ def form_data(rng: random.Random, category: str, org: dict, klass, service_model
         elif kind == "text":
             value = text_of(rng, min(f.max_length or 30, rng.randint(4, 30)))
         elif kind == "date":
-            value = date(rng.randint(1995, 2018), rng.randint(1, 12), rng.randint(1, 28)).isoformat()
+            value = date(rng.randint(1995, 2018), rng.randint(1, 12),
+                         rng.randint(1, 28)).isoformat()
         elif kind == "money":
             value = f"{rng.randint(100, 900000)}.00"
         elif kind == "integer":
@@ -191,13 +192,13 @@ def generate(url: str, n: int, seed: int = 5) -> dict:
             ins = Inserter(conn)
             batch_id = conn.execute(T["batch"].insert().values(
                 number=5, year=2023, name="第五批服务型制造示范遴选", status="open",
-                opens_at=(midnight - timedelta(days=20)).astimezone(timezone.utc),
+                opens_at=(midnight - timedelta(days=20)).astimezone(UTC),
                 contact_deadline=(midnight + timedelta(days=18, hours=23, minutes=59))
-                .astimezone(timezone.utc),
+                .astimezone(UTC),
                 province_deadline=(midnight + timedelta(days=90, hours=23, minutes=59))
-                .astimezone(timezone.utc),
+                .astimezone(UTC),
                 evaluation_deadline=(midnight + timedelta(days=90, hours=23, minutes=59))
-                .astimezone(timezone.utc),
+                .astimezone(UTC),
                 reporting_date=(midnight + timedelta(days=90)).date())).inserted_primary_key[0]
             for group, lines in quota_rules.DEFAULT_QUOTAS.items():
                 for line, limit in lines.items():
@@ -235,8 +236,8 @@ def generate(url: str, n: int, seed: int = 5) -> dict:
                 decl_id += 1
                 code = credit_code(i + 1)
                 city = rng.choice(cities[unit]) if cities.get(unit) else None
-                name = (f"{text_of(rng, rng.randint(4, 10))}{'有限公司' if category != 'city' else '工业和信息化局'}"
-                        f"{i}")
+                suffix = "工业和信息化局" if category == "city" else "有限公司"
+                name = f"{text_of(rng, rng.randint(4, 10))}{suffix}{i}"
                 created = now - timedelta(days=rng.randint(1, 19), minutes=rng.randint(0, 1440))
                 org = {"id": org_id, "org_type": org_type[category], "name": name,
                        "credit_code": code, "unit_code": unit,

@@ -27,11 +27,18 @@ class Page:
     autosave: bool = False
     # For autosave: the accounts to sign in (one connection each).
     users: tuple[str, ...] = ()
+    # For autosave: the field being typed in (its end changes on every request).
+    field: str = ""
 
 
-def declaration_path(session) -> str:
-    number = session.find("/applicant/", r"/applicant/declarations/(\d+)")
-    return f"/applicant/declarations/{number}/sections/{SECTION}"
+def section_path(section: str):
+    def path(session) -> str:
+        number = session.find("/applicant/", r"/applicant/declarations/(\d+)")
+        return f"/applicant/declarations/{number}/sections/{section}"
+    return path
+
+
+declaration_path = section_path(SECTION)
 
 
 AUTOSAVE_USERS = tuple(f"bench-autosave-{i:02d}" for i in range(1, 51))
@@ -40,8 +47,12 @@ PAGES: list[Page] = [
     Page("public home page", "/"),
     Page("health check", "/healthz"),
     Page("applicant: form section (narrative)", declaration_path, user="bench-applicant"),
-    Page("applicant: autosave (htmx POST, 50 clients)", declaration_path, method="POST",
-         autosave=True, users=AUTOSAVE_USERS, connections=50),
+    Page("applicant: autosave, narrative (htmx POST, 50 clients)", declaration_path,
+         method="POST", autosave=True, users=AUTOSAVE_USERS, connections=50,
+         field="basic_situation"),
+    Page("applicant: autosave, small section (basic, 50 clients)", section_path("basic"),
+         method="POST", autosave=True, users=AUTOSAVE_USERS, connections=50,
+         field="registered_address"),
     Page("province: queue, filtered (440000)",
          "/province/declarations?category=enterprise&state=submitted&sort=-submitted",
          user="bench-province"),

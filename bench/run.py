@@ -223,7 +223,8 @@ end
 function init(args)
   s = sessions[idx]
   version = s.version
-  n, conflicts, unknown = 0, 0, 0
+  n, conflicts, unknown, statuses = 0, 0, 0, ""
+
 end
 function request()
   n = n + 1
@@ -237,18 +238,23 @@ function response(status, headers, body)
   if v then
     version = v
   elseif body:find("conflict", 1, true) then
+    -- Counted as an error; go on from the stored version, as the conflict panel offers.
     conflicts = conflicts + 1
+    version = body:match('name="version" value="(%d+)"') or version
   else
     unknown = unknown + 1
+    if #statuses < 60 then statuses = statuses .. status .. " " end
   end
 end
 function done(summary, latency, requests)
-  local c, u = 0, 0
+  local c, u, st = 0, 0, ""
   for _, t in ipairs(threads) do
     c = c + t:get("conflicts")
     u = u + t:get("unknown")
+    st = st .. t:get("statuses")
   end
   io.write(string.format("Autosave conflicts: %d, unrecognised answers: %d\n", c, u))
+  io.write("Statuses of unrecognised answers (sample): " .. st:sub(1, 300) .. "\n")
 end
 '''
 
@@ -273,8 +279,8 @@ def measure_autosave(page: Page, port: int, args, password: str) -> Result:
             form = session.form(path, "section-form")
             token = form.pop("csrf_token")
             version = form.pop("version")
-            # The field being typed in: the longest one; its end changes on every request.
-            field = max(form, key=lambda k: len(form[k]))
+            # The field being typed in: its end changes on every request (a real save).
+            field = page.field or max(form, key=lambda k: len(form[k]))
             value = form.pop(field)[:-8]
             entries.append("{" + ", ".join([
                 f"cookie = {_lua_string(session.cookie)}", f"token = {_lua_string(token)}",
@@ -288,6 +294,7 @@ def measure_autosave(page: Page, port: int, args, password: str) -> Result:
 
     outs = []
     for duration in (1, args.duration):  # warm-up, then the measurement
+        time.sleep(2)  # let saves still in flight from a previous run finish
         name = script()
         try:
             cmd = ["wrk", f"-t{len(users)}", f"-c{len(users)}", f"-d{duration}s", "--latency",
@@ -298,6 +305,8 @@ def measure_autosave(page: Page, port: int, args, password: str) -> Result:
     rps, p50, p99, errors, requests = parse_wrk(outs[-1])
     conflicts = re.search(r"Autosave conflicts: (\d+), unrecognised answers: (\d+)", outs[-1])
     errors += int(conflicts.group(1)) + int(conflicts.group(2))
+    print(conflicts.group(0), re.search(r"Statuses.*", outs[-1]).group(0),
+          re.search(r"Socket errors.*|$", outs[-1]).group(0), file=sys.stderr)
     return Result(page.name, rps, p50, p99, errors, requests)
 
 

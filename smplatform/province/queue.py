@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask import make_response, render_template, request
 from flask_login import current_user
+from sqlalchemy.orm import defer
 
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
+from smplatform.models import Declaration
 from smplatform.province.routes import batch_or_404, bp, is_htmx
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
 
@@ -33,7 +35,9 @@ def queue():
     """The unit's declarations. An htmx request gets the results table alone."""
     batch = batch_or_404()
     filters = filters_from_args(request.args)
-    query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code, filters=filters)
+    # The list never shows the form's values: leave the (large) JSON column unloaded.
+    query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code,
+                        filters=filters).options(defer(Declaration.data))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False, max_per_page=PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"page": page, "filters": filters, "args": args,
