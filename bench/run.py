@@ -1,7 +1,7 @@
 """Page benchmarks under gunicorn on 127.0.0.1 with wrk, against the "fortunes" baseline.
 
     python bench/run.py                      # full run: SQLite, results → bench/out/pages.md
-    python bench/run.py --db postgresql      # the same against a throw-away PostgreSQL
+    python bench/postgres.py                 # the same against a throw-away PostgreSQL
     python bench/run.py --smoke              # a few seconds per page, results → bench/out/
 
 The database must already hold data (bench/generate.py fills it; --generate N runs it first).
@@ -56,7 +56,7 @@ def start_gunicorn(module: str, port: int, env: dict, workers: int, threads: int
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()[-2000:])
+                raise RuntimeError(proc.stderr.read().decode()[-2000:]) from None
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn for {module} did not start")
 
