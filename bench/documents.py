@@ -5,8 +5,9 @@
 Each document is produced through its real route (Flask test client, signed in as the bench
 accounts of bench/generate.py) in a fresh subprocess, so that the peak resident memory
 (getrusage ru_maxrss) is that document's alone; tracemalloc's peak of Python allocations
-during a second, identical request is reported too (the time is the first's, without it). Documents: one declaration's PDF (the longest narrative of unit
-440000), the provincial Annex 2 workbook of 440000, the national export of every declaration.
+during a second, identical request is reported too (the time is the first's, without it).
+Documents: one declaration's PDF (the longest narrative of unit 440000), the provincial
+Annex 2 workbook of 440000, the national export of every declaration.
 """
 from __future__ import annotations
 
