@@ -35,7 +35,7 @@ DOCUMENTS = {
 
 def _child(url: str, name: str) -> dict:
     os.environ["DATABASE_URL"] = url
-    from sqlalchemy import func, select
+    from sqlalchemy import Text, cast, func, select
 
     from smplatform import create_app
     from smplatform.extensions import db
@@ -48,7 +48,7 @@ def _child(url: str, name: str) -> dict:
             longest = db.session.execute(
                 select(Declaration.id).where(Declaration.unit_code == "440000",
                                              Declaration.state != "draft")
-                .order_by(func.length(Declaration.data).desc()).limit(1)).scalar_one()
+                .order_by(func.length(cast(Declaration.data, Text)).desc()).limit(1)).scalar_one()
             path = f"/ministry/declarations/{longest}/pdf"
     client = app.test_client()
     response = client.post("/account/sign-in", data={"username": user, "password": PASSWORD})

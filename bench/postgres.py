@@ -25,6 +25,7 @@ def main(argv=None) -> int:
     parser.add_argument("--declarations", type=int, default=20000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--out", default=str(ROOT / "bench" / "out"))
+    parser.add_argument("--documents-only", action="store_true")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -34,11 +35,14 @@ def main(argv=None) -> int:
         url = server.create_database("bench")
         subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--database-url",
                         url, "--declarations", str(args.declarations)], check=True)
-        pages = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"),
-                                "--database-url", url, "--duration", str(args.duration),
-                                "--label", f"PostgreSQL, {args.declarations} declarations",
-                                "--output", str(out / "pages-postgresql.md"),
-                                "--json", str(out / "pages-postgresql.json")])
+        pages = subprocess.CompletedProcess([], 0)
+        if not args.documents_only:
+            pages = subprocess.run([
+                sys.executable, str(ROOT / "bench" / "run.py"), "--database-url", url,
+                "--duration", str(args.duration),
+                "--label", f"PostgreSQL, {args.declarations} declarations",
+                "--output", str(out / "pages-postgresql.md"),
+                "--json", str(out / "pages-postgresql.json")])
         docs = subprocess.run([sys.executable, str(ROOT / "bench" / "documents.py"),
                                "--database-url", url,
                                "--output", str(out / "documents-postgresql.md")])
