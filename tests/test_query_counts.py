@@ -141,5 +141,4 @@ def test_query_count_does_not_grow_with_rows(world, name):
     add_rows(batch, declaration, MANY - FEW, offset=FEW)
     status, many = _count(clients, declaration, name)
     assert status == 200
-    print(name, few, many)
     assert many == few, f"{name}: {few} statements with {FEW} rows, {many} with {MANY}"
