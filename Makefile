@@ -46,6 +46,13 @@ test: install-dev
 	$(BIN)/python -m pytest -p no:cacheprovider
 	SMPLATFORM_TEST_DB=postgresql $(BIN)/python -m pytest -p no:cacheprovider -m "not sqlite_only"
 
+# Benchmark smoke (not timed): ~200 declarations in a temporary SQLite file, every benchmarked
+# page loaded for 2 s with wrk; fails only on errors (non-2xx/3xx answers, autosave conflicts).
+bench-smoke: install-dev
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	$(BIN)/python bench/generate.py --database-url sqlite:///$$dir/smplatform.sqlite3 --declarations 200 >/dev/null && \
+	$(BIN)/python bench/run.py --smoke --database-url sqlite:///$$dir/smplatform.sqlite3 --output $$dir/smoke.md
+
 lint: install-dev
 	$(BIN)/ruff check .
 

@@ -1,7 +1,7 @@
 """Page benchmarks under gunicorn on 127.0.0.1 with wrk, against the "fortunes" baseline.
 
-    python bench/run.py                      # full run: SQLite, results → bench/RESULTS.md
-    python bench/run.py --db postgresql      # the same against a throw-away PostgreSQL
+    python bench/run.py                      # full run: SQLite, results → bench/out/pages.md
+    python bench/postgres.py                 # the same against a throw-away PostgreSQL
     python bench/run.py --smoke              # a few seconds per page, results → bench/out/
 
 The database must already hold data (bench/generate.py fills it; --generate N runs it first).
@@ -12,6 +12,7 @@ ratio of requests per second to the baseline measured in the same run.
 from __future__ import annotations
 
 import argparse
+import json
 import http.client
 import os
 import platform
@@ -24,7 +25,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from html.parser import HTMLParser
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -54,7 +56,7 @@ def start_gunicorn(module: str, port: int, env: dict, workers: int, threads: int
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode()[-2000:])
+                raise RuntimeError(proc.stderr.read().decode()[-2000:]) from None
             time.sleep(0.2)
     raise RuntimeError(f"gunicorn for {module} did not start")
 
@@ -91,6 +93,22 @@ class Session:
                 self.cookie = value.split(";", 1)[0]
         return response.status, text
 
+    def find(self, path: str, pattern: str) -> str:
+        status, text = self.request("GET", path)
+        match = re.search(pattern, text)
+        if status != 200 or match is None:
+            raise RuntimeError(f"{pattern} not found on {path} ({status})")
+        return match.group(1)
+
+    def form(self, path: str, form_id: str) -> dict:
+        """The fields of a form on a page, as the browser would send them (single values)."""
+        status, text = self.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status}")
+        parser = _FormParser(form_id)
+        parser.feed(text)
+        return parser.values
+
     def token(self, path: str = "/") -> str:
         return self.CSRF.search(self.request("GET", path)[1]).group(1)
 
@@ -100,6 +118,48 @@ class Session:
             "csrf_token": token, "username": username, "password": password})
         if status != 302:
             raise RuntimeError(f"sign-in of {username} failed ({status})")
+
+
+class _FormParser(HTMLParser):
+    """Collects the successful controls of one form (inputs, textareas, selects)."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, {}
+        self._textarea = self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or "name" not in a and tag != "option":
+            return
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button", "file"):
+                self.values[a["name"]] = a.get("value", "on")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.values[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+            self.values.setdefault(a["name"], "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.values[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
 
 
 @dataclass
@@ -134,6 +194,10 @@ def run_wrk(port: int, path: str, *, duration: int, connections: int, threads: i
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     if script:
         os.unlink(script.name)
+    return parse_wrk(out)
+
+
+def parse_wrk(out: str) -> tuple:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -145,6 +209,105 @@ def run_wrk(port: int, path: str, *, duration: int, connections: int, threads: i
     if socket_errors:
         errors += sum(int(x) for x in socket_errors.groups())
     return rps, p50, p99, errors, requests
+
+
+AUTOSAVE_LUA = r'''
+-- Every thread has one connection and one account with its own declaration; each request
+-- sends the version the previous answer gave, so that every save succeeds.
+local threads, count = {}, 0
+function setup(thread)
+  count = count + 1
+  thread:set("idx", count)
+  table.insert(threads, thread)
+end
+function init(args)
+  s = sessions[idx]
+  version = s.version
+  n, conflicts, unknown, statuses = 0, 0, 0, ""
+
+end
+function request()
+  n = n + 1
+  local body = s.body .. "&version=" .. version .. "&" .. s.field .. "=" .. s.value .. n
+  return wrk.format("POST", s.path, {
+    ["Cookie"] = s.cookie, ["HX-Request"] = "true", ["X-CSRFToken"] = s.token,
+    ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+function response(status, headers, body)
+  local v = body:match('name="version" id="version" value="(%d+)"')
+  if v then
+    version = v
+  elseif body:find("conflict", 1, true) then
+    -- Counted as an error; go on from the stored version, as the conflict panel offers.
+    conflicts = conflicts + 1
+    version = body:match('name="version" value="(%d+)"') or version
+  else
+    unknown = unknown + 1
+    if #statuses < 60 then statuses = statuses .. status .. " " end
+  end
+end
+function done(summary, latency, requests)
+  local c, u, st = 0, 0, ""
+  for _, t in ipairs(threads) do
+    c = c + t:get("conflicts")
+    u = u + t:get("unknown")
+    st = st .. t:get("statuses")
+  end
+  io.write(string.format("Autosave conflicts: %d, unrecognised answers: %d\n", c, u))
+  io.write("Statuses of unrecognised answers (sample): " .. st:sub(1, 300) .. "\n")
+end
+'''
+
+
+def _lua_string(value: str) -> str:
+    return "[==[" + value + "]==]"
+
+
+def measure_autosave(page: Page, port: int, args, password: str) -> Result:
+    """50 accounts, one connection each, each saving its own declaration's section."""
+    users = page.users[:args.connections if args.smoke else page.connections or args.connections]
+    sessions = []
+    for username in users:
+        session = Session(port)
+        session.sign_in(username, password)
+        sessions.append((session, page.path(session)))
+
+    def script() -> str:
+        """The Lua script with each account's current form (its version changes every run)."""
+        entries = []
+        for session, path in sessions:
+            form = session.form(path, "section-form")
+            token = form.pop("csrf_token")
+            version = form.pop("version")
+            # The field being typed in: its end changes on every request (a real save).
+            field = page.field or max(form, key=lambda k: len(form[k]))
+            value = form.pop(field)[:-8]
+            entries.append("{" + ", ".join([
+                f"cookie = {_lua_string(session.cookie)}", f"token = {_lua_string(token)}",
+                f"path = {_lua_string(path)}", f"version = {_lua_string(version)}",
+                f"field = {_lua_string(field)}", f"value = {_lua_string(quote(value))}",
+                f"body = {_lua_string(urlencode({'csrf_token': token, **form}))}"]) + "}")
+        file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        file.write("sessions = {\n" + ",\n".join(entries) + "\n}\n" + AUTOSAVE_LUA)
+        file.close()
+        return file.name
+
+    outs = []
+    for duration in (1, args.duration):  # warm-up, then the measurement
+        time.sleep(2)  # let saves still in flight from a previous run finish
+        name = script()
+        try:
+            cmd = ["wrk", f"-t{len(users)}", f"-c{len(users)}", f"-d{duration}s", "--latency",
+                   "--timeout", "10s", "-s", name, f"http://127.0.0.1:{port}/"]
+            outs.append(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout)
+        finally:
+            os.unlink(name)
+    rps, p50, p99, errors, requests = parse_wrk(outs[-1])
+    conflicts = re.search(r"Autosave conflicts: (\d+), unrecognised answers: (\d+)", outs[-1])
+    errors += int(conflicts.group(1)) + int(conflicts.group(2))
+    print(conflicts.group(0), re.search(r"Statuses.*", outs[-1]).group(0),
+          re.search(r"Socket errors.*|$", outs[-1]).group(0), file=sys.stderr)
+    return Result(page.name, rps, p50, p99, errors, requests)
 
 
 def measure(page: Page, port: int, sessions: dict, args) -> Result:
@@ -179,6 +342,8 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true", help="2 s per page, no RESULTS.md")
     parser.add_argument("--output", default=None)
     parser.add_argument("--label", default="")
+    parser.add_argument("--pages", nargs="*", help="only pages whose name contains one of these")
+    parser.add_argument("--json", help="also write the results as JSON to this file")
     args = parser.parse_args(argv)
     if args.smoke:
         args.duration, args.connections = 2, 4
@@ -202,6 +367,11 @@ def main(argv=None) -> int:
         results.append(baseline)
         sessions: dict[str, Session] = {}
         for page in PAGES:
+            if args.pages and not any(p in page.name for p in args.pages):
+                continue
+            if page.autosave:
+                results.append(measure_autosave(page, app_port, args, password))
+                continue
             if page.user and page.user not in sessions:
                 session = Session(app_port)
                 session.sign_in(page.user, password)
@@ -211,8 +381,10 @@ def main(argv=None) -> int:
         stop(app_proc)
         stop(base_proc)
     report = render(results, baseline, args)
+    if args.json:
+        Path(args.json).write_text(json.dumps([r.__dict__ for r in results], indent=1))
     target = Path(args.output) if args.output else (
-        ROOT / "bench" / "out" / "smoke.md" if args.smoke else ROOT / "bench" / "RESULTS.md")
+        ROOT / "bench" / "out" / "smoke.md" if args.smoke else ROOT / "bench" / "out" / "pages.md")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(report)
     print(report)

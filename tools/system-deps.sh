@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the platform and its tests need, when they are missing.
 # Debian packages: Noto CJK fonts (Chinese in PDFs), Pango (WeasyPrint), Chromium (browser
-# tests), PostgreSQL 15 (the production database, started per test run), poppler (PDF checks).
+# tests), PostgreSQL 15 (the production database, started per test run), poppler (PDF checks),
+# wrk (make bench-smoke).
 set -euo pipefail
 need=()
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
@@ -11,6 +12,7 @@ if [ "${SMPLATFORM_SKIP_TEST_DEPS:-}" != "1" ]; then
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ]; then

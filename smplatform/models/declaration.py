@@ -61,6 +61,9 @@ class Declaration(db.Model):
                          name="uq_declaration_one_per_category"),
         Index("ix_declaration_unit_state", "batch_id", "unit_code", "state"),
         Index("ix_declaration_org", "organisation_id"),
+        # Covers the provincial queue's filters, search and sort (province/queue.py).
+        Index("ix_declaration_queue", "batch_id", "unit_code", "state", "category",
+              "submitted_at", "org_name", "credit_code", "electronic_number"),
     )
 
     @property
