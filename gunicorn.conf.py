@@ -29,5 +29,5 @@ def post_fork(server, worker):
         from wsgi import app
         with app.app_context():
             db.engine.dispose(close=False)
-    except Exception:  # noqa: BLE001  (the app may not be imported yet without --preload)
-        pass
+    except Exception as error:  # noqa: BLE001  (without --preload the app is not imported yet)
+        server.log.debug("post_fork: no preloaded app to dispose (%s)", error)

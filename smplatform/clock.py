@@ -5,7 +5,7 @@ app.config["CLOCK"] to a zero-argument callable returning an aware datetime.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -18,8 +18,8 @@ def now() -> datetime:
     if has_app_context():
         clock = current_app.config.get("CLOCK")
         if clock is not None:
-            return clock().astimezone(timezone.utc)
-    return datetime.now(timezone.utc)
+            return clock().astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def china(dt: datetime) -> datetime:

@@ -5,7 +5,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # refused by ProductionConfig
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  (refused by ProductionConfig)
 
 
 def _env_int(name: str, default: int) -> int:
@@ -80,7 +80,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     RATELIMIT_SIGN_IN = "1000 per minute"
     RATELIMIT_REGISTER = "1000 per minute"
     # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.

@@ -4,7 +4,7 @@ Idempotent: running it again changes nothing that exists. Refused by the product
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 from sqlalchemy import select
 
@@ -40,10 +40,10 @@ def demo_batch_dates(today: datetime) -> dict:
     midnight = datetime(today.year, today.month, today.day, tzinfo=clock.CHINA)
     end_of = lambda days: (midnight + timedelta(days=days, hours=23, minutes=59, seconds=59))  # noqa: E731
     return {
-        "opens_at": (midnight - timedelta(days=20)).astimezone(timezone.utc),
-        "contact_deadline": end_of(18).astimezone(timezone.utc),
-        "province_deadline": end_of(90).astimezone(timezone.utc),
-        "evaluation_deadline": end_of(90).astimezone(timezone.utc),
+        "opens_at": (midnight - timedelta(days=20)).astimezone(UTC),
+        "contact_deadline": end_of(18).astimezone(UTC),
+        "province_deadline": end_of(90).astimezone(UTC),
+        "evaluation_deadline": end_of(90).astimezone(UTC),
     }
 
 

@@ -10,7 +10,7 @@ import os
 import re
 import shutil
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from flask.testing import FlaskClient
@@ -120,7 +120,7 @@ class Clock:
         app.config["CLOCK"] = self
 
     def __call__(self) -> datetime:
-        return self.current or datetime.now(timezone.utc)
+        return self.current or datetime.now(UTC)
 
     def set(self, value: datetime) -> None:
         if value.tzinfo is None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from smplatform.enums import BatchStatus
 from smplatform.extensions import db
@@ -10,16 +10,16 @@ from smplatform.models import Batch, EvaluationTask, RegistryEntry, User
 from smplatform.rules.evaluation import INDICATOR_YEARS, NARRATIVES, indicators_for
 from smplatform.services import evaluations
 
-DEADLINE = datetime(2023, 5, 31, 15, 59, 59, tzinfo=timezone.utc)  # 23:59:59 CST
-BEFORE = datetime(2023, 4, 1, 2, 0, tzinfo=timezone.utc)
-AFTER = datetime(2023, 6, 1, 2, 0, tzinfo=timezone.utc)
+DEADLINE = datetime(2023, 5, 31, 15, 59, 59, tzinfo=UTC)  # 23:59:59 CST
+BEFORE = datetime(2023, 4, 1, 2, 0, tzinfo=UTC)
+AFTER = datetime(2023, 6, 1, 2, 0, tzinfo=UTC)
 HEADER = ["batch", "year", "category", "name", "credit_code", "unit_code", "city_code", "class"]
 
 
 def batch() -> Batch:
     b = Batch(number=5, year=2023, status=BatchStatus.OPEN,
-              opens_at=datetime(2023, 3, 1, tzinfo=timezone.utc),
-              contact_deadline=datetime(2023, 3, 20, 15, 59, tzinfo=timezone.utc),
+              opens_at=datetime(2023, 3, 1, tzinfo=UTC),
+              contact_deadline=datetime(2023, 3, 20, 15, 59, tzinfo=UTC),
               province_deadline=DEADLINE, evaluation_deadline=DEADLINE)
     db.session.add(b)
     db.session.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from smplatform.enums import Role
-from tests.access import ROLES, Access, all_entries
+from tests.access import ROLES, all_entries
 from tests.factories import PASSWORD
 
 ENTRIES = all_entries()

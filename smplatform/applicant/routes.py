@@ -1,4 +1,5 @@
-"""The applicant's area. Every route here requires the applicant role (checked before each request)."""
+"""The applicant's area. Every route here requires the applicant role (checked before each
+request)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template

@@ -4,7 +4,7 @@ Dates are typed in China Standard Time (the notice's time zone) and stored in UT
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -52,7 +52,7 @@ class ChinaDateTimeField(DateTimeLocalField):
     def utc(self) -> datetime | None:
         if self.data is None:
             return None
-        return self.data.replace(tzinfo=clock.CHINA).astimezone(timezone.utc)
+        return self.data.replace(tzinfo=clock.CHINA).astimezone(UTC)
 
 
 class LocalDateField(DateField):

@@ -1,7 +1,8 @@
-"""The ministry's area. Every route here requires the ministry role (checked before each request)."""
+"""The ministry's area. Every route here requires the ministry role (checked before each
+request)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -89,11 +90,11 @@ def audit_log():
         # Dates are China Standard Time days, as the table shows them.
         if form.date_from.data:
             start = datetime.combine(form.date_from.data, time.min, tzinfo=clock.CHINA)
-            query = query.where(AuditEntry.at >= start.astimezone(timezone.utc))
+            query = query.where(AuditEntry.at >= start.astimezone(UTC))
         if form.date_to.data:
             end = datetime.combine(form.date_to.data + timedelta(days=1), time.min,
                                    tzinfo=clock.CHINA)
-            query = query.where(AuditEntry.at < end.astimezone(timezone.utc))
+            query = query.where(AuditEntry.at < end.astimezone(UTC))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("ministry/audit_log.html", form=form, page=page, args=args)

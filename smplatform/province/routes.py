@@ -1,4 +1,5 @@
-"""The province's area. Every route here requires the province role (checked before each request)."""
+"""The province's area. Every route here requires the province role (checked before each
+request)."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request

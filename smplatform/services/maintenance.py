@@ -14,7 +14,7 @@ import subprocess
 import tarfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from flask import current_app
@@ -43,7 +43,7 @@ def _sqlite_path() -> Path:
 
 def backup(target: Path) -> Path:
     """Write a consistent backup of the database and the uploads; return its directory."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     out = Path(target) / stamp
     out.mkdir(parents=True)
     dialect = db.engine.dialect.name

@@ -1,5 +1,5 @@
 """Access table: the ministry's batch administration, quota tables and expert pool."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from smplatform.extensions import db
 from smplatform.services import batches, experts
@@ -16,10 +16,10 @@ def batch(w):
         with w.app.app_context():
             made = batches.create_batch(
                 actor=db.session.merge(w.users["ministry"]), number=9, year=2027, name=None,
-                opens_at=datetime(2027, 3, 1, tzinfo=timezone.utc),
-                contact_deadline=datetime(2027, 3, 20, tzinfo=timezone.utc),
-                province_deadline=datetime(2027, 5, 31, tzinfo=timezone.utc),
-                evaluation_deadline=datetime(2027, 5, 31, tzinfo=timezone.utc))
+                opens_at=datetime(2027, 3, 1, tzinfo=UTC),
+                contact_deadline=datetime(2027, 3, 20, tzinfo=UTC),
+                province_deadline=datetime(2027, 5, 31, tzinfo=UTC),
+                evaluation_deadline=datetime(2027, 5, 31, tzinfo=UTC))
             db.session.commit()
             w.cache["batch"] = made.id
     return w.cache["batch"]

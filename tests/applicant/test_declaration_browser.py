@@ -40,7 +40,7 @@ def serious_axe(page) -> list:
 
 def test_fill_autosave_upload_submit(app, make, clock, decl_live_server, page, tmp_path):
     clock.set(h.DURING)
-    batch = h.batch5()
+    h.batch5()
     user = make.applicant()
     base = decl_live_server
     page.goto(base + "/account/sign-in")

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from smplatform.enums import DeclarationState, OrgType, Role
+from smplatform.enums import DeclarationState, OrgType
 from smplatform.extensions import db
-from smplatform.models import AuditEntry, Declaration, DeclarationEvent
+from smplatform.models import AuditEntry, Declaration
 from smplatform.rules import numbering
 from smplatform.services.workflow import apply
 from tests import declaration_helpers as h

@@ -1,5 +1,5 @@
 """Batch administration and quota tables through the Flask client."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ FORM = {"number": "5", "year": "2023", "name": "第五批",
 
 
 def utc(*args):
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture

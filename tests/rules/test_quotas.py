@@ -3,6 +3,7 @@ import pytest
 from smplatform.rules import quotas as q
 from smplatform.rules.batch_dates import (CONTACT_NOT_AFTER_OPENING, EVALUATION_NOT_AFTER_OPENING,
                                           PROVINCE_BEFORE_CONTACT, date_order_problems)
+from datetime import UTC
 
 REGULAR_KINDS = ["province", "autonomous_region", "municipality", "xpcc"]
 
@@ -100,8 +101,8 @@ def test_unit_group_for():
 
 
 def test_date_order_in_order_has_no_problems():
-    from datetime import datetime, timezone
-    d = lambda m, day: datetime(2023, m, day, tzinfo=timezone.utc)  # noqa: E731
+    from datetime import datetime
+    d = lambda m, day: datetime(2023, m, day, tzinfo=UTC)  # noqa: E731
     assert date_order_problems(opens_at=d(3, 2), contact_deadline=d(3, 20),
                                province_deadline=d(5, 31), evaluation_deadline=d(5, 31)) == []
     assert date_order_problems(opens_at=d(3, 2), contact_deadline=d(5, 31),
@@ -109,8 +110,8 @@ def test_date_order_in_order_has_no_problems():
 
 
 def test_date_order_problems_found():
-    from datetime import datetime, timezone
-    d = lambda m, day: datetime(2023, m, day, tzinfo=timezone.utc)  # noqa: E731
+    from datetime import datetime
+    d = lambda m, day: datetime(2023, m, day, tzinfo=UTC)  # noqa: E731
     assert date_order_problems(opens_at=d(3, 20), contact_deadline=d(3, 20),
                                province_deadline=d(3, 19), evaluation_deadline=d(3, 1)) == [
         CONTACT_NOT_AFTER_OPENING, PROVINCE_BEFORE_CONTACT, EVALUATION_NOT_AFTER_OPENING]
