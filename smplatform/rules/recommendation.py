@@ -7,18 +7,17 @@ a batch setting that the ministry may edit; this module takes them as a dict
 """
 from __future__ import annotations
 
-ENTERPRISE = "enterprise"
-PLATFORM_SHARED = "platform_shared"
-PLATFORM_OTHER = "platform_other"
-CITY_COMPREHENSIVE = "city_comprehensive"
-CITY_DESIGN = "city_design"
-CITY_ANY = "city_any"
+from smplatform.rules import quotas
+from smplatform.rules.quotas import (CITY_ANY, CITY_COMPREHENSIVE, CITY_DESIGN,  # noqa: F401
+                                     ENTERPRISE, PLATFORM_OTHER, PLATFORM_SHARED)
 
-REGULAR_LINES = (ENTERPRISE, PLATFORM_SHARED, PLATFORM_OTHER, CITY_COMPREHENSIVE, CITY_DESIGN)
-PLANNED_CITY_LINES = (ENTERPRISE, PLATFORM_SHARED, PLATFORM_OTHER, CITY_ANY)
+# The lines and the notice's defaults are defined once, in rules/quotas.py (the ministry's
+# quota table); this module adds what the province's recommendation list needs on top.
+REGULAR_LINES = quotas.quota_lines_for("province")
+PLANNED_CITY_LINES = quotas.quota_lines_for(quotas.PLANNED_CITY_KIND)
 ALL_LINES = REGULAR_LINES + (CITY_ANY,)
 
-PLANNED_CITY = "planned_city"
+PLANNED_CITY = quotas.PLANNED_CITY_KIND
 
 # Bilingual line labels (the rules layer has no Flask): line → (zh, en).
 LINE_LABELS = {
@@ -32,44 +31,22 @@ LINE_LABELS = {
 
 
 def is_planned_city(unit_kind: str) -> bool:
-    return str(unit_kind) == PLANNED_CITY
+    return quotas.unit_group_for(unit_kind) == quotas.PLANNED
 
 
 def lines_for(unit_kind: str) -> tuple[str, ...]:
-    return PLANNED_CITY_LINES if is_planned_city(unit_kind) else REGULAR_LINES
+    return quotas.quota_lines_for(unit_kind)
 
 
 def default_limits(unit_kind: str) -> dict[str, int]:
     """The notice's quotas for a unit of this kind (province, region, municipality, XPCC or
     planned city)."""
-    if is_planned_city(unit_kind):
-        return {ENTERPRISE: 3, PLATFORM_SHARED: 1, PLATFORM_OTHER: 1, CITY_ANY: 1}
-    return {ENTERPRISE: 10, PLATFORM_SHARED: 1, PLATFORM_OTHER: 3, CITY_COMPREHENSIVE: 1,
-            CITY_DESIGN: 1}
+    return quotas.default_limits(quotas.unit_group_for(unit_kind))
 
 
 def line_of(category: str, klass: str | None, unit_kind: str) -> str:
-    """The quota line a declaration counts against.
-
-    Raises ValueError for a platform or city declaration without a known class.
-    """
-    category = str(category)
-    klass = None if klass is None else str(klass)
-    if category == "enterprise":
-        return ENTERPRISE
-    if category == "platform":
-        if klass == "shared_manufacturing":
-            return PLATFORM_SHARED
-        if klass == "other":
-            return PLATFORM_OTHER
-        raise ValueError(f"platform declaration without a known class: {klass!r}")
-    if category == "city":
-        if klass not in ("comprehensive", "industrial_design"):
-            raise ValueError(f"city declaration without a known class: {klass!r}")
-        if is_planned_city(unit_kind):
-            return CITY_ANY
-        return CITY_COMPREHENSIVE if klass == "comprehensive" else CITY_DESIGN
-    raise ValueError(f"unknown category {category!r}")
+    """The quota line a declaration counts against (raises ValueError for an unknown class)."""
+    return quotas.line_for(category, klass, unit_kind)
 
 
 def free_slots(line: str, used: dict[str, int], limits: dict[str, int]) -> int:
