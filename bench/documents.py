@@ -39,16 +39,17 @@ def _child(url: str, name: str) -> dict:
 
     from smplatform import create_app
     from smplatform.extensions import db
-    from smplatform.models import Declaration
+    from smplatform.models import Declaration, DeclarationContent
     app = create_app({"CONFIG": "development", "SQLALCHEMY_DATABASE_URI": url,
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     user, path = DOCUMENTS[name]
     with app.app_context():
         if path == "pdf":
             longest = db.session.execute(
-                select(Declaration.id).where(Declaration.unit_code == "440000",
-                                             Declaration.state != "draft")
-                .order_by(func.length(cast(Declaration.data, Text)).desc()).limit(1)).scalar_one()
+                select(Declaration.id).join(DeclarationContent)
+                .where(Declaration.unit_code == "440000", Declaration.state != "draft")
+                .order_by(func.length(cast(DeclarationContent.data, Text)).desc())
+                .limit(1)).scalar_one()
             path = f"/ministry/declarations/{longest}/pdf"
     client = app.test_client()
     response = client.post("/account/sign-in", data={"username": user, "password": PASSWORD})

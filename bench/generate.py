@@ -154,7 +154,8 @@ def generate(url: str, n: int, seed: int = 5) -> dict:
     from smplatform import create_app, clock
     from smplatform.extensions import db
     from smplatform.models import (AuditChainHead, AuditEntry, Batch, BatchQuota, City,
-                                   Declaration, DeclarationAttachment, DeclarationEvent,
+                                   Declaration, DeclarationAttachment, DeclarationContent,
+                                   DeclarationEvent,
                                    EvaluationCampaign, EvaluationTask, Organisation,
                                    Recommendation, RegistryEntry, StoredFile, Unit,
                                    UnitSubmission, User)
@@ -178,7 +179,7 @@ def generate(url: str, n: int, seed: int = 5) -> dict:
         for c in db.session.scalars(select(City)):
             cities.setdefault(c.unit_code, []).append(c.code)
         T = {m.__table__.name: m.__table__ for m in (
-            Organisation, User, Declaration, DeclarationEvent, StoredFile,
+            Organisation, User, Declaration, DeclarationContent, DeclarationEvent, StoredFile,
             DeclarationAttachment, RegistryEntry, EvaluationCampaign, EvaluationTask,
             AuditEntry, Batch, BatchQuota, UnitSubmission, Recommendation)}
         now = clock.now()
@@ -277,12 +278,13 @@ def generate(url: str, n: int, seed: int = 5) -> dict:
                     "id": decl_id, "batch_id": batch_id, "organisation_id": org_id,
                     "unit_code": unit, "city_code": city, "category": category,
                     "klass": klass, "service_model": service_model, "state": state,
-                    "data": data, "version": rng.randint(2, 40), "electronic_number": number,
+                    "version": rng.randint(2, 40), "electronic_number": number,
                     "verification_code": verification, "low_service_share": low,
                     "created_at": created, "updated_at": submitted_at or created,
                     "updated_by_id": user_id, "submitted_at": submitted_at,
                     "stamped_confirmed_at": submitted_at, "org_name": name,
                     "credit_code": code})
+                ins.add(T["declaration_content"], {"declaration_id": decl_id, "data": data})
                 declaration_owner[decl_id] = user_id
                 if state != "draft":
                     ins.add(T["declaration_event"], {

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# The applicant section that the form page shows and that autosave posts in full (the form
-# posts the whole section on every change: here up to 3,000 characters per narrative field).
+# The applicant section that the form page shows and that autosave posts to. Autosave sends the
+# changed field only (static/js/declaration.js): here a narrative of up to 3,000 characters.
 SECTION = "narrative"
 
 

@@ -286,7 +286,9 @@ def measure_autosave(page: Page, port: int, args, password: str) -> Result:
                 f"cookie = {_lua_string(session.cookie)}", f"token = {_lua_string(token)}",
                 f"path = {_lua_string(path)}", f"version = {_lua_string(version)}",
                 f"field = {_lua_string(field)}", f"value = {_lua_string(quote(value))}",
-                f"body = {_lua_string(urlencode({'csrf_token': token, **form}))}"]) + "}")
+                # As static/js/declaration.js sends it: only the changed field, named in
+                # `fields` (the whole field's text, not the whole section).
+                f"body = {_lua_string(urlencode({'csrf_token': token, 'fields': field}))}"]) + "}")
         file = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
         file.write("sessions = {\n" + ",\n".join(entries) + "\n}\n" + AUTOSAVE_LUA)
         file.close()

@@ -1,12 +1,14 @@
 """smplatform: the service-oriented manufacturing public service platform."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from smplatform import permissions
 from smplatform.config import CONFIGS, DEFAULT_SECRET_KEY, instance_sqlite_uri
@@ -99,7 +101,30 @@ def _postgres_timeouts(app: Flask) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
 
+def _json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _engine_options(app: Flask) -> None:
+    """JSON columns stored as UTF-8 text, not \\u escapes: a Chinese form is half the size.
+    SQLite: no liveness ping (there is no server to lose), and writers queue for one another
+    (sqlite_writer.py)."""
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    engine_options.setdefault("json_serializer", _json_dumps)
+    url = make_url(str(app.config["SQLALCHEMY_DATABASE_URI"]))
+    if url.get_backend_name() == "sqlite":
+        engine_options.pop("pool_pre_ping", None)
+        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+            from smplatform.sqlite_writer import connection_factory
+            connect_args = dict(engine_options.get("connect_args") or {})
+            connect_args.setdefault("factory", connection_factory(
+                url.database, app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+            engine_options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+
+
 def _init_extensions(app: Flask) -> None:
+    _engine_options(app)
     _postgres_timeouts(app)
     db.init_app(app)
     with app.app_context():

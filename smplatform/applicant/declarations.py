@@ -144,7 +144,10 @@ def declaration_section(declaration_id: int, key: str):
     if not can_edit_declaration(current_user, d):
         abort(403)
     resolving = request.form.get("resolve") == "1"
-    raw = _resolution(section) if resolving else raw_from_form(section, request.form)
+    # Autosave (static/js/declaration.js) sends only the fields changed since the last save and
+    # names them in `fields`; the Save button and the no-JavaScript form send the whole section.
+    posted = set(request.form.getlist("fields")) or None
+    raw = _resolution(section) if resolving else raw_from_form(section, request.form, posted)
     try:
         base = int(request.form.get("version", ""))
     except ValueError:
@@ -156,6 +159,16 @@ def declaration_section(declaration_id: int, key: str):
         db.session.rollback()
         flash(e.message, "error")
         return redirect(url_for("applicant.declaration", declaration_id=d.id))
+    if _htmx() and not resolving:
+        # Commit first (the write lock is held as briefly as possible), then answer from the
+        # objects as saved, without reloading them.
+        db.session().expire_on_commit = False  # this request's session only
+        db.session.commit()
+        return _vary(render_template(
+            "applicant/_save_status.html", d=d, section=section, result=result,
+            items=section_view(section, d.data, result.errors, raw), posted=posted,
+            progress=progress(definition, d.data), definition=definition,
+            saved_at=clock.now()))
     db.session.commit()
     if resolving:
         flash(_("Your choices were saved."), "success")
@@ -165,12 +178,6 @@ def declaration_section(declaration_id: int, key: str):
                                                       declaration_id=d.id, key=key)
             return response
         return redirect(url_for("applicant.declaration_section", declaration_id=d.id, key=key))
-    if _htmx():
-        return _vary(render_template(
-            "applicant/_save_status.html", d=d, section=section, result=result,
-            items=section_view(section, d.data, result.errors, raw),
-            progress=progress(definition, d.data), definition=definition,
-            saved_at=clock.now()))
     if result.errors or result.conflicts:
         return _vary(_render_section(d, section, errors=result.errors, raw=raw, result=result,
                                      status=409 if result.conflicts else 400))

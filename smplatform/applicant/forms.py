@@ -131,10 +131,13 @@ def section_view(section: Section, data: dict, errors: dict | None = None,
     return out
 
 
-def raw_from_form(section: Section, formdata) -> dict:
-    """The submitted values of a whole section; an absent check or multichoice is empty."""
+def raw_from_form(section: Section, formdata, only: set[str] | None = None) -> dict:
+    """The submitted values of a section (or of the fields named in `only`, for an autosave
+    that sends just the changed fields); an absent check or multichoice is empty."""
     raw = {}
     for f in section.fields():
+        if only is not None and f.name not in only:
+            continue
         if f.kind == "multichoice":
             raw[f.name] = formdata.getlist(f.name)
         elif f.kind == "check":

@@ -6,7 +6,6 @@ from flask import make_response, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from smplatform import clock, permissions
 from smplatform.documents import annex1_view, declaration_xlsx
@@ -57,9 +56,7 @@ def declarations():
     """
     _require(permissions.can_run_selection)
     form = _filter_form()
-    # The list never shows the form's values: leave the (large) JSON column unloaded.
-    page = db.paginate(_query(form).options(defer(Declaration.data)), per_page=PAGE_SIZE,
-                       error_out=False)
+    page = db.paginate(_query(form), per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     template = ("ministry/_declaration_list.html" if request.headers.get("HX-Request")
                 else "ministry/declarations.html")

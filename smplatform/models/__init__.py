@@ -9,7 +9,7 @@ from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401
 from smplatform.models.deadlines import UnitDeadline  # noqa: F401
 from smplatform.models.declaration import (  # noqa: F401
-    Declaration, DeclarationAttachment, DeclarationCounter, DeclarationEvent)
+    Declaration, DeclarationAttachment, DeclarationContent, DeclarationCounter, DeclarationEvent)
 from smplatform.models.evaluation import (  # noqa: F401
     EvaluationAttachment, EvaluationCampaign, EvaluationEvent, EvaluationReminder,
     EvaluationTask, RegistryEntry)

@@ -18,9 +18,15 @@ from smplatform.models.types import UTCDateTime
 class Declaration(db.Model):
     """One organisation's declaration in one category of one batch.
 
-    The form's values live in `data` (keys from rules/annex1.py). `version` increases on every
-    save, so that two editors can never overwrite each other silently. The electronic number
-    is given at the first submission and kept for good.
+    The form's values are `data` (keys from rules/annex1.py), kept in the 1:1 row
+    DeclarationContent so that lists, counts and sorts over declarations never read them (on
+    SQLite a large value in the row would be walked through its overflow pages by every scan;
+    bench/RESULTS.md). `version` increases on every save, so that two editors can never
+    overwrite each other silently. The electronic number is given at the first submission and
+    kept for good.
+
+    Reading `data` of many declarations: load them with `selectinload(Declaration.content)`
+    (one query for all), never one lazy load per row.
     """
 
     __tablename__ = "declaration"
@@ -34,7 +40,6 @@ class Declaration(db.Model):
     klass: Mapped[str | None] = mapped_column(String(30))
     service_model: Mapped[str | None] = mapped_column(String(30))
     state: Mapped[str] = mapped_column(String(20), default=DeclarationState.DRAFT)
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer, default=1)
     electronic_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     # Short code derived from the submitted content, printed on every PDF page.
@@ -55,6 +60,8 @@ class Declaration(db.Model):
     updated_by: Mapped[User | None] = relationship()
     events: Mapped[list[DeclarationEvent]] = relationship(
         back_populates="declaration", order_by="DeclarationEvent.id")
+    content: Mapped[DeclarationContent] = relationship(
+        back_populates="declaration", uselist=False, cascade="all, delete-orphan")
 
     __table_args__ = (
         UniqueConstraint("batch_id", "organisation_id", "category",
@@ -64,7 +71,23 @@ class Declaration(db.Model):
         # Covers the provincial queue's filters, search and sort (province/queue.py).
         Index("ix_declaration_queue", "batch_id", "unit_code", "state", "category",
               "submitted_at", "org_name", "credit_code", "electronic_number"),
+        # Covers the ministry board's counts by unit, category, class and model
+        # (services/national.py): no row is read.
+        Index("ix_declaration_board", "batch_id", "category", "klass", "service_model",
+              "state", "unit_code"),
     )
+
+    @property
+    def data(self) -> dict:
+        """The form's values (read-only view: assign a new dict to change them)."""
+        return self.content.data if self.content is not None else {}
+
+    @data.setter
+    def data(self, value: dict) -> None:
+        if self.content is None:
+            self.content = DeclarationContent(data=value)
+        else:
+            self.content.data = value
 
     @property
     def state_enum(self) -> DeclarationState:
@@ -73,6 +96,17 @@ class Declaration(db.Model):
     @property
     def category_enum(self) -> Category:
         return Category(self.category)
+
+
+class DeclarationContent(db.Model):
+    """The form's values of one declaration (Declaration.data), apart from the row that lists
+    and counts read."""
+
+    __tablename__ = "declaration_content"
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    declaration: Mapped[Declaration] = relationship(back_populates="content")
 
 
 class DeclarationEvent(db.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
@@ -37,13 +36,12 @@ def queue():
     batch = batch_or_404()
     filters = filters_from_args(request.args)
     # Two steps: the count and the page of ids from the covering index ix_declaration_queue
-    # (no row is read), then those rows, without the form's (large) JSON values.
+    # (no row is read), then those rows (the form's values are not in them).
     query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code, filters=filters)
     page = db.paginate(query.with_only_columns(Declaration.id), per_page=PAGE_SIZE,
                        error_out=False, max_per_page=PAGE_SIZE)
     rows = {d.id: d for d in db.session.scalars(
-        select(Declaration).options(defer(Declaration.data))
-        .where(Declaration.id.in_(page.items)))} if page.items else {}
+        select(Declaration).where(Declaration.id.in_(page.items)))} if page.items else {}
     page.items = [rows[i] for i in page.items]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"page": page, "filters": filters, "args": args,

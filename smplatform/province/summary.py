@@ -17,7 +17,7 @@ from smplatform.services import DomainError, recommendation, storage
 def _summary_context(batch) -> dict:
     language = lang()
     unit = current_user.unit
-    items = recommendation.recommendations(batch.id, unit.code)
+    items = recommendation.recommendations(batch.id, unit.code, with_content=True)
     codes = {r.declaration.city_code for r in items if r.declaration.city_code}
     cities = {c.code: c.name for c in db.session.scalars(
         select(City).where(City.code.in_(codes)))} if codes else {}

@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome, OrgType, Role
@@ -242,7 +243,9 @@ def load_session(token: str) -> User | None:
 
     Side effects: refreshes last_seen_at at most once a minute (to keep reads cheap).
     """
-    row = db.session.get(UserSession, _token_hash(token))
+    # One query for the session and its user (this runs on every signed-in request).
+    row = db.session.get(UserSession, _token_hash(token),
+                         options=[joinedload(UserSession.user)])
     if row is None or row.revoked_at is not None:
         return None
     now = clock.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, request
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 from flask_babel import lazy_gettext as _l
 
@@ -21,72 +21,100 @@ def client_ip() -> str | None:
     return request.remote_addr if has_request_context() else None
 
 
+_MARKS = "audit_savepoint_marks"
+_COLUMNS = ("at", "actor_id", "actor_name", "ip", "action", "outcome", "object_type",
+            "object_id", "unit_code", "detail")
+
+
 def record(action: str, *, actor: User | None = None, actor_name: str | None = None,
            outcome: AuditOutcome = AuditOutcome.SUCCESS, obj=None, object_type: str | None = None,
-           object_id=None, unit_code: str | None = None, detail: dict | None = None) -> AuditEntry:
-    """Add one audit entry to the session (flushed with the caller's change).
+           object_id=None, unit_code: str | None = None, detail: dict | None = None) -> None:
+    """Record one audit entry with the caller's change.
 
-    Side effects: inserts an AuditEntry row; it is sealed into the hash chain at commit.
+    Side effects: the entry is kept with the session and inserted, already sealed into the
+    hash chain, when the transaction commits (nothing is written if it rolls back, and an
+    entry recorded inside a savepoint that rolls back is dropped with it).
     """
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
-    entry = AuditEntry(
-        at=clock.now(),
-        actor_id=actor.id if actor is not None else None,
-        actor_name=actor.username if actor is not None else actor_name,
-        ip=client_ip(),
-        action=action,
-        outcome=str(outcome),
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        unit_code=unit_code,
-        detail=detail,
-    )
-    db.session.add(entry)
-    db.session.info.setdefault(_PENDING, []).append(entry)
-    return entry
+    entry = {
+        "at": clock.now(),
+        "actor_id": actor.id if actor is not None else None,
+        "actor_name": actor.username if actor is not None else actor_name,
+        "ip": client_ip(),
+        "action": action,
+        "outcome": str(outcome),
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "unit_code": unit_code,
+        "detail": detail,
+    }
+    session = db.session()
+    if session.get_transaction() is None:
+        session.begin()  # so that a rollback before any other change also drops the entry
+    session.info.setdefault(_PENDING, []).append(entry)
 
 
-def _payload(entry: AuditEntry, seq: int) -> bytes:
-    return entry_payload(seq=seq, at=entry.at, actor_id=entry.actor_id,
-                         actor_name=entry.actor_name, ip=entry.ip, action=entry.action,
-                         outcome=entry.outcome, object_type=entry.object_type,
-                         object_id=entry.object_id, unit_code=entry.unit_code,
-                         detail=entry.detail)
+def _payload(entry: dict, seq: int) -> bytes:
+    return entry_payload(seq=seq, **{c: entry[c] for c in _COLUMNS})
 
 
 @event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
-    """Chain this transaction's entries, as the last step before the commit.
+    """Insert this transaction's entries, chained, as the last step before the commit.
 
-    Taking the head row's lock last (after all other changes) means a transaction holding it
-    never waits for another lock, so sealing cannot deadlock; it only orders commits.
+    Taking the head row's lock last (after all other changes are flushed) means a
+    transaction holding it never waits for another lock, so sealing cannot deadlock; it only
+    orders commits. (Also called when a savepoint is released: its entries are then sealed
+    inside the savepoint's parent transaction, and go with it if that rolls back.)
     """
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
     session.flush()
-    # The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite.
-    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
-                    .values(seq=AuditChainHead.seq))
-    head = session.execute(select(AuditChainHead).where(AuditChainHead.id == 1)
-                           .execution_options(populate_existing=True)).scalar_one_or_none()
-    if head is None:
-        head = AuditChainHead(id=1, seq=0, last_hash=GENESIS)
-        session.add(head)
-    seq, last = head.seq, head.last_hash
-    for entry in sorted(pending, key=lambda e: e.id):
+    # The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, and returns
+    # the head as it is under that lock.
+    head = session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
+                           .values(seq=AuditChainHead.seq)
+                           .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+                           .execution_options(synchronize_session=False)).first()
+    seq, last = head if head is not None else (0, GENESIS)
+    first = seq
+    rows = []
+    for entry in pending:
         seq += 1
-        entry.seq = seq
-        entry.prev_hash = last
-        entry.hash = last = link(last, _payload(entry, seq))
-    head.seq, head.last_hash = seq, last
-    session.flush()
+        row = {**entry, "seq": seq, "prev_hash": last}
+        row["hash"] = last = link(last, _payload(entry, seq))
+        rows.append(row)
+    session.execute(insert(AuditEntry.__table__), rows)  # one executemany, in chain order
+    if head is None:
+        session.add(AuditChainHead(id=1, seq=seq, last_hash=last))
+        session.flush()
+    else:
+        session.execute(update(AuditChainHead).where(AuditChainHead.id == 1,
+                                                     AuditChainHead.seq == first)
+                        .values(seq=seq, last_hash=last)
+                        .execution_options(synchronize_session=False))
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_PENDING, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop(session: Session, previous_transaction) -> None:
+    """A savepoint rolled back: drop the entries recorded inside it."""
+    mark = session.info.get(_MARKS, {}).get(previous_transaction)
+    if mark is not None and _PENDING in session.info:
+        del session.info[_PENDING][mark:]
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
+    session.info.get(_MARKS, {}).pop(transaction, None)
     if transaction.parent is None and not transaction.nested:
         session.info.pop(_PENDING, None)
 
@@ -118,7 +146,8 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
             if entry.prev_hash != last:
                 problems.append(f"entry id {entry.id} (seq {entry.seq}) does not follow the "
                                 "previous entry")
-            if link(entry.prev_hash or "", _payload(entry, entry.seq)) != entry.hash:
+            values = {c: getattr(entry, c) for c in _COLUMNS}
+            if link(entry.prev_hash or "", _payload(values, entry.seq)) != entry.hash:
                 problems.append(f"entry id {entry.id} (seq {entry.seq}) was altered")
             last, expected_seq, after = entry.hash, entry.seq + 1, entry.seq
             checked += 1

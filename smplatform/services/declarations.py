@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from smplatform import clock
 from smplatform.enums import EDITABLE_STATES, Category, DeclarationState, Role
@@ -135,20 +136,24 @@ def clean_section(definition, section_key: str, raw: dict):
     return values, errors
 
 
-def _claim(declaration: Declaration, *, version: int, states) -> bool:
-    """Conditional UPDATE: bump the version only if the row still has this version and one of
-    these states. It also takes the row's write lock until the transaction ends, so a
-    concurrent second request waits and then finds the version changed."""
+def _claim(declaration: Declaration, *, version: int, states, **values) -> bool:
+    """Conditional UPDATE: bump the version (and set `values`) only if the row still has this
+    version and one of these states. It also takes the row's write lock until the transaction
+    ends, so a concurrent second request waits and then finds the version changed."""
     result = db.session.execute(
         update(Declaration)
         .where(Declaration.id == declaration.id, Declaration.version == version,
                Declaration.state.in_([str(s) for s in states]))
-        .values(version=Declaration.version + 1)
+        .values(version=Declaration.version + 1, **values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.refresh(declaration)
+        if declaration.content is not None:
+            db.session.refresh(declaration.content)
         return False
-    declaration.version = version + 1
+    # What the UPDATE wrote, as the loaded state (no second UPDATE at flush).
+    for key, value in {"version": version + 1, **values}.items():
+        set_committed_value(declaration, key, value)
     return True
 
 
@@ -180,7 +185,8 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
     changed = {k: v for k, v in values.items() if declaration.data.get(k) != v}
     if not changed:
         return result
-    if not _claim(declaration, version=base_version, states=EDITABLE_STATES):
+    if not _claim(declaration, version=base_version, states=EDITABLE_STATES,
+                  updated_at=clock.now(), updated_by_id=actor.id):
         result.version = declaration.version
         for name, value in values.items():
             if declaration.data.get(name) != value:
@@ -198,19 +204,24 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
 
 
 def _apply_data(declaration: Declaration, data: dict, actor: User) -> None:
+    """Set the form's values and what derives from them (only the columns that change are
+    written at flush)."""
     declaration.data = data
-    declaration.updated_at = clock.now()
-    declaration.updated_by_id = actor.id
+    if declaration.updated_by_id != actor.id:
+        declaration.updated_by_id = actor.id
     category = declaration.category_enum
-    declaration.low_service_share = (category == Category.ENTERPRISE
-                                     and annex1.low_service_share(data))
+    derived = {"low_service_share": category == Category.ENTERPRISE
+               and annex1.low_service_share(data)}
     if category == Category.PLATFORM:
-        declaration.klass = data.get("platform_class") or declaration.klass
-        declaration.service_model = data.get("service_model") or None
+        derived["klass"] = data.get("platform_class") or declaration.klass
+        derived["service_model"] = data.get("service_model") or None
     elif category == Category.CITY:
-        declaration.klass = data.get("city_class") or declaration.klass
+        derived["klass"] = data.get("city_class") or declaration.klass
     else:
-        declaration.service_model = data.get("service_model") or None
+        derived["service_model"] = data.get("service_model") or None
+    for key, value in derived.items():
+        if getattr(declaration, key) != value:
+            setattr(declaration, key, value)
 
 
 def missing(declaration: Declaration):

@@ -93,12 +93,17 @@ def meters(batch: Batch, unit: Unit) -> list[dict]:
             for line in rules.lines_for(unit.kind)]
 
 
-def recommendations(batch_id: int, unit_code: str) -> list[Recommendation]:
-    """The unit's list in line order, then rank; declarations loaded in the same query."""
+def recommendations(batch_id: int, unit_code: str, *,
+                    with_content: bool = False) -> list[Recommendation]:
+    """The unit's list in line order, then rank; declarations loaded in the same query (and
+    with_content: their form's values in one more query, for Annex 2)."""
     from sqlalchemy.orm import joinedload
     order = {line: i for i, line in enumerate(rules.ALL_LINES)}
+    load = joinedload(Recommendation.declaration)
+    if with_content:
+        load = load.selectinload(Declaration.content)
     items = db.session.scalars(
-        select(Recommendation).options(joinedload(Recommendation.declaration))
+        select(Recommendation).options(load)
         .where(Recommendation.batch_id == batch_id, Recommendation.unit_code == unit_code)
         .order_by(Recommendation.rank)).all()
     return sorted(items, key=lambda r: (order.get(r.line, 99), r.rank))
