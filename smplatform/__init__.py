@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
@@ -32,6 +34,17 @@ def select_locale() -> str:
     if best in ("zh_CN", "zh"):
         return "zh_CN"
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@lru_cache(maxsize=16)
+def _parsed_locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
+def _locale_selector() -> Locale:
+    """select_locale() as a parsed Locale, parsed once per identifier (Babel's parsing checks
+    the locale data files on every call: a cost on every request)."""
+    return _parsed_locale(select_locale())
 
 
 def create_app(config: dict | str | None = None) -> Flask:
@@ -133,7 +146,7 @@ def _init_extensions(app: Flask) -> None:
                          _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
+    babel.init_app(app, locale_selector=_locale_selector,
                    default_translation_directories="translations",
                    default_domain="messages")
     limiter.init_app(app)

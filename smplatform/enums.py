@@ -5,8 +5,15 @@ Labels are lazy strings: English msgids translated to Simplified Chinese by Flas
 from __future__ import annotations
 
 import enum
+import functools
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
+
+
+@functools.cache
+def _labels_of(cls) -> dict:
+    return cls._labels()
 
 
 class LabelledEnum(enum.StrEnum):
@@ -14,7 +21,15 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self):
-        return self._labels()[self]
+        """The label: translated at once inside a request (the common case: a page showing
+        many of them), a lazy string otherwise (e.g. module-level form choices)."""
+        lazy = _labels_of(type(self))[self]
+        if has_request_context():
+            msgid = getattr(lazy, "_args", (None,))[0]
+            if isinstance(msgid, str) and not getattr(lazy, "_kwargs", None):
+                from smplatform.templating import _translations
+                return _translations().ugettext(msgid)
+        return lazy
 
     @classmethod
     def _labels(cls) -> dict:

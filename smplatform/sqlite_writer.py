@@ -25,6 +25,15 @@ import time
 # Statements that never write; anything else (INSERT, UPDATE, DELETE, BEGIN, SAVEPOINT, DDL,
 # WITH …) takes the writer lock first.
 _READS = ("SELECT", "PRAGMA", "EXPLAIN")
+_SETUP = threading.Lock()
+
+
+def _new_setup_lock() -> None:
+    global _SETUP
+    _SETUP = threading.Lock()  # a child never inherits a lock some parent thread was holding
+
+
+os.register_at_fork(after_in_child=_new_setup_lock)
 
 
 class WriterLock:
@@ -37,9 +46,14 @@ class WriterLock:
         self._threads = threading.Lock()
 
     def _for_this_process(self) -> None:
-        if self._pid != os.getpid():  # after a fork: a lock and a file of our own
-            self._pid, self._threads = os.getpid(), threading.Lock()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        pid = os.getpid()
+        if self._pid == pid:
+            return
+        with _SETUP:  # first use in this process (or after a fork): a lock and a file of our own
+            if self._pid != pid:
+                self._threads = threading.Lock()
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self._pid = pid  # last: other threads wait above until the rest is ready
 
     def acquire(self) -> None:
         self._for_this_process()
