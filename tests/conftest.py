@@ -32,6 +32,15 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives headless Chromium")
 
 
+def pytest_collection_modifyitems(config, items):
+    if BACKEND == "sqlite":
+        return
+    skip = pytest.mark.skip(reason=f"SQLite only (backend: {BACKEND})")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 def pytest_report_header(config):
     return f"smplatform test database backend: {BACKEND}"
 

@@ -243,6 +243,98 @@ def test_autosave_conflict_shows_both_sides_and_keeps_theirs(batch, applicant, m
     assert (reload(d).data["contact_title"], reload(d).version) == ("经理B", 3)
 
 
+# --- Autosave of the changed fields only (`fields`; static/js/declaration.js) --------------
+
+def slots(page: str) -> set[str]:
+    """The names of the fields whose error slot an htmx answer replaces."""
+    return set(re.findall(r'id="field-([a-z0-9_]+)-error" hx-swap-oob="true"', page))
+
+
+def test_autosave_reads_only_the_named_fields(batch, applicant, login_as):
+    d = h.start(applicant, batch)
+    before = dict(d.data)
+    response = save(login_as(applicant), d, "contact", {
+        "contact_title": "总经理", "contact_name": "不应保存", "contact_mobile": "12345",
+        "fields": "contact_title"}, htmx=True)
+    assert response.status_code == 200
+    d = reload(d)
+    assert (d.data["contact_title"], d.data["contact_name"], d.data["contact_mobile"]) == (
+        "总经理", before["contact_name"], before["contact_mobile"])
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "declaration.save"))
+    assert audit.detail["fields"] == ["contact_title"]
+
+
+def test_autosave_reads_several_named_fields(batch, applicant, login_as):
+    d = h.start(applicant, batch)
+    save(login_as(applicant), d, "contact", {
+        "contact_title": "总经理", "contact_mobile": "13900139000", "contact_name": "不应保存",
+        "fields": ["contact_title", "contact_mobile"]}, htmx=True)
+    d = reload(d)
+    assert (d.data["contact_title"], d.data["contact_mobile"]) == ("总经理", "13900139000")
+    assert d.data["contact_name"] == applicant.organisation.contact_name
+
+
+def test_autosave_leaves_checks_not_named_unchanged(batch, applicant, login_as):
+    d = h.start(applicant, batch)
+    attested = {k: d.data[k] for k in h.ATTESTED}
+    assert all(attested.values())
+    client = login_as(applicant)
+    response = save(client, d, "attestations", {"pledge": "1", "fields": "pledge"}, htmx=True)
+    assert response.status_code == 200
+    d = reload(d)
+    assert {k: d.data[k] for k in h.ATTESTED} == attested
+    assert d.data["pledge"]
+    # a named check that is absent was unticked: it is cleared, the others stay
+    save(client, d, "attestations", {"fields": "pledge"}, htmx=True)
+    d = reload(d)
+    assert not d.data.get("pledge")
+    assert {k: d.data[k] for k in h.ATTESTED} == attested
+
+
+def test_save_whole_section_clears_absent_checks(batch, applicant, login_as):
+    """The contrast: the Save button (no `fields`) posts the whole section, and a box not
+    ticked is absent from the post."""
+    d = h.start(applicant, batch)
+    save(login_as(applicant), d, "attestations", {"pledge": "1"}, htmx=True)
+    d = reload(d)
+    assert d.data["pledge"]
+    assert [bool(d.data.get(k)) for k in h.ATTESTED] == [False] * len(h.ATTESTED)
+
+
+def test_autosave_leaves_multichoice_not_named_unchanged(batch, make, login_as):
+    user = make.applicant(org_type=OrgType.PLATFORM_OPERATOR)
+    d = h.fill(h.start(user, batch, "platform"), user)
+    focus = d.data["shared_focus"]
+    assert focus
+    save(login_as(user), d, "model", {"platform_name": "共享工厂平台",
+                                      "fields": "platform_name"}, htmx=True)
+    d = reload(d)
+    assert (d.data["platform_name"], d.data["shared_focus"]) == ("共享工厂平台", focus)
+
+
+def test_autosave_answers_only_the_named_fields_error_slots(batch, applicant, login_as):
+    d = h.start(applicant, batch)
+    client = login_as(applicant)
+    page = save(client, d, "basic", {"registered_capital": "-1",
+                                     "fields": "registered_capital"},
+                htmx=True).get_data(as_text=True)
+    assert slots(page) == {"registered_capital"}
+    assert 'id="field-registered_capital-error" hx-swap-oob="true">The amount cannot be ' \
+           'negative.' in page
+    # year table cells too; a valid value gets its (empty) slot back to clear an old message
+    page = save(client, d, "figures", {"employees_2022": "120", "profit_2021": "5",
+                                       "fields": ["employees_2022", "profit_2021"]},
+                htmx=True).get_data(as_text=True)
+    assert slots(page) == {"employees_2022", "profit_2021"}
+
+
+def test_autosave_without_fields_answers_every_error_slot(batch, applicant, login_as):
+    d = h.start(applicant, batch)
+    page = save(login_as(applicant), d, "contact", {"contact_title": "总经理"},
+                htmx=True).get_data(as_text=True)
+    assert slots(page) == {"contact_name", "contact_title", "contact_mobile", "contact_email"}
+
+
 def test_save_conflict_without_js_renders_panel(batch, applicant, login_as):
     d = h.start(applicant, batch)
     client = login_as(applicant)
