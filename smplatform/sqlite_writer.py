@@ -8,6 +8,7 @@ connection of the app takes a writer lock before its transaction's first write a
 until the commit or rollback: inside a process a thread lock (waiters are woken at once),
 between the processes of one machine an flock on `<database>-writer.lock` (tried every few
 tenths of a millisecond). SQLite's own lock is then always free when a writer reaches it.
+A SAVEPOINT outside a transaction opens one first (see _Connection._before).
 
 A writer that waits longer than the busy timeout gets the same error as SQLite's own
 ("database is locked"), which the app answers with its "busy, nothing was saved" page.
@@ -114,9 +115,15 @@ class _Connection(sqlite3.Connection):
         return self.cursor().executescript(script)
 
     def _before(self, sql: str) -> None:
-        if not self._holding and not sql.lstrip()[:7].upper().startswith(_READS):
+        head = sql.lstrip()[:9].upper()
+        if not self._holding and not head.startswith(_READS):
             self.writer_lock.acquire()
             self._holding = True
+        if head.startswith("SAVEPOINT") and not self.in_transaction:
+            # The driver opens a transaction only before INSERT/UPDATE/DELETE: a SAVEPOINT
+            # outside one would start its own, and its RELEASE would commit for good, beyond
+            # the reach of a later rollback. Open the transaction first.
+            sqlite3.Cursor.execute(self.cursor(), "BEGIN")
 
     def _release(self) -> None:
         if self._holding:

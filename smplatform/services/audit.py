@@ -66,9 +66,11 @@ def _seal(session: Session) -> None:
 
     Taking the head row's lock last (after all other changes are flushed) means a
     transaction holding it never waits for another lock, so sealing cannot deadlock; it only
-    orders commits. (Also called when a savepoint is released: its entries are then sealed
-    inside the savepoint's parent transaction, and go with it if that rolls back.)
+    orders commits. Releasing a savepoint seals nothing: its entries stay pending with the
+    transaction's other entries until the commit (or go if an enclosing savepoint rolls back).
     """
+    if session.in_nested_transaction():
+        return  # a savepoint is released: its entries wait for the real commit
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -106,17 +108,18 @@ def _mark(session: Session, transaction) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop(session: Session, previous_transaction) -> None:
-    """A savepoint rolled back: drop the entries recorded inside it."""
-    mark = session.info.get(_MARKS, {}).get(previous_transaction)
+    """A savepoint rolled back: drop the entries recorded inside it. (SQLAlchemy ends the
+    transaction before this event, so the marks are kept until the outermost one ends.)"""
+    mark = session.info.get(_MARKS, {}).pop(previous_transaction, None)
     if mark is not None and _PENDING in session.info:
         del session.info[_PENDING][mark:]
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
-    session.info.get(_MARKS, {}).pop(transaction, None)
     if transaction.parent is None and not transaction.nested:
         session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
 
 
 @dataclass

@@ -141,11 +141,6 @@ def test_autosave_posts_only_the_changed_field(narrative, page):
     assert page.csp_violations == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug (static/js/declaration.js): the browser fires 'change' when the saved field "
-    "loses focus; htmx's change trigger on the form runs first (nothing dirty: cancelled), "
-    "then the document listener markDirty marks the field dirty again, so it is re-posted "
-    "with the next autosave"))
 def test_next_autosave_posts_only_what_changed_since_the_last(narrative, page):
     autosave(page, "/sections/narrative", "#field-practices", "只改这一项")
     form = autosave(page, "/sections/narrative", "#field-results", "成效")

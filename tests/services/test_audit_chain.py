@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from sqlalchemy import select, text
 
 from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.models import AuditEntry
 from smplatform.services.audit import record, verify_chain
-from tests.conftest import BACKEND
 
 
 def _write(n: int, prefix: str = "test.action") -> None:
@@ -101,21 +99,12 @@ def test_verify_audit_command(app):
 
 # --- Entries kept with the session until commit: savepoints (services/audit.py) -----------
 
-# SQLAlchemy ends a rolled-back savepoint (after_transaction_end, where audit._forget drops
-# its mark) before it sends after_soft_rollback (where audit._drop needs the mark), so the
-# entries recorded inside it are never dropped and are sealed at commit.
-DROP_BUG = pytest.mark.xfail(strict=True, reason=(
-    "app bug: services/audit.py _forget pops the savepoint's mark in after_transaction_end, "
-    "which SQLAlchemy sends before after_soft_rollback, so _drop finds no mark"))
-
-
 def _chain() -> list[tuple[int, str]]:
     db.session.expire_all()
     return [tuple(row) for row in db.session.execute(
         select(AuditEntry.seq, AuditEntry.action).order_by(AuditEntry.seq))]
 
 
-@DROP_BUG
 def test_entry_in_rolled_back_savepoint_dropped_without_gap(app):
     record("test.before", actor_name="cli")
     savepoint = db.session.begin_nested()
@@ -128,7 +117,6 @@ def test_entry_in_rolled_back_savepoint_dropped_without_gap(app):
     assert (report.ok, report.checked, report.unsealed) == (True, 2, 0)
 
 
-@DROP_BUG
 def test_entry_in_savepoint_rolled_back_by_exception_dropped(app):
     record("test.before", actor_name="cli")
     try:
@@ -153,10 +141,6 @@ def test_entry_in_released_savepoint_kept(app):
     assert (report.ok, report.checked, report.unsealed) == (True, 3, 0)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: releasing the inner savepoint runs audit._seal, which inserts every pending "
-    "entry (also those recorded before the outer savepoint) inside the outer savepoint; its "
-    "rollback then removes an entry whose change is committed"))
 def test_entry_before_outer_savepoint_kept_when_inner_released_outer_rolled_back(app):
     """A change and its entry made before a savepoint survive that savepoint's rollback,
     even when a savepoint nested in it was released (sealing the pending entries)."""
@@ -170,10 +154,6 @@ def test_entry_before_outer_savepoint_kept_when_inner_released_outer_rolled_back
     assert verify_chain().ok is True
 
 
-@pytest.mark.xfail(BACKEND == "sqlite", strict=True, reason=(
-    "app bug on SQLite: the pysqlite driver (legacy transaction control; the app does not "
-    "emit BEGIN itself) starts no transaction before the SAVEPOINT, so SQLite's SAVEPOINT "
-    "opens one and its RELEASE commits it: the outer rollback cannot undo the sealed entries"))
 def test_released_savepoint_entries_go_when_the_transaction_rolls_back(app):
     record("test.before", actor_name="cli")
     with db.session.begin_nested():

@@ -25,24 +25,32 @@
   // posts everything. A field whose save failed is sent again with the next one.
   var dirty = new Set();
   var sent = [];
+  var lastSent = {};  // name -> the value(s) last sent, to skip a field that is unchanged
+  function valueOf(data, name) { return data.getAll(name).join("\u0000"); }
   function markDirty(event) {
     var target = event.target;
     if (target && target.name && target.form && target.form.id === "section-form") {
       dirty.add(target.name);
     }
   }
-  document.addEventListener("input", markDirty);
-  document.addEventListener("change", markDirty);
+  // Capture phase: the field is marked before htmx's own listener on the form sends.
+  document.addEventListener("input", markDirty, true);
+  document.addEventListener("change", markDirty, true);
   document.addEventListener("htmx:configRequest", function (event) {
     var detail = event.detail;
     if (!detail.elt || detail.elt.id !== "section-form") { return; }
     var trigger = detail.triggeringEvent;
-    sent = Array.from(dirty);
+    var data = detail.formData;
+    var names = Array.from(dirty);
     dirty.clear();
-    if (trigger && trigger.type === "submit") { return; }
+    if (trigger && trigger.type === "submit") {
+      sent = [];
+      return;
+    }
+    sent = names.filter(function (name) { return lastSent[name] !== valueOf(data, name); });
     if (sent.length === 0) { event.preventDefault(); return; }  // nothing changed since
     var keep = new Set(["csrf_token", "version"].concat(sent));
-    var data = detail.formData;
+    sent.forEach(function (name) { lastSent[name] = valueOf(data, name); });
     Array.from(new Set(data.keys())).forEach(function (key) {
       if (!keep.has(key)) { data.delete(key); }
     });
@@ -50,7 +58,7 @@
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.elt && event.detail.elt.id === "section-form" && !event.detail.successful) {
-      sent.forEach(function (name) { dirty.add(name); });
+      sent.forEach(function (name) { delete lastSent[name]; dirty.add(name); });
     }
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
