@@ -1,14 +1,21 @@
 """gunicorn settings for production: `gunicorn wsgi:app` picks this file up from the top level.
 
-Environment: SMPLATFORM_WORKERS (default 2 × CPUs + 1), SMPLATFORM_THREADS (default 4),
+Environment: SMPLATFORM_WORKERS and SMPLATFORM_THREADS (defaults: on SQLite one worker per
+CPU with one thread; on PostgreSQL 2 × CPUs + 1 workers with 4 threads),
 SMPLATFORM_BIND (default 127.0.0.1:8000, behind nginx).
 """
 import multiprocessing
 import os
 
 bind = os.environ.get("SMPLATFORM_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("SMPLATFORM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("SMPLATFORM_THREADS", "4"))
+# SQLite has one writer at a time: one single-threaded worker per CPU keeps the fewest
+# requests competing for the CPU while one of them holds the write lock, which is what keeps
+# saves fast under a burst (bench/RESULTS.md). PostgreSQL takes concurrent writers: more
+# workers, with threads for requests that wait (PDFs, uploads, the database).
+_sqlite = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
+_cpus = multiprocessing.cpu_count()
+workers = int(os.environ.get("SMPLATFORM_WORKERS", _cpus if _sqlite else _cpus * 2 + 1))
+threads = int(os.environ.get("SMPLATFORM_THREADS", "1" if _sqlite else "4"))
 worker_class = "gthread"
 timeout = 60
 graceful_timeout = 30

@@ -41,9 +41,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(module: str, port: int, env: dict, workers: int, threads: int):
+def start_gunicorn(module: str, port: int, env: dict, workers: int | None,
+                   threads: int | None):
+    # Workers and threads: gunicorn.conf.py's production defaults unless given.
+    sizing = [] if workers is None else ["--workers", str(workers)]
+    sizing += [] if threads is None else ["--threads", str(threads)]
     cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--bind",
-           f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+           f"127.0.0.1:{port}", *sizing,
            "--access-logfile", "/dev/null", "--chdir", str(ROOT), module]
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
@@ -339,8 +343,9 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="default: as gunicorn.conf.py (by database)")
+    parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--smoke", action="store_true", help="2 s per page, no RESULTS.md")
     parser.add_argument("--output", default=None)
     parser.add_argument("--label", default="")
@@ -356,6 +361,8 @@ def main(argv=None) -> int:
         env["DATABASE_URL"] = args.database_url
     base_env = {"BASELINE_DATABASE_URL": env.get("DATABASE_URL", "").replace(
         "smplatform.sqlite3", "baseline.sqlite3") or "sqlite:////tmp/smplatform-baseline.sqlite3"}
+    if "DATABASE_URL" in env:  # the same gunicorn sizing as the app (gunicorn.conf.py)
+        base_env["DATABASE_URL"] = env["DATABASE_URL"]
     subprocess.run([sys.executable, str(ROOT / "bench" / "baseline_app.py")],
                    env={**os.environ, **base_env}, check=True)
 
@@ -394,12 +401,22 @@ def main(argv=None) -> int:
     return 1 if failed else 0
 
 
+def sizing_label(args) -> str:
+    if args.workers is not None and args.threads is not None:
+        return f"{args.workers} workers × {args.threads} threads"
+    cpus = os.cpu_count() or 1
+    sqlite = (args.database_url or "sqlite").startswith("sqlite")
+    workers = args.workers or (cpus if sqlite else cpus * 2 + 1)
+    threads = args.threads or (1 if sqlite else 4)
+    return f"{workers} workers × {threads} threads (gunicorn.conf.py)"
+
+
 def render(results: list[Result], baseline: Result, args) -> str:
     lines = [
         f"# Page benchmarks{(' — ' + args.label) if args.label else ''}", "",
         f"Machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}, "
         f"Python {platform.python_version()}.",
-        f"gunicorn {args.workers} workers × {args.threads} threads (gthread); wrk "
+        f"gunicorn {sizing_label(args)} (gthread); wrk "
         f"{args.wrk_threads} threads, {args.duration} s per page; connections per page below.",
         "", "| page | req/s | median ms | p99 ms | errors | requests | vs baseline |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -9,6 +9,7 @@ from flask import (abort, flash, make_response, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from smplatform import clock, faults
 from smplatform.applicant.forms import (StartDeclarationForm, display_value, progress,
@@ -134,7 +135,8 @@ def _render_section(d, section, *, errors=None, raw=None, result=None, status=20
 def declaration_section(declaration_id: int, key: str):
     """A section of the form. POST saves it: htmx autosave answers with the save status (and
     out-of-band field errors, totals, progress); without JavaScript the page re-renders."""
-    d = get_or_404(Declaration, declaration_id, can_view_declaration)
+    d = get_or_404(Declaration, declaration_id, can_view_declaration,
+                   options=[joinedload(Declaration.content)])
     definition = annex1.definition(d.category)
     section = _section_or_404(definition, key)
     if request.method == "GET":
@@ -152,6 +154,7 @@ def declaration_section(declaration_id: int, key: str):
         base = int(request.form.get("version", ""))
     except ValueError:
         abort(400)
+    progress_before = progress(definition, d.data)
     try:
         result = service.save_section(declaration=d, actor=current_user, section_key=key,
                                       raw=raw, base_version=base)
@@ -164,11 +167,12 @@ def declaration_section(declaration_id: int, key: str):
         # objects as saved, without reloading them.
         db.session().expire_on_commit = False  # this request's session only
         db.session.commit()
+        progress_after = progress(definition, d.data)
         return _vary(render_template(
             "applicant/_save_status.html", d=d, section=section, result=result,
             items=section_view(section, d.data, result.errors, raw), posted=posted,
-            progress=progress(definition, d.data), definition=definition,
-            saved_at=clock.now()))
+            progress=progress_after, progress_changed=progress_after != progress_before,
+            definition=definition, saved_at=clock.now()))
     db.session.commit()
     if resolving:
         flash(_("Your choices were saved."), "success")

@@ -77,10 +77,9 @@ def _seal(session: Session) -> None:
     session.flush()
     # The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, and returns
     # the head as it is under that lock.
-    head = session.execute(update(AuditChainHead).where(AuditChainHead.id == 1)
-                           .values(seq=AuditChainHead.seq)
-                           .returning(AuditChainHead.seq, AuditChainHead.last_hash)
-                           .execution_options(synchronize_session=False)).first()
+    chain = AuditChainHead.__table__
+    head = session.execute(update(chain).where(chain.c.id == 1).values(seq=chain.c.seq)
+                           .returning(chain.c.seq, chain.c.last_hash)).first()
     seq, last = head if head is not None else (0, GENESIS)
     first = seq
     rows = []
@@ -94,10 +93,8 @@ def _seal(session: Session) -> None:
         session.add(AuditChainHead(id=1, seq=seq, last_hash=last))
         session.flush()
     else:
-        session.execute(update(AuditChainHead).where(AuditChainHead.id == 1,
-                                                     AuditChainHead.seq == first)
-                        .values(seq=seq, last_hash=last)
-                        .execution_options(synchronize_session=False))
+        session.execute(update(chain).where(chain.c.id == 1, chain.c.seq == first)
+                        .values(seq=seq, last_hash=last))
 
 
 @event.listens_for(Session, "after_transaction_create")

@@ -140,12 +140,12 @@ def _claim(declaration: Declaration, *, version: int, states, **values) -> bool:
     """Conditional UPDATE: bump the version (and set `values`) only if the row still has this
     version and one of these states. It also takes the row's write lock until the transaction
     ends, so a concurrent second request waits and then finds the version changed."""
+    table = Declaration.__table__  # a Core UPDATE: the ORM's bulk-update machinery is not needed
     result = db.session.execute(
-        update(Declaration)
-        .where(Declaration.id == declaration.id, Declaration.version == version,
-               Declaration.state.in_([str(s) for s in states]))
-        .values(version=Declaration.version + 1, **values)
-        .execution_options(synchronize_session=False))
+        update(table)
+        .where(table.c.id == declaration.id, table.c.version == version,
+               table.c.state.in_([str(s) for s in states]))
+        .values(version=table.c.version + 1, **values))
     if result.rowcount != 1:
         db.session.refresh(declaration)
         if declaration.content is not None:
