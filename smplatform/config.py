@@ -32,6 +32,8 @@ class Config:
     FAULT_INJECTION = False
     FAULT_PAUSES: dict = {}
     UPLOAD_DIR = os.environ.get("SMPLATFORM_UPLOAD_DIR")  # default: instance/uploads
+    # The ministry dashboard's counts are recounted at most this often (0: on every view).
+    NATIONAL_BOARD_MAX_AGE_SECONDS = _env_int("SMPLATFORM_BOARD_MAX_AGE_SECONDS", 30)
     MAX_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
     MAX_DECLARATION_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_DECLARATION_BYTES", 200 * 1024 * 1024)
     # Request bodies above this are refused with 413 before they reach a view.
@@ -80,6 +82,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    NATIONAL_BOARD_MAX_AGE_SECONDS = 0
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     RATELIMIT_SIGN_IN = "1000 per minute"
     RATELIMIT_REGISTER = "1000 per minute"

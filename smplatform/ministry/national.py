@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import abort, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -48,7 +48,8 @@ def dashboard():
     if batch is None:
         return render_template("ministry/dashboard.html", board=None, batch=None,
                                batches=batches)
-    board = national.board(batch)
+    max_age = current_app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"]
+    board = national.board(batch, max_age_seconds=max_age)
     stage_labels = {"submitted": _("Submitted"), "passed": _("Passed the provincial review"),
                     "recommended": _("Recommended")}
 
@@ -62,7 +63,8 @@ def dashboard():
         stage_labels=stage_labels, list_url=list_url)
     return render_template(
         "ministry/dashboard.html", board=board, batch=batch, batches=batches,
-        list_url=list_url, charts=charts, totals_tables=_totals_tables(board))
+        list_url=list_url, charts=charts, totals_tables=_totals_tables(board),
+        max_age=max_age)
 
 
 def _totals_tables(board: national.Board) -> list[tuple[str, str, list]]:

@@ -2,14 +2,18 @@
 category, class and service model. Read-only.
 
 Every figure is computed with a fixed number of GROUP BY queries (six, however many units and
-declarations there are), never one query per unit.
+declarations there are), never one query per unit. The counts may be kept for a short while
+(NATIONAL_BOARD_MAX_AGE_SECONDS; the page says as of when).
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 
+from smplatform import clock
 from smplatform.enums import Category, DeclarationState
 from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, LiaisonContact, Recommendation, Unit
@@ -56,6 +60,7 @@ class Board:
     # (category, class) → counts, for platforms and cities; service model → counts, enterprises.
     by_class: dict[tuple[str, str], Counts]
     by_service_model: dict[str, Counts]
+    figures_at: datetime | None = None
 
     @property
     def units_with_contacts(self) -> int:
@@ -77,22 +82,67 @@ def _counted():
     return submitted, passed
 
 
-def board(batch: Batch) -> Board:
-    """The batch's board: one row per unit (ordered by code), and the totals."""
-    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+@dataclass(frozen=True)
+class Figures:
+    """The board's counts as plain values (no ORM objects), so that they can be kept between
+    requests. `at`: when they were counted."""
+
+    at: datetime
+    contacts: dict
+    submissions: dict
+    per_unit: dict
+    recommended: dict
+    grouped: tuple
+
+
+_FIGURES: dict[int, Figures] = {}
+_FIGURES_LOCK = threading.Lock()
+
+
+def figures(batch_id: int, *, max_age_seconds: int = 0) -> Figures:
+    """The board's counts: five GROUP BY queries, whose cost grows with the number of
+    declarations. With max_age_seconds > 0 the counts of the last `max_age_seconds` are reused
+    (per process), so that a busy dashboard does not recount 20,000 rows on every view."""
+    now = clock.now()
+    if max_age_seconds > 0:
+        cached = _FIGURES.get(batch_id)
+        if cached is not None and (now - cached.at).total_seconds() < max_age_seconds:
+            return cached
     contacts = dict(db.session.execute(
-        select(LiaisonContact.unit_code, func.count()).where(LiaisonContact.batch_id == batch.id)
+        select(LiaisonContact.unit_code, func.count()).where(LiaisonContact.batch_id == batch_id)
         .group_by(LiaisonContact.unit_code)).all())
     submissions = dict(db.session.execute(
         select(UnitSubmission.unit_code, UnitSubmission.state)
-        .where(UnitSubmission.batch_id == batch.id)).all())
+        .where(UnitSubmission.batch_id == batch_id)).all())
     submitted, passed = _counted()
     per_unit = {code: (s, p) for code, s, p in db.session.execute(
-        select(Declaration.unit_code, submitted, passed).where(Declaration.batch_id == batch.id)
+        select(Declaration.unit_code, submitted, passed).where(Declaration.batch_id == batch_id)
         .group_by(Declaration.unit_code)).all()}
     recommended = dict(db.session.execute(
-        select(Recommendation.unit_code, func.count()).where(Recommendation.batch_id == batch.id)
+        select(Recommendation.unit_code, func.count()).where(Recommendation.batch_id == batch_id)
         .group_by(Recommendation.unit_code)).all())
+    has_rec = func.count(Recommendation.id)
+    grouped = tuple(tuple(row) for row in db.session.execute(
+        select(Declaration.category, Declaration.klass, Declaration.service_model, submitted,
+               passed, has_rec)
+        .outerjoin(Recommendation, Recommendation.declaration_id == Declaration.id)
+        .where(Declaration.batch_id == batch_id)
+        .group_by(Declaration.category, Declaration.klass, Declaration.service_model)).all())
+    result = Figures(at=now, contacts=contacts, submissions=submissions, per_unit=per_unit,
+                     recommended=recommended, grouped=grouped)
+    if max_age_seconds > 0:
+        with _FIGURES_LOCK:
+            _FIGURES[batch_id] = result
+    return result
+
+
+def board(batch: Batch, *, max_age_seconds: int = 0) -> Board:
+    """The batch's board: one row per unit (ordered by code), and the totals; `figures_at`
+    says when the counts were made (see figures())."""
+    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    f = figures(batch.id, max_age_seconds=max_age_seconds)
+    contacts, submissions, per_unit, recommended = (f.contacts, f.submissions, f.per_unit,
+                                                    f.recommended)
     rows = []
     for unit in units:
         s, p = per_unit.get(unit.code, (0, 0))
@@ -103,14 +153,7 @@ def board(batch: Batch) -> Board:
     by_class: dict[tuple[str, str], Counts] = {}
     by_model: dict[str, Counts] = {}
     total = Counts()
-    has_rec = func.count(Recommendation.id)
-    grouped = db.session.execute(
-        select(Declaration.category, Declaration.klass, Declaration.service_model, submitted,
-               passed, has_rec)
-        .outerjoin(Recommendation, Recommendation.declaration_id == Declaration.id)
-        .where(Declaration.batch_id == batch.id)
-        .group_by(Declaration.category, Declaration.klass, Declaration.service_model)).all()
-    for category, klass, model, s, p, r in grouped:
+    for category, klass, model, s, p, r in f.grouped:
         counts = Counts(s, p, r)
         total.add(counts)
         by_category.setdefault(category, Counts()).add(counts)
@@ -120,7 +163,8 @@ def board(batch: Batch) -> Board:
         elif klass:
             by_class.setdefault((category, klass), Counts()).add(counts)
     return Board(batch=batch, units=rows, total=total, by_category=by_category,
-                 by_class=dict(sorted(by_class.items())), by_service_model=by_model)
+                 by_class=dict(sorted(by_class.items())), by_service_model=by_model,
+                 figures_at=f.at)
 
 
 def chart_data(board: Board, *, unit_label, category_label, stage_labels: dict,

@@ -175,3 +175,33 @@ def test_dashboard_in_chinese(data, login_as, minister):
     page = login_as(minister).get("/ministry/").get_data(as_text=True)
     assert "全国工作台" in page
     assert "广东省" in page
+
+
+def test_counts_are_kept_for_the_configured_age_and_the_page_says_as_of_when(
+        app, data, ministry, clock):
+    """With NATIONAL_BOARD_MAX_AGE_SECONDS the counts are reused until they are that old
+    (a busy dashboard does not recount every declaration on every view); the page says when
+    they were counted. Testing runs with 0: always fresh."""
+    national._FIGURES.clear()
+    app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 30
+    try:
+        first = ministry.get("/ministry/").get_data(as_text=True)
+        assert "6 declarations submitted" in first
+        assert "Figures as of" in first and "at most every 30 seconds" in first
+        helpers.declaration(data, "440000", state=S.SUBMITTED, name="广东新提交公司")
+        db.session.commit()
+        clock.advance(seconds=29)
+        assert "6 declarations submitted" in ministry.get("/ministry/").get_data(as_text=True)
+        clock.advance(seconds=2)
+        assert "7 declarations submitted" in ministry.get("/ministry/").get_data(as_text=True)
+    finally:
+        app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 0
+        national._FIGURES.clear()
+
+
+def test_counts_are_fresh_on_every_view_with_age_zero(data, ministry):
+    assert "6 declarations submitted" in ministry.get("/ministry/").get_data(as_text=True)
+    helpers.declaration(data, "440000", state=S.SUBMITTED, name="广东新提交公司")
+    db.session.commit()
+    page = ministry.get("/ministry/").get_data(as_text=True)
+    assert "7 declarations submitted" in page and "Figures as of" not in page
