@@ -30,6 +30,15 @@ def _filter_form() -> DeclarationFilterForm:
     batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
     form.batch.choices = [("", _("Any"))] + [(str(b.id), _("Batch %(n)d", n=b.number))
                                              for b in batches]
+    any_ = ("", _("Any"))
+    form.klass.choices = [any_] + [
+        (value, f"{category.label}: {label}")
+        for category, classes in ((Category.PLATFORM, PlatformClass), (Category.CITY, CityClass))
+        for value, label in classes.choices()]
+    # Labels translated once here (plain strings render faster than lazy ones, option by option).
+    form.category.choices = [any_, *Category.choices()]
+    form.service_model.choices = [any_, *ServiceModel.choices()]
+    form.state.choices = [any_, *DeclarationState.choices()]
     if not form.sort.data:
         form.sort.data = "number"
     return form

@@ -8,9 +8,8 @@ from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectFi
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from smplatform.enums import (Category, ChecklistFinding, CityClass, DeclarationState,
-                              InspectionConclusion, ObjectionOutcome, PlatformClass,
-                              ServiceModel)
+from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
+                              InspectionConclusion, ObjectionOutcome, ServiceModel)
 from smplatform.rules.assignment import DEFAULT_REVIEWERS
 from smplatform.services.review_assignments import MAX_REVIEWERS
 from smplatform.services.selection import TEXT_MAX
@@ -110,9 +109,9 @@ class DeclarationFilterForm(FlaskForm):
     unit = SelectField(_l("Provincial-level unit"), validators=[Optional()])
     category = SelectField(_l("Category"), choices=_any(Category.choices()),
                            validators=[Optional()])
-    klass = SelectField(_l("Class"), validators=[Optional()], choices=_any(
-        [(v, f"{Category.PLATFORM.label}: {label}") for v, label in PlatformClass.choices()]
-        + [(v, f"{Category.CITY.label}: {label}") for v, label in CityClass.choices()]))
+    # Choices of batch, unit and class are set per request (ministry/declarations.py
+    # _filter_form): the class labels combine two translated labels.
+    klass = SelectField(_l("Class"), validators=[Optional()])
     service_model = SelectField(_l("Service model"), choices=_any(ServiceModel.choices()),
                                 validators=[Optional()])
     state = SelectField(_l("State"), choices=_any(DeclarationState.choices()),

@@ -205,3 +205,11 @@ def test_counts_are_fresh_on_every_view_with_age_zero(data, ministry):
     db.session.commit()
     page = ministry.get("/ministry/").get_data(as_text=True)
     assert "7 declarations submitted" in page and "Figures as of" not in page
+
+
+def test_national_list_filters_are_in_the_users_language(data, login_as, minister):
+    """The class filter combines two labels; it used to be built once at import, in English."""
+    page = login_as(minister).get("/ministry/declarations").get_data(as_text=True)
+    select = re.search(r'name="klass">(.*?)</select>', page, re.S).group(1)
+    assert "Demonstration platform" not in select and "Shared manufacturing" not in select
+    assert re.search(r'<option value="shared_manufacturing">[^<]*示范平台[^<]*</option>', select)
