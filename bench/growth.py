@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     parser.add_argument("--output", default=str(ROOT / "bench" / "out" / "growth.md"))
     parser.add_argument("--pages", nargs="*")
     args = parser.parse_args(argv)
-    results = {}
+    results, inprocess = {}, {}
     for size in SIZES:
         folder = Path(args.dir) / str(size)
         folder.mkdir(parents=True, exist_ok=True)
@@ -45,6 +45,13 @@ def main(argv=None) -> int:
             cmd += ["--pages", *args.pages]
         subprocess.run(cmd, check=False)
         results[size] = {r["name"]: r for r in json.loads(out.read_text())}
+        # The same pages in-process (no HTTP, no load generator): CPU cost per request, far
+        # less sensitive than req/s to what else the machine is doing.
+        costs = folder / "inprocess.json"
+        subprocess.run([sys.executable, str(ROOT / "bench" / "inprocess.py"), "--database-url",
+                        url, "-n", "200", "--json", str(costs)], check=False,
+                       stdout=subprocess.DEVNULL)
+        inprocess[size] = json.loads(costs.read_text()) if costs.exists() else {}
     small, large = (results[s] for s in SIZES)
     lines = ["# Growth: 200 → 20,000 declarations (SQLite)", "",
              "| page | req/s @200 | req/s @20,000 | slowdown (req/s) | median ms @200 | "
@@ -62,7 +69,17 @@ def main(argv=None) -> int:
         lines.append(f"| {name} | {a['rps']:.0f} | {b['rps']:.0f} | {slowdown:.2f} | "
                      f"{a['p50_ms']:.1f} | {b['p50_ms']:.1f} | {median:.2f} | "
                      f"{a['errors'] + b['errors']} |")
-    lines += ["", f"Worst slowdown: {worst:.2f} (target ≤ 1.5)."]
+    lines += ["", f"Worst slowdown: {worst:.2f} (target ≤ 1.5).", "",
+              "In-process cost (ms per request, bench/inprocess.py, 200 requests per page):", "",
+              "| page | ms @200 | ms @20,000 | ratio |", "| --- | ---: | ---: | ---: |"]
+    worst_cost = 0.0
+    for name, a in inprocess.get(SIZES[0], {}).items():
+        b = inprocess.get(SIZES[1], {}).get(name)
+        if b is None:
+            continue
+        worst_cost = max(worst_cost, b / a)
+        lines.append(f"| {name} | {a:.2f} | {b:.2f} | {b / a:.2f} |")
+    lines += ["", f"Worst in-process ratio: {worst_cost:.2f} (target ≤ 1.5)."]
     report = "\n".join(lines) + "\n"
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(report)

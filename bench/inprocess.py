@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import re
@@ -102,6 +103,7 @@ def main() -> None:
     parser.add_argument("--page", default="", help="part of the page names to run")
     parser.add_argument("-n", type=int, default=200, help="requests per page")
     parser.add_argument("--top", type=int, default=0, help="print the top N functions")
+    parser.add_argument("--json", help="also write {page: ms per request} to this file")
     parser.add_argument("--sql", action="store_true",
                         help="print each SQL statement of one request with its time")
     args = parser.parse_args()
@@ -111,6 +113,7 @@ def main() -> None:
                        "SMPLATFORM_SIGN_IN_LIMIT": "100000 per minute"})
     from smplatform import create_app
     app = create_app()
+    timings = {}
     for page in PAGES:
         if args.page not in page.name:
             continue
@@ -122,6 +125,7 @@ def main() -> None:
             once()
         ms = (time.perf_counter() - start) * 1000 / args.n
         print(f"{ms:8.2f} ms  {page.name}")
+        timings[page.name] = ms
         if args.sql:
             print_sql(app, once)
         if args.top:
@@ -131,6 +135,8 @@ def main() -> None:
                 once()
             profiler.disable()
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+    if args.json:
+        Path(args.json).write_text(json.dumps(timings, indent=1))
 
 
 if __name__ == "__main__":
