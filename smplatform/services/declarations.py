@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from smplatform import clock
 from smplatform.enums import EDITABLE_STATES, Category, DeclarationState, Role
 from smplatform.extensions import db
-from smplatform.models import Batch, Declaration, DeclarationCounter, User
+from smplatform.models import Batch, Declaration, DeclarationContent, DeclarationCounter, User
 from smplatform.rules import annex1, eligibility, numbering
 from smplatform.rules import fields as field_rules
 from smplatform.services import DomainError
@@ -185,17 +185,18 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
     changed = {k: v for k, v in values.items() if declaration.data.get(k) != v}
     if not changed:
         return result
+    data = dict(declaration.data)
+    data.update(changed)
+    # Everything is computed before the claim: from the claim to the commit the row (on
+    # SQLite the database) is locked, so that stretch is kept to the UPDATEs.
     if not _claim(declaration, version=base_version, states=EDITABLE_STATES,
-                  updated_at=clock.now(), updated_by_id=actor.id):
+                  updated_at=clock.now(), updated_by_id=actor.id, **_derived(declaration, data)):
         result.version = declaration.version
         for name, value in values.items():
             if declaration.data.get(name) != value:
                 result.conflicts[name] = (declaration.data.get(name, ""), value)
         return result
-    data = dict(declaration.data)
-    data.update(changed)
-    _apply_data(declaration, data, actor)
-    db.session.flush()
+    _store_data(declaration, data)
     record("declaration.save", actor=actor, obj=declaration, unit_code=declaration.unit_code,
            detail={"section": section_key, "fields": sorted(changed)})
     result.saved = sorted(changed)
@@ -203,12 +204,8 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
     return result
 
 
-def _apply_data(declaration: Declaration, data: dict, actor: User) -> None:
-    """Set the form's values and what derives from them (only the columns that change are
-    written at flush)."""
-    declaration.data = data
-    if declaration.updated_by_id != actor.id:
-        declaration.updated_by_id = actor.id
+def _derived(declaration: Declaration, data: dict) -> dict:
+    """The declaration's columns that follow from the form's values."""
     category = declaration.category_enum
     derived = {"low_service_share": category == Category.ENTERPRISE
                and annex1.low_service_share(data)}
@@ -219,9 +216,20 @@ def _apply_data(declaration: Declaration, data: dict, actor: User) -> None:
         derived["klass"] = data.get("city_class") or declaration.klass
     else:
         derived["service_model"] = data.get("service_model") or None
-    for key, value in derived.items():
-        if getattr(declaration, key) != value:
-            setattr(declaration, key, value)
+    return derived
+
+
+def _store_data(declaration: Declaration, data: dict) -> None:
+    """Write the form's values: one Core UPDATE of the content row (no ORM flush), or a new
+    row for a declaration that has none yet."""
+    if declaration.content is None:
+        declaration.data = data
+        db.session.flush()
+        return
+    table = DeclarationContent.__table__
+    db.session.execute(update(table).where(table.c.declaration_id == declaration.id)
+                       .values(data=data))
+    set_committed_value(declaration.content, "data", data)
 
 
 def missing(declaration: Declaration):
