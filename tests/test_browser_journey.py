@@ -3,6 +3,7 @@ switch language, sign out; every page passes axe-core with no serious or critica
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from smplatform.extensions import db
@@ -18,7 +19,7 @@ def test_register_sign_in_switch_language_sign_out(app, live_server, browser_pag
     assert_no_serious_axe_violations(page)
 
     page.get_by_role("link", name="注册申报主体").click()
-    assert page.url == live_server.url + "/account/register"
+    expect(page).to_have_url(live_server.url + "/account/register")
     city_field = page.locator("#city_code-field")
     assert city_field.is_hidden()  # only a city department picks a city
     page.select_option("#org_type", "city_department")
@@ -48,25 +49,25 @@ def test_register_sign_in_switch_language_sign_out(app, live_server, browser_pag
     page.get_by_label("确认密码").fill("Foshan-City-2023")
     page.get_by_role("button", name="注册", exact=True).click()
 
-    assert page.url == live_server.url + "/account/sign-in"
+    expect(page).to_have_url(live_server.url + "/account/sign-in")
     assert page.locator(".flash").inner_text() == "注册成功。请使用您的用户名登录。"
     assert_no_serious_axe_violations(page)
     page.get_by_label("用户名").fill("foshan-miit")
     page.get_by_label("密码").fill("Foshan-City-2023")
     page.locator("main").get_by_role("button", name="登录").click()
 
-    assert page.url == live_server.url + "/applicant/"
+    expect(page).to_have_url(live_server.url + "/applicant/")
     assert page.locator("h1").inner_text() == "佛山市工业和信息化局"
     assert_no_serious_axe_violations(page)
 
     page.get_by_role("button", name="English").click()
-    assert page.url == live_server.url + "/applicant/"
+    expect(page).to_have_url(live_server.url + "/applicant/")
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("dl.facts").inner_text().count("Foshan") == 1
     assert_no_serious_axe_violations(page)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.url == live_server.url + "/"
+    expect(page).to_have_url(live_server.url + "/")
     assert page.locator(".flash").inner_text() == "You have signed out."
     assert page.get_attribute("html", "lang") == "en"  # the choice outlives the sign-out
     assert_no_serious_axe_violations(page)
