@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField
+from wtforms import BooleanField, DateField, RadioField
 from wtforms.validators import InputRequired, Optional
 
 from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
 from smplatform.rules import annex1, eligibility
 from smplatform.rules import fields as field_rules
+from smplatform.widgets import SelectField
 from smplatform.rules.annex1 import FormDefinition, Section, YearTable
 
 

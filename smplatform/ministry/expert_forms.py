@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from smplatform.auth.forms import USERNAME
 from smplatform.enums import ExpertiseField
+from smplatform.widgets import SelectField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from smplatform.auth.forms import USERNAME
 from smplatform.enums import Role
+from smplatform.widgets import SelectField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, IntegerField, RadioField, StringField,
+                     TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
@@ -13,6 +13,7 @@ from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
 from smplatform.rules.assignment import DEFAULT_REVIEWERS
 from smplatform.services.review_assignments import MAX_REVIEWERS
 from smplatform.services.selection import TEXT_MAX
+from smplatform.widgets import SelectField
 
 REQUIRED = InputRequired(message=_l("This field is required."))
 DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD.")
