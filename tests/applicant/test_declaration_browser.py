@@ -105,12 +105,16 @@ def sign_in(page, base: str, user) -> None:
 
 
 def autosave(page, url_part: str, selector: str, text: str) -> dict[str, list[str]]:
-    """Type into a field; return the form the autosave posted, once its answer is shown."""
-    with page.expect_request(lambda r: r.method == "POST" and url_part in r.url) as posted:
+    """Type into a field; return the form the autosave posted, once its answer has come (the
+    "Saved at" note of an earlier save may already be on the page: wait for this answer)."""
+    def saving(r):
+        return r.request.method == "POST" and url_part in r.url
+    with page.expect_response(saving) as answered:
         page.fill(selector, "")
         page.type(selector, text, delay=20)
+    assert answered.value.ok
     page.wait_for_selector("#save-status .saved")
-    return parse_qs(posted.value.post_data, keep_blank_values=True)
+    return parse_qs(answered.value.request.post_data, keep_blank_values=True)
 
 
 @pytest.fixture
