@@ -1,14 +1,16 @@
 """Roles, organisation types and other closed vocabularies, each with its zh/en label.
 
-Labels are lazy strings: English msgids translated to Simplified Chinese by Flask-Babel.
+Labels are lazy strings (English msgids translated to Simplified Chinese by Flask-Babel),
+translated at once when read inside a request (smplatform/translation.py).
 """
 from __future__ import annotations
 
 import enum
 import functools
 
-from flask import has_request_context
 from flask_babel import lazy_gettext as _l
+
+from smplatform.translation import translated
 
 
 @functools.cache
@@ -23,13 +25,7 @@ class LabelledEnum(enum.StrEnum):
     def label(self):
         """The label: translated at once inside a request (the common case: a page showing
         many of them), a lazy string otherwise (e.g. module-level form choices)."""
-        lazy = _labels_of(type(self))[self]
-        if has_request_context():
-            msgid = getattr(lazy, "_args", (None,))[0]
-            if isinstance(msgid, str) and not getattr(lazy, "_kwargs", None):
-                from smplatform.templating import _translations
-                return _translations().ugettext(msgid)
-        return lazy
+        return translated(_labels_of(type(self))[self])
 
     @classmethod
     def _labels(cls) -> dict:

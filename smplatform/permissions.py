@@ -63,8 +63,7 @@ def can_view_organisation(user, org) -> bool:
 def get_or_404(model, ident, check=None, options=()):
     """Load an object and check access in one place: 404 when missing, 403 when not allowed.
     `options`: loader options (e.g. load a relationship in the same query)."""
-    obj = db.session.get(model, ident, options=list(options)) if options else \
-        db.session.get(model, ident)
+    obj = db.session.get(model, ident, options=list(options) or None)
     if obj is None:
         abort(404)
     if check is not None and not check(current_user, obj):

@@ -154,7 +154,8 @@ def declaration_section(declaration_id: int, key: str):
         base = int(request.form.get("version", ""))
     except ValueError:
         abort(400)
-    progress_before = progress(definition, d.data)
+    answer_inline = _htmx() and not resolving  # autosave: the save status, not a page
+    progress_before = progress(definition, d.data) if answer_inline else None
     try:
         result = service.save_section(declaration=d, actor=current_user, section_key=key,
                                       raw=raw, base_version=base)
@@ -162,7 +163,7 @@ def declaration_section(declaration_id: int, key: str):
         db.session.rollback()
         flash(e.message, "error")
         return redirect(url_for("applicant.declaration", declaration_id=d.id))
-    if _htmx() and not resolving:
+    if answer_inline:
         # Commit first (the write lock is held as briefly as possible), then answer from the
         # objects as saved, without reloading them.
         db.session().expire_on_commit = False  # this request's session only

@@ -13,8 +13,8 @@ from wtforms.validators import InputRequired, Optional
 from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
 from smplatform.rules import annex1, eligibility
 from smplatform.rules import fields as field_rules
-from smplatform.widgets import SelectField
 from smplatform.rules.annex1 import FormDefinition, Section, YearTable
+from smplatform.widgets import SelectField
 
 
 def lang() -> str:

@@ -25,12 +25,11 @@ def _lang() -> str:
 
 def _filter_form() -> DeclarationFilterForm:
     form = DeclarationFilterForm(request.args)
-    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
-    form.unit.choices = [("", _("Any"))] + [(u.code, f"{u.code} {u.name}") for u in units]
-    batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
-    form.batch.choices = [("", _("Any"))] + [(str(b.id), _("Batch %(n)d", n=b.number))
-                                             for b in batches]
     any_ = ("", _("Any"))
+    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    form.unit.choices = [any_] + [(u.code, f"{u.code} {u.name}") for u in units]
+    batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
+    form.batch.choices = [any_] + [(str(b.id), _("Batch %(n)d", n=b.number)) for b in batches]
     form.klass.choices = [any_] + [
         (value, f"{category.label}: {label}")
         for category, classes in ((Category.PLATFORM, PlatformClass), (Category.CITY, CityClass))
