@@ -76,10 +76,11 @@ def create_app(config: dict | str | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from smplatform import security, errors, cli, templating
+    from smplatform import cli, errors, fragments, security, templating
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    fragments.init_app(app)
     cli.init_app(app)
     return app
 

@@ -10,6 +10,11 @@ from smplatform import clock
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
 
+# CLDR date patterns made only of numbers, which read the same in Chinese and English.
+NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
+                    "yyyy-MM-dd HH:mm:ss": "%Y-%m-%d %H:%M:%S",
+                    "yyyy-MM-dd": "%Y-%m-%d", "HH:mm:ss": "%H:%M:%S", "HH:mm": "%H:%M"}
+
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_action_label"] = action_label
@@ -26,8 +31,11 @@ def init_app(app: Flask) -> None:
         """Format an aware datetime in China Standard Time (the notice's time zone)."""
         if value is None:
             return ""
-        return format_datetime(clock.china(value).replace(tzinfo=None), fmt,
-                               rebase=False)
+        local = clock.china(value).replace(tzinfo=None)
+        numeric = NUMERIC_PATTERNS.get(fmt)
+        if numeric:  # the same digits in every locale: no Babel pattern walk (a list's rows)
+            return local.strftime(numeric)
+        return format_datetime(local, fmt, rebase=False)
 
     @app.context_processor
     def globals_():

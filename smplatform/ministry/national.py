@@ -1,10 +1,13 @@
 """The national dashboard (全国工作台) and the ministry's download of declaration attachments."""
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlencode
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import select
 
 from smplatform import permissions
@@ -49,7 +52,25 @@ def dashboard():
         return render_template("ministry/dashboard.html", board=None, batch=None,
                                batches=batches)
     max_age = current_app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"]
-    board = national.board(batch, max_age_seconds=max_age)
+    return render_template("ministry/dashboard.html", board=True, batch=batch,
+                           figures_html=_figures_html(batch, batches, max_age))
+
+
+# The figures part of the page, rendered, per batch, language and script root: kept as long as
+# the counts it shows are kept (national.figures returns the same object), so that a busy
+# dashboard does not lay 300 links and 150 translated strings out again for the same numbers.
+_FIGURES_HTML: dict[tuple, tuple] = {}
+_FIGURES_HTML_LOCK = threading.Lock()
+
+
+def _figures_html(batch: Batch, batches: list[Batch], max_age: int) -> Markup:
+    figures = national.figures(batch.id, max_age_seconds=max_age)
+    key = (batch.id, str(get_locale()), request.script_root)
+    batches_key = tuple((b.id, b.number, b.year, b.status) for b in batches)
+    kept = _FIGURES_HTML.get(key) if max_age > 0 else None
+    if kept is not None and kept[0] is figures and kept[1] == batches_key:
+        return kept[2]
+    board = national.board(batch, counted=figures)
     stage_labels = {"submitted": _("Submitted"), "passed": _("Passed the provincial review"),
                     "recommended": _("Recommended")}
 
@@ -61,10 +82,14 @@ def dashboard():
     charts = national.chart_data(
         board, unit_label=lambda u: u.name, category_label=lambda c: str(Category(c).label),
         stage_labels=stage_labels, list_url=list_url)
-    return render_template(
-        "ministry/dashboard.html", board=board, batch=batch, batches=batches,
+    html = Markup(render_template(  # noqa: S704 (an autoescaped template)
+        "ministry/_dashboard_figures.html", board=board, batch=batch, batches=batches,
         list_url=list_url, charts=charts, totals_tables=_totals_tables(board),
-        max_age=max_age)
+        max_age=max_age))
+    if max_age > 0:
+        with _FIGURES_HTML_LOCK:
+            _FIGURES_HTML[key] = (figures, batches_key, html)
+    return html
 
 
 def _totals_tables(board: national.Board) -> list[tuple[str, str, list]]:

@@ -136,11 +136,11 @@ def figures(batch_id: int, *, max_age_seconds: int = 0) -> Figures:
     return result
 
 
-def board(batch: Batch, *, max_age_seconds: int = 0) -> Board:
+def board(batch: Batch, *, max_age_seconds: int = 0, counted: Figures | None = None) -> Board:
     """The batch's board: one row per unit (ordered by code), and the totals; `figures_at`
-    says when the counts were made (see figures())."""
+    says when the counts were made (see figures(); `counted`: figures already at hand)."""
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
-    f = figures(batch.id, max_age_seconds=max_age_seconds)
+    f = counted or figures(batch.id, max_age_seconds=max_age_seconds)
     contacts, submissions, per_unit, recommended = (f.contacts, f.submissions, f.per_unit,
                                                     f.recommended)
     rows = []

@@ -8,7 +8,7 @@ from sqlalchemy import event
 
 from smplatform.enums import DeclarationState as S
 from smplatform.extensions import db
-from smplatform.models import LiaisonContact, Recommendation, UnitSubmission
+from smplatform.models import Batch, LiaisonContact, Recommendation, UnitSubmission
 from smplatform.services import national
 from tests.selection import helpers
 
@@ -197,6 +197,40 @@ def test_counts_are_kept_for_the_configured_age_and_the_page_says_as_of_when(
     finally:
         app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 0
         national._FIGURES.clear()
+
+
+def test_kept_figures_are_laid_out_per_language_and_batch_list(
+        app, data, ministry, login_as, make):
+    """The figures' part of the page is kept as long as its counts, per language: a Chinese
+    and an English user each see their own; a new batch shows in the selector at once, and
+    the user's own links (the tiles) are never kept."""
+    from smplatform.ministry import national as page_module
+    national._FIGURES.clear()
+    page_module._FIGURES_HTML.clear()
+    app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 30
+    try:
+        english = ministry.get("/ministry/").get_data(as_text=True)
+        admin = login_as(make.ministry(admin=True))  # in Chinese, and may manage accounts
+        chinese = admin.get("/ministry/").get_data(as_text=True)
+        assert "6 declarations submitted" in english and "The provincial-level units" in english
+        assert "全国工作台" in chinese and "广东省" in chinese
+        assert "The provincial-level units" not in chinese
+        assert "/ministry/users" in chinese and "/ministry/users" not in english
+        assert page_module._FIGURES_HTML  # kept
+        again = ministry.get("/ministry/").get_data(as_text=True)
+        assert again.count('id="national-board"') == 1
+        assert "6 declarations submitted" in again
+        db.session.add(Batch(number=9, year=2031, status="draft", opens_at=T0,
+                             contact_deadline=T0, province_deadline=T0,
+                             evaluation_deadline=T0))
+        db.session.commit()
+        with_new = ministry.get(f"/ministry/?batch={data.id}").get_data(as_text=True)
+        assert re.search(r"<option value=\"\d+\">Batch 9 \(2031\)</option>", with_new)
+        assert "6 declarations submitted" in with_new  # the same kept counts
+    finally:
+        app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 0
+        national._FIGURES.clear()
+        page_module._FIGURES_HTML.clear()
 
 
 def test_counts_are_fresh_on_every_view_with_age_zero(data, ministry):

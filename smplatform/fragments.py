@@ -1,0 +1,53 @@
+"""Parts of the page layout that read the same for every user of a language (and role): the
+stylesheet and script links, the brand, the public navigation, a role's navigation links and
+the footer. Each is rendered once per process, language and key, and kept.
+
+They hold only translated text and links to fixed endpoints, nothing of a user or of the data
+(the account menu, the CSRF token, the unread count and the flashed messages stay in
+base.html and are rendered on every request). bench/RESULTS.md has what this saves.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import current_app, request
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from smplatform import permissions
+
+
+def layout_fragment(name: str, *key) -> Markup:
+    """The template `name` rendered without context; kept per language, script root (the
+    prefix of every link) and `key`, which must hold whatever else the template reads."""
+    return _rendered(current_app._get_current_object(), name, str(get_locale()),
+                     request.script_root, key)
+
+
+@lru_cache(maxsize=256)
+def _rendered(app, name: str, locale: str, script_root: str, key: tuple) -> Markup:
+    return Markup(app.jinja_env.get_template(name).render(key=key))  # noqa: S704 (autoescaped)
+
+
+def role_navigation_key(user) -> tuple:
+    """What the role's navigation links depend on (see _layout/nav_role.html)."""
+    if permissions.is_applicant(user):
+        return ("applicant",)
+    if permissions.is_province(user):
+        return ("province",)
+    if permissions.is_ministry(user):
+        return ("ministry", permissions.can_manage_users(user),
+                permissions.can_view_audit_log(user))
+    if permissions.is_expert(user):
+        return ("expert",)
+    return ("none",)
+
+
+def clear() -> None:
+    """Forget every kept fragment (tests that change templates or translations)."""
+    _rendered.cache_clear()
+
+
+def init_app(app) -> None:
+    app.jinja_env.globals.update(layout_fragment=layout_fragment,
+                                 role_navigation_key=role_navigation_key)
