@@ -18,15 +18,24 @@ from smplatform import permissions
 
 
 def layout_fragment(name: str, *key) -> Markup:
-    """The template `name` rendered without context; kept per language, script root (the
-    prefix of every link) and `key`, which must hold whatever else the template reads."""
+    """The template `name` rendered with only `key` (whatever else the template reads);
+    kept per language, script root (the prefix of every link) and key."""
+    return kept_fragment(name, key=key)
+
+
+def kept_fragment(name: str, **values) -> Markup:
+    """The template `name` rendered with only `values`, which must be hashable and hold all
+    the template reads besides translations and links to fixed endpoints (e.g. a filter form
+    from the filters chosen); kept per language, script root and values, the least recently
+    used forgotten first."""
     return _rendered(current_app._get_current_object(), name, str(get_locale()),
-                     request.script_root, key)
+                     request.script_root, tuple(sorted(values.items())))
 
 
-@lru_cache(maxsize=256)
-def _rendered(app, name: str, locale: str, script_root: str, key: tuple) -> Markup:
-    return Markup(app.jinja_env.get_template(name).render(key=key))  # noqa: S704 (autoescaped)
+@lru_cache(maxsize=1024)
+def _rendered(app, name: str, locale: str, script_root: str, values: tuple) -> Markup:
+    template = app.jinja_env.get_template(name)
+    return Markup(template.render(dict(values)))  # noqa: S704 (an autoescaped template)
 
 
 def role_navigation_key(user) -> tuple:
@@ -49,5 +58,5 @@ def clear() -> None:
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(layout_fragment=layout_fragment,
+    app.jinja_env.globals.update(layout_fragment=layout_fragment, kept_fragment=kept_fragment,
                                  role_navigation_key=role_navigation_key)

@@ -5,10 +5,23 @@ from datetime import datetime
 
 from flask import Flask, request
 from flask_babel import format_datetime, get_locale
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from smplatform import clock
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
+
+def _bound_gettext(lookup):
+    """Jinja's newstyle gettext (escaped, always %-formatted) over one translations object."""
+    @pass_context
+    def gettext(__context, __string: str, **variables) -> str:
+        text = lookup(__string)
+        if __context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 (a translation, as Jinja's own gettext does)
+        return text % variables
+    return gettext
+
 
 # CLDR date patterns made only of numbers, which read the same in Chinese and English.
 NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
@@ -41,6 +54,9 @@ def init_app(app: Flask) -> None:
     def globals_():
         locale = get_locale()
         return {
+            # `_()` bound to this request's translations: the global one looks them up again
+            # for each of a page's strings (bench/RESULTS.md).
+            "gettext": _bound_gettext(request_translations().ugettext),
             "current_locale": str(locale) if locale else "zh_CN",
             "html_lang": "en" if locale and locale.language == "en" else "zh-CN",
             "is_htmx": request.headers.get("HX-Request") == "true",

@@ -12,6 +12,10 @@ from smplatform.province.routes import batch_or_404, bp, is_htmx
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
 
 PAGE_SIZE = 25
+# What the filter form offers (tuples: the form is kept per filters chosen, fragments.py).
+FILTER_CHOICES = {"categories": tuple(Category), "service_models": tuple(ServiceModel),
+                  "klasses": (*PlatformClass, *CityClass),
+                  "states": tuple(DeclarationState(s) for s in VISIBLE_STATES)}
 
 
 def filters_from_args(args) -> QueueFilters:
@@ -45,9 +49,7 @@ def queue():
     page.items = [rows[i] for i in page.items]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"page": page, "filters": filters, "args": args,
-               "categories": list(Category), "service_models": list(ServiceModel),
-               "klasses": [*PlatformClass, *CityClass],
-               "states": [DeclarationState(s) for s in VISIBLE_STATES], "sorts": SORTS}
+               "filter_choices": FILTER_CHOICES}
     template = ("province/_queue_results.html" if is_htmx()
                 and request.headers.get("HX-Target") == "queue-results"
                 else "province/queue.html")

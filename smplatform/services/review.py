@@ -38,7 +38,7 @@ def current_batch() -> Batch | None:
     return batch or db.session.scalar(select(Batch).order_by(Batch.number.desc()).limit(1))
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueFilters:
     q: str = ""
     category: str = ""
