@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, UTC
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -266,8 +266,6 @@ def outbox_status(*, max_attempts: int | None = None) -> OutboxStatus:
         select(func.count(), func.min(OutboxEmail.next_attempt_at)).where(retrying)).one()
     failed = db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
         unsent, OutboxEmail.attempts >= max_attempts)) or 0
-    if earliest is not None and earliest.tzinfo is None:  # SQLite's MIN() loses the type
-        earliest = earliest.replace(tzinfo=UTC)
     return OutboxStatus(due=due, waiting=waiting or 0, next_attempt_at=earliest, failed=failed)
 
 
