@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, UTC
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
-from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import OutboxEmail
