@@ -131,9 +131,44 @@ def init_app(app: Flask) -> None:
     @click.option("--limit", default=100, show_default=True, help="At most this many e-mails.")
     def send_mail(limit):
         """Deliver the waiting e-mails of the outbox over SMTP (MAIL_SERVER, MAIL_PORT)."""
-        from smplatform.services.notifications import deliver_outbox
+        from smplatform.services.notifications import deliver_outbox, outbox_status
         sent, failed = deliver_outbox(limit=limit)
         db.session.commit()
         click.echo(f"Sent {sent} e-mails, {failed} failed.")
+        status = outbox_status()
+        if status.waiting:
+            click.echo(f"{status.waiting} waiting for a retry; the next is due at "
+                       f"{_cst(status.next_attempt_at)}.")
+        if status.failed:
+            click.echo(f"{status.failed} failed for good (all attempts used): "
+                       f"see `flask outbox`.")
         if failed:
             raise SystemExit(1)
+
+    @app.cli.command("outbox")
+    @click.option("--limit", default=100, show_default=True, help="At most this many e-mails.")
+    def outbox(limit):
+        """List the unsent e-mails: attempts, when the next attempt is due, the last error."""
+        from smplatform import clock
+        from smplatform.services.notifications import unsent_emails
+        max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+        now = clock.now()
+        mails = unsent_emails(limit=limit)
+        for mail in mails:
+            if mail.attempts >= max_attempts:
+                state = "FAILED (all attempts used)"
+            elif mail.next_attempt_at is None or mail.next_attempt_at <= now:
+                state = "due now"
+            else:
+                state = f"next attempt {_cst(mail.next_attempt_at)}"
+            line = f"#{mail.id} {mail.to} attempts {mail.attempts}/{max_attempts} {state}"
+            if mail.last_error:
+                line += f" last error: {mail.last_error.splitlines()[0][:200]}"
+            click.echo(line)
+        click.echo(f"{len(mails)} unsent e-mails.")
+
+
+def _cst(moment) -> str:
+    """A time for the command line, in China Standard Time as the pages show it."""
+    from smplatform.clock import china
+    return china(moment).strftime("%Y-%m-%d %H:%M:%S CST")

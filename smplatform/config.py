@@ -74,6 +74,13 @@ class Config:
     MAIL_SERVER = os.environ.get("SMPLATFORM_SMTP_HOST", "127.0.0.1")
     MAIL_PORT = _env_int("SMPLATFORM_SMTP_PORT", 25)
     MAIL_FROM = os.environ.get("SMPLATFORM_MAIL_FROM", "noreply@smplatform.localhost")
+    # `flask send-mail` tries an e-mail at most MAIL_MAX_ATTEMPTS times. After the n-th failure
+    # it waits MAIL_RETRY_BASE × 2^(n-1), at most MAIL_RETRY_CAP (1, 2, 4 … minutes, then
+    # hourly: 10 attempts span about 4 hours), so a server that is down is not asked again on
+    # every run.
+    MAIL_MAX_ATTEMPTS = _env_int("SMPLATFORM_MAIL_MAX_ATTEMPTS", 10)
+    MAIL_RETRY_BASE = timedelta(seconds=_env_int("SMPLATFORM_MAIL_RETRY_BASE_SECONDS", 60))
+    MAIL_RETRY_CAP = timedelta(seconds=_env_int("SMPLATFORM_MAIL_RETRY_CAP_SECONDS", 3600))
 
 
 class DevelopmentConfig(Config):

@@ -1,18 +1,20 @@
 """Migrations keep the data they move: 0011_content takes `declaration.data` out to the 1:1
-table `declaration_content`, and its downgrade puts it back. Run on a database of its own
+table `declaration_content`, and its downgrade puts it back; 0012_mail_backoff adds and
+removes `outbox_email.next_attempt_at` and keeps the mails. Run on a database of its own
 (a fresh SQLite file, or a fresh database on the test PostgreSQL server)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from smplatform import create_app
 from smplatform.extensions import db
-from smplatform.models import Declaration
+from smplatform.models import Declaration, OutboxEmail
 from smplatform.services.reference import load_reference_data
 from tests import declaration_helpers as h
 from tests.conftest import Clock
@@ -73,3 +75,29 @@ def test_0011_round_trip_keeps_declaration_data(fresh_app):
     upgrade()
     assert "data" not in {c["name"] for c in inspect(db.engine).get_columns("declaration")}
     assert db.session.get(Declaration, declaration_id).data == expected
+
+
+def test_0012_round_trip_keeps_outbox_mail(fresh_app):
+    upgrade()
+    db.session.execute(text(
+        "INSERT INTO outbox_email (\"to\", subject, body, created_at, attempts, last_error, "
+        "next_attempt_at) VALUES ('a@example.com', 's', 'b', :t, 2, 'refused', :t)"),
+        {"t": datetime(2025, 3, 1, 2, 0)})
+    db.session.commit()
+    db.session.remove()
+
+    downgrade(revision="0011_content")
+    inspector = inspect(db.engine)
+    assert "next_attempt_at" not in {c["name"] for c in inspector.get_columns("outbox_email")}
+    assert {i["name"] for i in inspector.get_indexes("outbox_email")} == {
+        "ix_outbox_email_sent_at"}
+    with db.engine.connect() as connection:
+        kept = connection.execute(text(
+            "SELECT \"to\", attempts, last_error FROM outbox_email")).one()
+    assert tuple(kept) == ("a@example.com", 2, "refused")
+
+    upgrade()
+    inspector = inspect(db.engine)
+    assert {i["name"] for i in inspector.get_indexes("outbox_email")} == {"ix_outbox_email_due"}
+    mail = db.session.scalar(select(OutboxEmail))
+    assert (mail.to, mail.attempts, mail.next_attempt_at) == ("a@example.com", 2, None)

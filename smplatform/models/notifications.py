@@ -32,7 +32,12 @@ class Notification(db.Model):
 
 
 class OutboxEmail(db.Model):
-    """An e-mail waiting to be sent (or sent) by `flask send-mail`."""
+    """An e-mail waiting to be sent (or sent) by `flask send-mail`.
+
+    `attempts` counts tries; after a failed one, `next_attempt_at` says when the next is due
+    (exponential backoff, rules/mail_retry.py) and `last_error` why it failed. A mail that is
+    neither sent nor has attempts left has failed for good; `next_attempt_at` is then null.
+    """
 
     __tablename__ = "outbox_email"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +45,10 @@ class OutboxEmail(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # The delivery query: sent_at IS NULL, attempts < max, next_attempt_at null or past.
+    __table_args__ = (Index("ix_outbox_email_due", "sent_at", "next_attempt_at", "attempts"),)

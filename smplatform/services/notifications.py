@@ -8,17 +8,20 @@ they report, so nothing is sent for a change that was rolled back) and delivered
 from __future__ import annotations
 
 import smtplib
+from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from smplatform import clock
 from smplatform.extensions import db
 from smplatform.models import Notification, Organisation, OutboxEmail, User
+from smplatform.rules import mail_retry
 
 # Message keys → functions rendering them in the current language.
 MESSAGES = {
@@ -162,17 +165,47 @@ def mark_all_read(*, user: User) -> int:
     return len(notes)
 
 
-def deliver_outbox(*, limit: int = 100, max_attempts: int = 5) -> tuple[int, int]:
-    """Send waiting e-mails over SMTP (MAIL_SERVER, MAIL_PORT, MAIL_FROM).
+def _due_query(now: datetime, max_attempts: int):
+    """Unsent e-mails with attempts left whose next attempt is due, oldest first."""
+    return (select(OutboxEmail)
+            .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < max_attempts,
+                   or_(OutboxEmail.next_attempt_at.is_(None),
+                       OutboxEmail.next_attempt_at <= now))
+            .order_by(OutboxEmail.id))
 
-    Side effects: sets sent_at on each delivered OutboxEmail; on failure increments attempts
-    and stores last_error. Returns (sent, failed). The caller commits.
+
+def _failed(mail: OutboxEmail, error: str, *, max_attempts: int) -> None:
+    """Count a failed attempt; schedule the next one after the backoff, or none when the
+    attempts are used up (the mail has then failed for good)."""
+    config = current_app.config
+    now = clock.now()
+    mail.attempts += 1
+    mail.last_error = error[:2000]
+    if mail.attempts >= max_attempts:
+        mail.next_attempt_at = None
+    else:
+        mail.next_attempt_at = mail_retry.next_attempt_at(
+            now, mail.attempts, base=config["MAIL_RETRY_BASE"], cap=config["MAIL_RETRY_CAP"])
+
+
+def deliver_outbox(*, limit: int = 100, max_attempts: int | None = None) -> tuple[int, int]:
+    """Send the e-mails of the outbox that are due over SMTP (MAIL_SERVER, MAIL_PORT,
+    MAIL_FROM), at most `limit`, oldest first.
+
+    Due: not sent, fewer than `max_attempts` (default MAIL_MAX_ATTEMPTS) attempts, and no
+    next attempt scheduled or its time has come. A failed attempt schedules the next one
+    after an exponential backoff (MAIL_RETRY_BASE doubled per failure, at most
+    MAIL_RETRY_CAP), so a server that is down is not hammered.
+
+    Side effects: sets sent_at on each delivered OutboxEmail (and clears next_attempt_at and
+    last_error); on failure increments attempts, stores last_error and sets next_attempt_at
+    (null once the attempts are used up). No audit entry (delivery is not a state change of
+    the domain). Returns (sent, failed). The caller commits.
     """
     config = current_app.config
-    pending = db.session.scalars(
-        select(OutboxEmail).where(OutboxEmail.sent_at.is_(None),
-                                  OutboxEmail.attempts < max_attempts)
-        .order_by(OutboxEmail.id).limit(limit)).all()
+    if max_attempts is None:
+        max_attempts = config["MAIL_MAX_ATTEMPTS"]
+    pending = db.session.scalars(_due_query(clock.now(), max_attempts).limit(limit)).all()
     if not pending:
         return 0, 0
     sent = failed = 0
@@ -180,8 +213,7 @@ def deliver_outbox(*, limit: int = 100, max_attempts: int = 5) -> tuple[int, int
         smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
     except OSError as error:
         for mail in pending:
-            mail.attempts += 1
-            mail.last_error = f"connect: {error}"[:2000]
+            _failed(mail, f"connect: {error}", max_attempts=max_attempts)
         db.session.flush()
         return 0, len(pending)
     with smtp:
@@ -193,15 +225,51 @@ def deliver_outbox(*, limit: int = 100, max_attempts: int = 5) -> tuple[int, int
             message["Date"] = formatdate(localtime=False)
             message["Message-ID"] = make_msgid(domain="smplatform.localhost")
             message.set_content(mail.body)
-            mail.attempts += 1
             try:
                 smtp.send_message(message)
-            except smtplib.SMTPException as error:
-                mail.last_error = str(error)[:2000]
+            except (smtplib.SMTPException, OSError) as error:
+                # OSError: the connection broke in the middle of the run.
+                _failed(mail, str(error) or type(error).__name__, max_attempts=max_attempts)
                 failed += 1
             else:
+                mail.attempts += 1
                 mail.sent_at = clock.now()
                 mail.last_error = None
+                mail.next_attempt_at = None
                 sent += 1
     db.session.flush()
     return sent, failed
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """The unsent part of the outbox: how many are due now, how many wait for a retry and
+    when the earliest is due, how many failed for good."""
+
+    due: int
+    waiting: int
+    next_attempt_at: datetime | None
+    failed: int
+
+
+def outbox_status(*, max_attempts: int | None = None) -> OutboxStatus:
+    """Counts of the unsent e-mails (read only)."""
+    if max_attempts is None:
+        max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    now = clock.now()
+    unsent = OutboxEmail.sent_at.is_(None)
+    retrying = and_(unsent, OutboxEmail.attempts < max_attempts,
+                    OutboxEmail.next_attempt_at > now)
+    due = db.session.scalar(select(func.count()).select_from(
+        _due_query(now, max_attempts).order_by(None).subquery())) or 0
+    waiting, earliest = db.session.execute(
+        select(func.count(), func.min(OutboxEmail.next_attempt_at)).where(retrying)).one()
+    failed = db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        unsent, OutboxEmail.attempts >= max_attempts)) or 0
+    return OutboxStatus(due=due, waiting=waiting or 0, next_attempt_at=earliest, failed=failed)
+
+
+def unsent_emails(*, limit: int = 100) -> list[OutboxEmail]:
+    """The unsent e-mails (due, waiting for a retry, or failed for good), oldest first."""
+    return list(db.session.scalars(select(OutboxEmail).where(OutboxEmail.sent_at.is_(None))
+                                   .order_by(OutboxEmail.id).limit(limit)))
