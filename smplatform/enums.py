@@ -35,6 +35,11 @@ class LabelledEnum(enum.StrEnum):
     def choices(cls, members=None):
         return [(m.value, m.label) for m in (members or cls)]
 
+    @classmethod
+    def label_map(cls) -> dict[str, str]:
+        """{value: label}, translated now: a list's rows look their labels up here."""
+        return {m.value: str(m.label) for m in cls}
+
 
 class Role(LabelledEnum):
     APPLICANT = "applicant"

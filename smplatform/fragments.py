@@ -8,6 +8,8 @@ base.html and are rendered on every request). bench/RESULTS.md has what this sav
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 
 from flask import current_app, request
@@ -38,6 +40,41 @@ def _rendered(app, name: str, locale: str, script_root: str, values: tuple) -> M
     return Markup(template.render(dict(values)))  # noqa: S704 (an autoescaped template)
 
 
+_KEPT: OrderedDict = OrderedDict()
+_KEPT_LOCK = threading.Lock()
+KEPT_MAX = 1024
+
+
+def kept_html(key: tuple, render) -> Markup:
+    """`render()` (a page part's HTML) kept per language, script root and `key`, which must
+    determine the HTML entirely (e.g. a filter form: every field's value, errors and
+    choices); the least recently used forgotten first."""
+    full = (str(get_locale()), request.script_root, *key)
+    with _KEPT_LOCK:
+        html = _KEPT.get(full)
+        if html is not None:
+            _KEPT.move_to_end(full)
+            return html
+    html = Markup(render())  # noqa: S704 (rendered by an autoescaped template)
+    with _KEPT_LOCK:
+        _KEPT[full] = html
+        while len(_KEPT) > KEPT_MAX:
+            _KEPT.popitem(last=False)
+    return html
+
+
+def form_key(form) -> tuple:
+    """What a rendered WTForms form depends on: each field's name, value, errors and, for
+    choice fields, choices (labels already translated or lazy: their text is taken)."""
+    key = []
+    for f in form:
+        choices = getattr(f, "choices", None)
+        key.append((f.name, repr(f.data), tuple(map(str, f.errors)),
+                    tuple((str(v), str(label)) for v, label, *_ in choices)
+                    if choices is not None else None))
+    return tuple(key)
+
+
 def role_navigation_key(user) -> tuple:
     """What the role's navigation links depend on (see _layout/nav_role.html)."""
     if permissions.is_applicant(user):
@@ -55,6 +92,8 @@ def role_navigation_key(user) -> tuple:
 def clear() -> None:
     """Forget every kept fragment (tests that change templates or translations)."""
     _rendered.cache_clear()
+    with _KEPT_LOCK:
+        _KEPT.clear()
 
 
 def init_app(app) -> None:

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from smplatform import clock, permissions
+from smplatform import clock, fragments, permissions
 from smplatform.documents import annex1_view, declaration_xlsx
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
@@ -27,6 +27,7 @@ def _filter_form() -> DeclarationFilterForm:
     form = DeclarationFilterForm(request.args)
     any_ = ("", _("Any"))
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    form.units = units
     form.unit.choices = [any_] + [(u.code, f"{u.code} {u.name}") for u in units]
     batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
     form.batch.choices = [any_] + [(str(b.id), _("Batch %(n)d", n=b.number)) for b in batches]
@@ -64,11 +65,21 @@ def declarations():
     """
     _require(permissions.can_run_selection)
     form = _filter_form()
-    page = db.paginate(_query(form), per_page=PAGE_SIZE, error_out=False)
+    # Two steps: the count and the page of ids (from an index where one covers the filters),
+    # then the shown columns of those 25.
+    page = db.paginate(_query(form).with_only_columns(Declaration.id), per_page=PAGE_SIZE,
+                       error_out=False, max_per_page=PAGE_SIZE)
+    page.items = selection.page_rows(page.items)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     template = ("ministry/_declaration_list.html" if request.headers.get("HX-Request")
                 else "ministry/declarations.html")
-    response = make_response(render_template(template, form=form, page=page, args=args))
+    form_html = "" if request.headers.get("HX-Request") else fragments.kept_html(
+        ("ministry/_declaration_filters.html", fragments.form_key(form)),
+        lambda: render_template("ministry/_declaration_filters.html", form=form))
+    response = make_response(render_template(
+        template, form=form, page=page, args=args, filter_form_html=form_html,
+        unit_names={u.code: u.name for u in form.units}, categories=Category.label_map(),
+        states=DeclarationState.label_map()))
     response.vary.add("HX-Request")
     return response
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import make_response, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
 from smplatform.models import Declaration
 from smplatform.province.routes import batch_or_404, bp, is_htmx
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
+from smplatform.services.selection import page_rows
 
 PAGE_SIZE = 25
 # What the filter form offers (tuples: the form is kept per filters chosen, fragments.py).
@@ -44,12 +44,11 @@ def queue():
     query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code, filters=filters)
     page = db.paginate(query.with_only_columns(Declaration.id), per_page=PAGE_SIZE,
                        error_out=False, max_per_page=PAGE_SIZE)
-    rows = {d.id: d for d in db.session.scalars(
-        select(Declaration).where(Declaration.id.in_(page.items)))} if page.items else {}
-    page.items = [rows[i] for i in page.items]
+    page.items = page_rows(page.items)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     context = {"page": page, "filters": filters, "args": args,
-               "filter_choices": FILTER_CHOICES}
+               "filter_choices": FILTER_CHOICES, "categories": Category.label_map(),
+               "states": DeclarationState.label_map()}
     template = ("province/_queue_results.html" if is_htmx()
                 and request.headers.get("HX-Target") == "queue-results"
                 else "province/queue.html")
