@@ -247,3 +247,26 @@ def test_national_list_filters_are_in_the_users_language(data, login_as, ministe
     select = re.search(r'name="klass">(.*?)</select>', page, re.S).group(1)
     assert "Demonstration platform" not in select and "Shared manufacturing" not in select
     assert re.search(r'<option value="shared_manufacturing">[^<]*示范平台[^<]*</option>', select)
+
+
+def test_national_filter_form_kept_per_state_and_language(data, ministry, login_as, make):
+    """The national filter form is kept per language and form state (fragments.kept_html):
+    each request shows its own selection, errors and language, whatever came before."""
+    chinese = login_as(make.ministry(admin=True))
+
+    def selected(html, name):
+        select = re.search(rf'name="{name}">(.*?)</select>', html, re.S).group(1)
+        return re.findall(r'<option selected value="([^"]*)"', select)
+
+    for _ in range(2):
+        passed = ministry.get("/ministry/declarations?state=passed").get_data(as_text=True)
+        by_unit = ministry.get("/ministry/declarations?unit=320000&sort=name"
+                               ).get_data(as_text=True)
+        zh = chinese.get("/ministry/declarations?state=passed").get_data(as_text=True)
+        bad = ministry.get("/ministry/declarations?state=nonsense").get_data(as_text=True)
+        assert selected(passed, "state") == ["passed"] and selected(by_unit, "state") == []
+        assert selected(by_unit, "unit") == ["320000"] and selected(by_unit, "sort") == ["name"]
+        assert selected(zh, "state") == ["passed"] and "筛选" in zh and "Filter" not in zh
+        assert "广东推荐公司" in passed and "江苏推荐公司" not in passed
+        assert "江苏推荐公司" in by_unit and "广东推荐公司" not in by_unit
+        assert "Not a valid choice" in bad and "Not a valid choice" not in passed

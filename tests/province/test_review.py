@@ -1,4 +1,5 @@
 """Review actions on one declaration, their refusals, and cross-unit isolation."""
+import re
 from sqlalchemy import func, select
 
 from smplatform.extensions import db
@@ -137,6 +138,32 @@ def test_queue_filters_and_search(officer):
     assert ("甲企业" in text, "乙平台" in text) == (False, True)
     text = c.get("/province/declarations?q=乙").get_data(as_text=True)
     assert ("甲企业" in text, "乙平台" in text) == (False, True)
+
+
+def test_kept_filter_form_shows_each_request_its_own_choices(officer, make, login_as):
+    """The filter form is kept per language and filters (smplatform/fragments.py): going
+    back and forth between filters and languages, each page shows its own selection, search
+    text (escaped) and language, and the rows' labels are in the page's language."""
+    _user, c = officer
+    helpers.declaration(name="甲企业", state="under_review")
+    chinese = login_as(make.province("440000"))
+
+    def selected(html, name):
+        select = re.search(rf'<select id="{name}" name="{name}">(.*?)</select>', html, re.S)
+        return re.findall(r'<option value="([^"]*)" selected>', select.group(1))
+
+    for _ in range(2):
+        a = c.get("/province/declarations?state=under_review").get_data(as_text=True)
+        b = c.get("/province/declarations?state=submitted&sort=name").get_data(as_text=True)
+        z = chinese.get("/province/declarations?state=under_review").get_data(as_text=True)
+        q = c.get('/province/declarations?q=<b>"x').get_data(as_text=True)
+        assert selected(a, "state") == ["under_review"] and selected(a, "sort") == ["-submitted"]
+        assert selected(b, "state") == ["submitted"] and selected(b, "sort") == ["name"]
+        assert selected(z, "state") == ["under_review"]
+        assert "<td>Under provincial review</td>" in a and "<td>省级初审中</td>" in z
+        assert "Search" in a and "Search" not in z
+        assert "甲企业" in a and "甲企业" in z and "甲企业" not in b
+        assert 'value="&lt;b&gt;&#34;x"' in q and '<b>"x' not in q
 
 
 def test_queue_htmx_returns_partial(officer):
