@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from smplatform.enums import Category, DeclarationState
+from smplatform.enums import Category, DeclarationAction, DeclarationState
 from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
@@ -126,6 +126,16 @@ class DeclarationEvent(db.Model):
 
     declaration: Mapped[Declaration] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        """The step, translated (an unknown code from old data is shown as it is)."""
+        return DeclarationAction.label_of(self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        """The state the step led to, translated ("" when none was recorded)."""
+        return DeclarationState.label_of(self.to_state)
 
 
 class DeclarationAttachment(db.Model):

@@ -14,7 +14,7 @@ from smplatform.models.files import StoredFile
 from smplatform.models.reference import City, Unit
 from smplatform.models.types import UTCDateTime
 from smplatform.rules.evaluation import (BusinessStatus, Conclusion, DemoCategory, EntryStatus,
-                                         TaskState)
+                                         TaskAction, TaskState)
 
 
 class RegistryEntry(db.Model):
@@ -141,6 +141,16 @@ class EvaluationEvent(db.Model):
 
     task: Mapped[EvaluationTask] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        """The step, translated (an unknown code from old data is shown as it is)."""
+        return TaskAction.label_of(self.action)
+
+    @property
+    def to_state_label(self) -> str:
+        """The state the step led to, translated ("" when none was recorded)."""
+        return TaskState.label_of(self.to_state)
 
 
 class EvaluationAttachment(db.Model):
