@@ -30,5 +30,5 @@ def steps(html: str) -> list[str]:
     """The history's steps in page order: every cell or list item reading "step → state"."""
     parser = _Cells()
     parser.feed(html)
-    return [c.split(" · ")[-1].split(":")[0] if " · " in c else c
-            for c in parser.cells if " → " in c]
+    # A list item reads "time · who · step → state: comment"; a table cell is the step alone.
+    return [c.rsplit("·", 1)[-1].split(":")[0].strip() for c in parser.cells if " → " in c]
