@@ -11,6 +11,7 @@ from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
 from smplatform.models.files import StoredFile
+from smplatform.models.history import StepLabels
 from smplatform.models.reference import Unit
 from smplatform.models.types import UTCDateTime
 
@@ -109,10 +110,12 @@ class DeclarationContent(db.Model):
     declaration: Mapped[Declaration] = relationship(back_populates="content")
 
 
-class DeclarationEvent(db.Model):
+class DeclarationEvent(StepLabels, db.Model):
     """One step of a declaration's history: who did what, when, with which comments."""
 
     __tablename__ = "declaration_event"
+    step_actions = DeclarationAction
+    step_states = DeclarationState
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -126,16 +129,6 @@ class DeclarationEvent(db.Model):
 
     declaration: Mapped[Declaration] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
-
-    @property
-    def action_label(self) -> str:
-        """The step, translated (an unknown code from old data is shown as it is)."""
-        return DeclarationAction.label_of(self.action)
-
-    @property
-    def to_state_label(self) -> str:
-        """The state the step led to, translated ("" when none was recorded)."""
-        return DeclarationState.label_of(self.to_state)
 
 
 class DeclarationAttachment(db.Model):
