@@ -88,3 +88,17 @@ def test_history_without_resulting_state_shows_the_step_alone(login_as, journey)
     db.session.commit()
     html = _page(login_as, journey, Role.PROVINCE, EN)
     assert ("<td>Withdraw</td>" in html, steps(html)) == (True, STEPS_EN)
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    (ZH, ["申报：提交", "申报：开始初审", "申报：启动专家评审"]),
+    (EN, ["Declaration: Submit", "Declaration: Start the provincial review",
+          "Declaration: Start the expert review"])], ids=["zh", "en"])
+def test_audit_log_names_the_declaration_steps(login_as, journey, headers, expected):
+    _d, users = journey
+    html = login_as(users[Role.MINISTRY]).get("/ministry/audit", headers=headers).get_data(
+        as_text=True)
+    shown = [f"{label} <code>declaration.{code}</code>" in html
+             for label, code in zip(expected, ["submit", "start_review", "start_expert_review"],
+                                    strict=True)]
+    assert shown == [True, True, True]

@@ -59,3 +59,16 @@ def test_evaluation_history_steps_translated(login_as, filing, role, headers, ex
     leaked = [f"{code} →" for code in TaskAction if f" {code} →" in html] + \
              [f"→ {code}" for code in TaskState if f"→ {code}<" in html]
     assert (steps(html), leaked) == (expected, [])
+
+
+@pytest.mark.parametrize(("headers", "expected"), [
+    (ZH, ["评估材料：提交", "评估材料：确认评估材料"]),
+    (EN, ["Evaluation filing: Submit", "Evaluation filing: Confirm the filing"])],
+    ids=["zh", "en"])
+def test_audit_log_names_the_evaluation_steps(login_as, filing, headers, expected):
+    _task, users = filing
+    html = login_as(users["ministry"]).get("/ministry/audit", headers=headers).get_data(
+        as_text=True)
+    shown = [f"{label} <code>evaluation.{code}</code>" in html
+             for label, code in zip(expected, ["submit", "confirm"], strict=True)]
+    assert shown == [True, True]
