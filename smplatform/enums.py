@@ -40,6 +40,17 @@ class LabelledEnum(enum.StrEnum):
         """{value: label}, translated now: a list's rows look their labels up here."""
         return {m.value: str(m.label) for m in cls}
 
+    @classmethod
+    def label_of(cls, value: str | None) -> str:
+        """The label of a stored code; a code this enum does not know (old data) is shown as
+        it is, and no code as an empty string."""
+        if value is None:
+            return ""
+        try:
+            return cls(value).label
+        except ValueError:
+            return value
+
 
 class Role(LabelledEnum):
     APPLICANT = "applicant"
@@ -214,6 +225,51 @@ class DeclarationState(LabelledEnum):
             cls.SHORTLISTED: _l("Shortlisted (public notice)"),
             cls.NOT_SELECTED: _l("Not selected"),
             cls.PUBLISHED: _l("Published as a demonstration"),
+        }
+
+
+class DeclarationAction(LabelledEnum):
+    """The steps of a declaration's way (rules/workflow.py), as its history shows them: the
+    step, then the state it led to ("Submit → Submitted, awaiting provincial review")."""
+
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    START_REVIEW = "start_review"
+    PASS = "pass"  # noqa: S105  (a step, not a password)
+    RETURN = "return"
+    REJECT = "reject"
+    RESUBMIT = "resubmit"
+    FORWARD = "forward"
+    NOT_RECOMMEND = "not_recommend"
+    SEND_BACK = "send_back"
+    START_EXPERT_REVIEW = "start_expert_review"
+    EXPERT_PASS = "expert_pass"  # noqa: S105
+    EXPERT_FAIL = "expert_fail"
+    SHORTLIST = "shortlist"
+    NOT_SHORTLIST = "not_shortlist"
+    REMOVE_AFTER_NOTICE = "remove_after_notice"
+    PUBLISH = "publish"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.SUBMIT: _l("Submit"),
+            cls.WITHDRAW: _l("Withdraw"),
+            cls.START_REVIEW: _l("Start the provincial review"),
+            cls.PASS: _l("Pass the provincial review"),
+            cls.RETURN: _l("Return for revision"),
+            cls.REJECT: _l("Reject"),
+            cls.RESUBMIT: _l("Resubmit"),
+            cls.FORWARD: _l("Recommend to the ministry"),
+            cls.NOT_RECOMMEND: _l("Do not recommend"),
+            cls.SEND_BACK: _l("Send back to the province"),
+            cls.START_EXPERT_REVIEW: _l("Start the expert review"),
+            cls.EXPERT_PASS: _l("Pass the expert review"),
+            cls.EXPERT_FAIL: _l("Fail the expert review"),
+            cls.SHORTLIST: _l("Shortlist for the public notice"),
+            cls.NOT_SHORTLIST: _l("Do not shortlist"),
+            cls.REMOVE_AFTER_NOTICE: _l("Remove after an upheld objection"),
+            cls.PUBLISH: _l("Publish as a demonstration"),
         }
 
 

@@ -6,11 +6,12 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from smplatform.enums import Category, DeclarationState
+from smplatform.enums import Category, DeclarationAction, DeclarationState
 from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
 from smplatform.models.files import StoredFile
+from smplatform.models.history import StepLabels
 from smplatform.models.reference import Unit
 from smplatform.models.types import UTCDateTime
 
@@ -109,10 +110,12 @@ class DeclarationContent(db.Model):
     declaration: Mapped[Declaration] = relationship(back_populates="content")
 
 
-class DeclarationEvent(db.Model):
+class DeclarationEvent(StepLabels, db.Model):
     """One step of a declaration's history: who did what, when, with which comments."""
 
     __tablename__ = "declaration_event"
+    step_actions = DeclarationAction
+    step_states = DeclarationState
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -11,10 +11,11 @@ from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
 from smplatform.models.files import StoredFile
+from smplatform.models.history import StepLabels
 from smplatform.models.reference import City, Unit
 from smplatform.models.types import UTCDateTime
 from smplatform.rules.evaluation import (BusinessStatus, Conclusion, DemoCategory, EntryStatus,
-                                         TaskState)
+                                         TaskAction, TaskState)
 
 
 class RegistryEntry(db.Model):
@@ -126,10 +127,12 @@ class EvaluationTask(db.Model):
         return BusinessStatus(self.business_status) if self.business_status else None
 
 
-class EvaluationEvent(db.Model):
+class EvaluationEvent(StepLabels, db.Model):
     """One step of a task's history: who did what, when, with which comment."""
 
     __tablename__ = "evaluation_event"
+    step_actions = TaskAction
+    step_states = TaskState
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("evaluation_task.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from smplatform import permissions
-from smplatform.enums import DeclarationState
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationEvent, Recommendation
 from smplatform.province.routes import bp, lang
@@ -64,7 +63,7 @@ def declaration(declaration_id: int, errors: dict | None = None, status: int = 2
         if definition else {},
         attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,
         recommended=recommended, share=share,
-        state_labels={st.value: st.label for st in DeclarationState}, errors=errors or {},
+        errors=errors or {},
         form=request.form), status
 
 

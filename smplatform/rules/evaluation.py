@@ -110,6 +110,28 @@ class TaskState(LabelledEnum):
         }
 
 
+class TaskAction(LabelledEnum):
+    """The steps of a filing's way (TRANSITIONS below), as its history shows them."""
+
+    SAVE = "save"
+    SUBMIT = "submit"
+    CONFIRM = "confirm"
+    RETURN = "return"
+    MARK_STATUS_CHANGED = "mark_status_changed"
+    CONCLUDE = "conclude"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.SAVE: _l("Save draft"),
+            cls.SUBMIT: _l("Submit"),
+            cls.CONFIRM: _l("Confirm the filing"),
+            cls.RETURN: _l("Return for revision"),
+            cls.MARK_STATUS_CHANGED: _l("Mark the business status as changed"),
+            cls.CONCLUDE: _l("Conclude the evaluation"),
+        }
+
+
 EDITABLE_TASK_STATES = frozenset({TaskState.NOT_STARTED, TaskState.DRAFT, TaskState.RETURNED})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from smplatform import clock
@@ -16,7 +17,7 @@ from smplatform.rules import evaluation as rules
 from smplatform.rules.evaluation import (BusinessStatus, Conclusion, EntryStatus, TaskState,
                                          progress_of)
 from smplatform.services import DomainError, storage
-from smplatform.services.audit import record
+from smplatform.services.audit import record, register_labels
 
 MAX_ATTACHMENTS = 10
 MAX_COMMENT = 2000
@@ -352,3 +353,8 @@ def conclude(*, actor: User, task: EvaluationTask, conclusion: str, reason: str 
         task.entry.status = EntryStatus.REVOKED
         task.entry.updated_at = clock.now()
     db.session.flush()
+
+
+# The audit log names each step's entry `evaluation.<action>`.
+register_labels({f"evaluation.{a.value}": _l("Evaluation filing: %(step)s", step=a.label)
+                 for a in rules.TaskAction})

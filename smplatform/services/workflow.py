@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from smplatform import clock
-from smplatform.enums import Role
+from smplatform.enums import DeclarationAction, Role
 from smplatform.models import Declaration, DeclarationEvent, User
 from smplatform.rules import workflow
 from smplatform.services import DomainError
-from smplatform.services.audit import record
+from smplatform.services.audit import record, register_labels
 
 
 def apply(declaration: Declaration, action: str, *, actor: User | None, role: Role | None = None,
@@ -36,3 +37,8 @@ def apply(declaration: Declaration, action: str, *, actor: User | None, role: Ro
     record(f"declaration.{action}", actor=actor, obj=declaration, unit_code=declaration.unit_code,
            detail={"from": from_state, "to": str(transition.next_state), **(detail or {})})
     return event
+
+
+# The audit log names each step's entry `declaration.<action>`.
+register_labels({f"declaration.{a.value}": _l("Declaration: %(step)s", step=a.label)
+                 for a in DeclarationAction})
