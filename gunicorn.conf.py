@@ -2,7 +2,9 @@
 
 Environment: SMPLATFORM_WORKERS and SMPLATFORM_THREADS (defaults: on SQLite one worker per
 CPU with one thread; on PostgreSQL 2 × CPUs + 1 workers with 4 threads),
-SMPLATFORM_BIND (default 127.0.0.1:8000, behind nginx).
+SMPLATFORM_WORKER_CLASS (default: sync with one thread, else gthread),
+SMPLATFORM_BIND (default 127.0.0.1:8000, behind nginx: deploy/nginx.conf buffers requests
+and answers, which sync workers need, and keeps the browsers' connections alive).
 """
 import multiprocessing
 import os
@@ -16,10 +18,14 @@ _sqlite = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
 _cpus = multiprocessing.cpu_count()
 workers = int(os.environ.get("SMPLATFORM_WORKERS", _cpus if _sqlite else _cpus * 2 + 1))
 threads = int(os.environ.get("SMPLATFORM_THREADS", "1" if _sqlite else "4"))
-worker_class = "gthread"
+# One thread per worker: sync workers, which take a connection from the shared queue only when
+# free, so the load spreads evenly. gthread workers accept connections while busy and keep
+# them (keep-alive): at 50 clients one worker held most of them and their p99 doubled
+# (bench/RESULTS.md).
+worker_class = os.environ.get("SMPLATFORM_WORKER_CLASS", "sync" if threads == 1 else "gthread")
 timeout = 60
 graceful_timeout = 30
-keepalive = 5
+keepalive = 5  # gthread only; sync workers close each connection (nginx keeps the browser's)
 max_requests = 5000          # recycle workers now and then (memory hygiene)
 max_requests_jitter = 500
 limit_request_line = 8190
@@ -32,19 +38,29 @@ errorlog = "-"
 preload_app = True
 
 
+def _smplatform_app(server):
+    """The preloaded app when it is smplatform's (wsgi:app, or the tests' own instance)."""
+    app = getattr(server.app, "callable", None)
+    return app if "sqlalchemy" in getattr(app, "extensions", {}) else None
+
+
 def when_ready(server):
-    from smplatform.warm import warm
-    from wsgi import app
-    server.log.info("Warmed the app: %d templates compiled", warm(app))
+    import gc
+    app = _smplatform_app(server)
+    if app is not None:
+        from smplatform.warm import warm
+        server.log.info("Warmed the app: %d templates compiled", warm(app))
+    # The app's ~140,000 long-lived objects (modules, mappers, templates) leave the garbage
+    # collector's view: a worker's full collection no longer walks them (a 30–60 ms pause
+    # that held up every request queued behind it), and they stay shared with the master.
+    gc.freeze()
 
 
 def post_fork(server, worker):
     """Never share database connections across processes: each worker opens its own pool
-    (matters when the app is preloaded with --preload)."""
-    from smplatform.extensions import db
-    try:
-        from wsgi import app
+    (the master's was closed after warming; this also covers a master that queried)."""
+    app = _smplatform_app(server)
+    if app is not None:
+        from smplatform.extensions import db
         with app.app_context():
             db.engine.dispose(close=False)
-    except Exception as error:  # noqa: BLE001  (without --preload the app is not imported yet)
-        server.log.debug("post_fork: no preloaded app to dispose (%s)", error)

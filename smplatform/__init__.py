@@ -85,15 +85,19 @@ def create_app(config: dict | str | None = None) -> Flask:
     return app
 
 
-def _sqlite_pragmas(busy_timeout_ms: int):
+def _sqlite_pragmas(busy_timeout_ms: int, database: str | None, checkpoint_s: float):
     def connect(dbapi_connection, _record) -> None:
         """SQLite: enforce foreign keys, let readers and one writer work at once, wait for
-        locks up to SQLITE_BUSY_TIMEOUT_MS."""
+        locks up to SQLITE_BUSY_TIMEOUT_MS; a file's checkpoints run in a thread of their
+        own (SQLITE_CHECKPOINT_INTERVAL_S, sqlite_writer.py)."""
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if database:
+            from smplatform.sqlite_writer import checkpoint_pragmas
+            checkpoint_pragmas(cursor, database, checkpoint_s)
         cursor.close()
     return connect
 
@@ -143,8 +147,12 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect",
-                         _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
+            database = db.engine.url.database
+            file_db = bool(database) and database != ":memory:" and not database.startswith(
+                "file:")
+            event.listen(db.engine, "connect", _sqlite_pragmas(
+                app.config["SQLITE_BUSY_TIMEOUT_MS"], database if file_db else None,
+                app.config["SQLITE_CHECKPOINT_INTERVAL_S"]))
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_locale_selector,

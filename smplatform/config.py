@@ -22,6 +22,10 @@ class Config:
     # busy, nothing was saved" page (503). SQLite: PRAGMA busy_timeout. PostgreSQL:
     # lock_timeout and statement_timeout, sent as connection options (0 = no limit).
     SQLITE_BUSY_TIMEOUT_MS = _env_int("SMPLATFORM_SQLITE_BUSY_TIMEOUT_MS", 15000)
+    # SQLite: WAL checkpoints run every this many seconds in a thread of each process, not in
+    # the commit of a request (sqlite_writer.py); 0 = in commits, SQLite's default.
+    SQLITE_CHECKPOINT_INTERVAL_S = float(os.environ.get(
+        "SMPLATFORM_SQLITE_CHECKPOINT_INTERVAL_S", "1"))
     PG_LOCK_TIMEOUT_MS = _env_int("SMPLATFORM_PG_LOCK_TIMEOUT_MS", 0)
     PG_STATEMENT_TIMEOUT_MS = _env_int("SMPLATFORM_PG_STATEMENT_TIMEOUT_MS", 0)
     # Partial and orphan upload files older than this are removed by `flask clean-uploads`
@@ -89,6 +93,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    SQLITE_CHECKPOINT_INTERVAL_S = 0.0  # tests/test_sqlite_writer.py turns it on
     NATIONAL_BOARD_MAX_AGE_SECONDS = 0
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     RATELIMIT_SIGN_IN = "1000 per minute"

@@ -18,6 +18,7 @@ SQLite's own lock, as before.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -154,3 +155,66 @@ def connection_factory(database_path: str, timeout_ms: int) -> type[sqlite3.Conn
     """The sqlite3 `factory=` for a database file: connections sharing one writer lock."""
     lock = WriterLock(f"{database_path}-writer.lock", timeout_ms / 1000)
     return type("WriterQueuedConnection", (_Connection,), {"writer_lock": lock})
+
+
+# Checkpoints off the request path. In WAL mode SQLite copies the log back into the database
+# (a checkpoint, with an fsync) every 1,000 pages, inside the COMMIT of whichever write
+# crosses that mark: that request, and every writer queued behind its lock, waits for it.
+# Instead, one thread per process runs a PASSIVE checkpoint every `interval_s` on its own
+# connection (PASSIVE blocks neither readers nor writers; if another process's checkpoint is
+# running, this one simply finds nothing to do), and the app's connections only checkpoint
+# themselves past SAFETY_PAGES (if the thread fell behind).
+SAFETY_PAGES = 10_000
+_checkpointers: dict[str, tuple[int, threading.Thread, threading.Event]] = {}
+_CHECKPOINTERS_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+
+
+def checkpoint_pragmas(cursor, database_path: str, interval_s: float) -> None:
+    """On each new connection of the app: leave checkpoints to this process's checkpointer
+    thread (started here on first use in the process, e.g. in each forked worker)."""
+    if interval_s <= 0:
+        return
+    cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
+    ensure_checkpointer(database_path, interval_s)
+
+
+def ensure_checkpointer(database_path: str, interval_s: float) -> threading.Thread:
+    pid = os.getpid()
+    with _CHECKPOINTERS_LOCK:
+        running = _checkpointers.get(database_path)
+        if running and running[0] == pid and running[1].is_alive():
+            return running[1]
+        stop = threading.Event()
+        thread = threading.Thread(target=_checkpoint_loop,
+                                  args=(database_path, interval_s, stop),
+                                  name=f"sqlite-checkpoint {database_path}", daemon=True)
+        _checkpointers[database_path] = (pid, thread, stop)
+        thread.start()
+        return thread
+
+
+def stop_checkpointer(database_path: str) -> None:
+    """Stop this process's checkpointer thread of the file, if any (tests)."""
+    with _CHECKPOINTERS_LOCK:
+        running = _checkpointers.pop(database_path, None)
+    if running and running[0] == os.getpid():
+        running[2].set()
+        running[1].join()
+
+
+def _checkpoint_loop(database_path: str, interval_s: float, stop: threading.Event) -> None:
+    connection = None
+    while not stop.wait(interval_s):
+        try:
+            if connection is None:
+                connection = sqlite3.connect(database_path, timeout=1, isolation_level=None,
+                                             check_same_thread=False)
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as error:  # e.g. the file was replaced (restore): reconnect
+            log.warning("SQLite checkpoint of %s failed: %s", database_path, error)
+            if connection is not None:
+                connection.close()
+            connection = None
+    if connection is not None:
+        connection.close()

@@ -197,3 +197,71 @@ def test_lock_released_when_a_writer_ends(app, path, end, rows):
         first.close()
         second.close()
     assert probe_rows(path) == rows
+
+
+def _wal_frames(database: str) -> int:
+    """Pages in the database's write-ahead log since it was last reset (read by a PASSIVE
+    checkpoint of one's own, so read it once, at the end)."""
+    connection = sqlite3.connect(database)
+    try:
+        return connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+    finally:
+        connection.close()
+
+
+def _write_megabytes(connection: sqlite3.Connection, n: int) -> None:
+    for _ in range(n):
+        connection.execute("INSERT INTO writer_probe (who) VALUES (?)", ("x" * 1_000_000,))
+        connection.commit()
+
+
+def test_checkpoints_run_in_a_thread_not_in_commits(path):
+    """With SQLITE_CHECKPOINT_INTERVAL_S, the app's connections leave checkpoints (SQLite's
+    copy of the log back into the database, with an fsync) to one thread per process: a
+    commit no longer does one, and the log is still kept small."""
+    from smplatform.sqlite_writer import (SAFETY_PAGES, checkpoint_pragmas, ensure_checkpointer,
+                                          stop_checkpointer)
+
+    def app_connection(interval_s):
+        connection = sqlite3.connect(path, factory=connection_factory(path, 5000))
+        cursor = connection.cursor()
+        checkpoint_pragmas(cursor, path, interval_s)
+        limit = cursor.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        cursor.close()
+        return connection, limit
+
+    # Without the thread (interval 0): SQLite's default, a commit checkpoints every 1,000
+    # pages, so 8 MB written leave a log of about 4 MB at most.
+    plain, limit = app_connection(0)
+    assert limit == 1000
+    # An app connection with the thread: commits would checkpoint only past SAFETY_PAGES...
+    writer, limit = app_connection(0.05)
+    assert limit == SAFETY_PAGES
+    thread = ensure_checkpointer(path, 0.05)
+    assert thread.is_alive() and ensure_checkpointer(path, 0.05) is thread  # one per process
+    # ...and the thread checkpoints between the writes: the log is reset after each, and
+    # holds only the last megabyte (~250 pages) although no commit checkpointed.
+    for _ in range(6):
+        _write_megabytes(writer, 1)
+        time.sleep(0.3)
+    assert _wal_frames(path) < 600
+    # Proof that the commits themselves did not do it: with the thread's work excluded (a
+    # connection whose limit is SAFETY_PAGES, on a second database file with no thread),
+    # the same writes grow the log to 6 MB (~1,500 pages).
+    other = path + "-nothread.sqlite3"
+    try:
+        lone = sqlite3.connect(other)
+        lone.execute("PRAGMA journal_mode=WAL")
+        lone.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")
+        lone.execute("CREATE TABLE writer_probe (who TEXT NOT NULL)")
+        _write_megabytes(lone, 6)
+        assert _wal_frames(other) > 1400  # (read while lone is open: the last close checkpoints)
+        lone.close()
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(other + suffix):
+                os.remove(other + suffix)
+    plain.close()
+    writer.close()
+    stop_checkpointer(path)
+    assert not thread.is_alive()
