@@ -402,13 +402,14 @@ def main(argv=None) -> int:
 
 
 def sizing_label(args) -> str:
-    if args.workers is not None and args.threads is not None:
-        return f"{args.workers} workers × {args.threads} threads"
+    """As gunicorn.conf.py sizes the server (unless --workers/--threads say otherwise)."""
     cpus = os.cpu_count() or 1
     sqlite = (args.database_url or "sqlite").startswith("sqlite")
     workers = args.workers or (cpus if sqlite else cpus * 2 + 1)
     threads = args.threads or (1 if sqlite else 4)
-    return f"{workers} workers × {threads} threads (gunicorn.conf.py)"
+    worker_class = os.environ.get("SMPLATFORM_WORKER_CLASS",
+                                  "sync" if threads == 1 else "gthread")
+    return f"{workers} {worker_class} workers × {threads} threads (gunicorn.conf.py)"
 
 
 def render(results: list[Result], baseline: Result, args) -> str:
@@ -416,7 +417,7 @@ def render(results: list[Result], baseline: Result, args) -> str:
         f"# Page benchmarks{(' — ' + args.label) if args.label else ''}", "",
         f"Machine: {platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}, "
         f"Python {platform.python_version()}.",
-        f"gunicorn {sizing_label(args)} (gthread); wrk "
+        f"gunicorn {sizing_label(args)}; wrk "
         f"{args.wrk_threads} threads, {args.duration} s per page; connections per page below.",
         "", "| page | req/s | median ms | p99 ms | errors | requests | vs baseline |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
