@@ -76,6 +76,9 @@ class Declaration(db.Model):
         # (services/national.py): no row is read.
         Index("ix_declaration_board", "batch_id", "category", "klass", "service_model",
               "state", "unit_code"),
+        # The national list filtered by state and category in its default order (by number):
+        # one range gives the page of ids and the count (ministry/declarations.py).
+        Index("ix_declaration_state_number", "state", "category", "electronic_number", "id"),
     )
 
     @property
