@@ -15,6 +15,7 @@ from smplatform.enums import BatchStatus, DeclarationState
 from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, DeclarationEvent, User
 from smplatform.rules import annex1
+from smplatform.search import contains
 from smplatform.services import DomainError
 from smplatform.services.audit import record
 from smplatform.services.notifications import notify_organisation
@@ -56,8 +57,7 @@ def queue_query(*, batch_id: int, unit_code: str, filters: QueueFilters):
                                       Declaration.state.in_(VISIBLE_STATES))
     text = (filters.q or "").strip()
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Declaration.org_name.ilike(pattern, escape="\\"),
+        query = query.where(or_(contains(Declaration.org_name, text),
                                 Declaration.credit_code == text.upper(),
                                 Declaration.electronic_number == text.upper()))
     if filters.category:

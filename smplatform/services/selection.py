@@ -17,6 +17,7 @@ from smplatform import clock
 from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
                               InspectionConclusion, ObjectionOutcome, Role)
 from smplatform.extensions import db
+from smplatform.search import contains
 from smplatform.models import (Batch, Declaration, Inspection, Objection, PublicNotice,
                                Recommendation, Unit, User)
 from smplatform.services import DomainError, registry, storage, workflow
@@ -324,9 +325,9 @@ def public_list(batch: Batch, states: Iterable[S], *, q: str | None = None,
                     Declaration.state.in_([str(s) for s in states]))
              .order_by(Declaration.category, Declaration.unit_code, Declaration.org_name))
     if q and q.strip():
-        like = f"%{q.strip()}%"
-        query = query.where(or_(Declaration.org_name.ilike(like), Unit.name_zh.ilike(like),
-                                Unit.name_en.ilike(like)))
+        text = q.strip()
+        query = query.where(or_(contains(Declaration.org_name, text),
+                                contains(Unit.name_zh, text), contains(Unit.name_en, text)))
     if category in {c.value for c in Category}:
         query = query.where(Declaration.category == category)
     return query
@@ -375,10 +376,9 @@ def declaration_list(*, q: str | None = None, batch_id: int | None = None,
     query = select(Declaration)
     if q and q.strip():
         text = q.strip()
-        like = f"%{text}%"
-        query = query.where(or_(Declaration.org_name.ilike(like),
+        query = query.where(or_(contains(Declaration.org_name, text),
                                 Declaration.credit_code == text.upper(),
-                                Declaration.electronic_number.ilike(like)))
+                                contains(Declaration.electronic_number, text)))
     conditions = []
     if batch_id:
         conditions.append(Declaration.batch_id == batch_id)
