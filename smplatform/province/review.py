@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from smplatform import permissions
+from smplatform.documents import annex1_view
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationEvent, Recommendation
 from smplatform.province.routes import bp, lang
@@ -62,6 +63,7 @@ def declaration(declaration_id: int, errors: dict | None = None, status: int = 2
         section_titles={s.key: s.title.get(language) for s in definition.sections}
         if definition else {},
         attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,
+        attachment_label=lambda a: annex1_view.attachment_label(d.category, a, language),
         recommended=recommended, share=share,
         errors=errors or {},
         form=request.form), status

@@ -85,6 +85,18 @@ def test_confirm_stamped_copy_requires_the_tick(officer):
     assert db.session.get(Declaration, d.id).stamped_confirmed_at == helpers.NOW
 
 
+def test_attachments_are_named_by_their_kind_in_the_users_language(officer, make, login_as):
+    _user, c = officer
+    d = helpers.declaration(state="passed")
+    helpers.add_stamped_scan(d)
+    english = c.get(f"/province/declarations/{d.id}").get_data(as_text=True)
+    chinese = login_as(make.province("440000")).get(f"/province/declarations/{d.id}"
+                                                     ).get_data(as_text=True)
+    assert "Stamped declaration (scan) · " in english
+    assert "盖章申报书扫描件 · " in chinese
+    assert "stamped_scan ·" not in english + chinese
+
+
 def test_detail_shows_content_flags_and_history(officer):
     _user, c = officer
     d = helpers.declaration(state="under_review", low_share=True, name="低占比制造有限公司")
