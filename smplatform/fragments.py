@@ -1,6 +1,7 @@
-"""Parts of the page layout that read the same for every user of a language (and role): the
+"""Parts of pages that read the same for every user of a language (and role): the layout's
 stylesheet and script links, the brand, the public navigation, a role's navigation links and
-the footer. Each is rendered once per process, language and key, and kept.
+the footer; and filter forms, per the filters chosen. Each is rendered once per process,
+language and key, and kept.
 
 They hold only translated text and links to fixed endpoints, nothing of a user or of the data
 (the account menu, the CSRF token, the unread count and the flashed messages stay in
