@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from functools import lru_cache
 
 from flask import current_app, request
 from flask_babel import get_locale
@@ -29,16 +28,9 @@ def layout_fragment(name: str, *key) -> Markup:
 def kept_fragment(name: str, **values) -> Markup:
     """The template `name` rendered with only `values`, which must be hashable and hold all
     the template reads besides translations and links to fixed endpoints (e.g. a filter form
-    from the filters chosen); kept per language, script root and values, the least recently
-    used forgotten first."""
-    return _rendered(current_app._get_current_object(), name, str(get_locale()),
-                     request.script_root, tuple(sorted(values.items())))
-
-
-@lru_cache(maxsize=1024)
-def _rendered(app, name: str, locale: str, script_root: str, values: tuple) -> Markup:
-    template = app.jinja_env.get_template(name)
-    return Markup(template.render(dict(values)))  # noqa: S704 (an autoescaped template)
+    from the filters chosen); kept like kept_html."""
+    key = (name, tuple(sorted(values.items())))
+    return kept_html(key, lambda: current_app.jinja_env.get_template(name).render(values))
 
 
 _KEPT: OrderedDict = OrderedDict()
@@ -47,10 +39,10 @@ KEPT_MAX = 1024
 
 
 def kept_html(key: tuple, render) -> Markup:
-    """`render()` (a page part's HTML) kept per language, script root and `key`, which must
-    determine the HTML entirely (e.g. a filter form: every field's value, errors and
-    choices); the least recently used forgotten first."""
-    full = (str(get_locale()), request.script_root, *key)
+    """`render()` (a page part's HTML) kept per application, language, script root (the
+    prefix of every link) and `key`, which must determine the HTML entirely (e.g. a filter
+    form: every field's value, errors and choices); the least recently used forgotten first."""
+    full = (current_app._get_current_object(), str(get_locale()), request.script_root, *key)
     with _KEPT_LOCK:
         html = _KEPT.get(full)
         if html is not None:
@@ -92,7 +84,6 @@ def role_navigation_key(user) -> tuple:
 
 def clear() -> None:
     """Forget every kept fragment (tests that change templates or translations)."""
-    _rendered.cache_clear()
     with _KEPT_LOCK:
         _KEPT.clear()
 

@@ -84,10 +84,6 @@ def declarations():
     return response
 
 
-def _labels(enum) -> dict:
-    return {m.value: str(m.label) for m in enum}
-
-
 @bp.get("/declarations/export.xlsx")
 def declarations_export():
     """The filtered list as Excel, streamed through a temporary file (any number of rows)."""
@@ -99,9 +95,9 @@ def declarations_export():
                Declaration.submitted_at)
     query = _query(form).with_only_columns(*columns)
     units = {u.code: u.name for u in db.session.scalars(select(Unit))}
-    categories, states = _labels(Category), _labels(DeclarationState)
-    classes = _labels(PlatformClass) | _labels(CityClass)
-    models = _labels(ServiceModel)
+    categories, states = Category.label_map(), DeclarationState.label_map()
+    classes = PlatformClass.label_map() | CityClass.label_map()
+    models = ServiceModel.label_map()
     yes, no = _("Yes"), _("No")
 
     def rows():
