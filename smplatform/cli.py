@@ -11,6 +11,8 @@ from smplatform.services import DomainError
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(import_registry_command)
+
     @app.cli.command("init-db")
     def init_db():
         """Apply all migrations and load the reference data (units and cities)."""
@@ -172,3 +174,25 @@ def _cst(moment) -> str:
     """A time for the command line, in China Standard Time as the pages show it."""
     from smplatform.clock import china
     return china(moment).strftime("%Y-%m-%d %H:%M:%S CST")
+
+
+@click.command("import-registry")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_registry_command(path):
+    """Import the demonstration registry of batches 1–4 from a CSV or XLSX file."""
+    from smplatform.services.registry import import_file
+    with open(path, "rb") as fh:
+        content = fh.read()
+    try:
+        report = import_file(actor=None, content=content, filename=path)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    if not report.ok:
+        db.session.rollback()
+        for line, column, problem in report.problems:
+            click.echo(f"line {line}, {column}: {problem.label}", err=True)
+        raise click.ClickException(f"{len(report.problems)} problems; nothing was imported.")
+    db.session.commit()
+    click.echo(f"{report.rows} rows: {report.created} created, {report.updated} updated, "
+               f"{report.unchanged} unchanged.")

@@ -5,7 +5,7 @@ app.config["CLOCK"] to a zero-argument callable returning an aware datetime.
 """
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context

@@ -4,7 +4,7 @@ Idempotent: running it again changes nothing that exists. Refused by the product
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 

@@ -19,31 +19,31 @@ def has_role(user, role: Role) -> bool:
     return _signed_in(user) and user.role == role
 
 
-def is_applicant(user) -> bool:
+def is_applicant(user, _obj=None) -> bool:
     return has_role(user, Role.APPLICANT)
 
 
-def is_province(user) -> bool:
+def is_province(user, _obj=None) -> bool:
     return has_role(user, Role.PROVINCE)
 
 
-def is_ministry(user) -> bool:
+def is_ministry(user, _obj=None) -> bool:
     return has_role(user, Role.MINISTRY)
 
 
-def is_expert(user) -> bool:
+def is_expert(user, _obj=None) -> bool:
     return has_role(user, Role.EXPERT)
 
 
-def is_ministry_admin(user) -> bool:
+def is_ministry_admin(user, _obj=None) -> bool:
     return is_ministry(user) and bool(user.is_admin)
 
 
-def can_manage_users(user) -> bool:
+def can_manage_users(user, _obj=None) -> bool:
     return is_ministry_admin(user)
 
 
-def can_view_audit_log(user) -> bool:
+def can_view_audit_log(user, _obj=None) -> bool:
     return is_ministry_admin(user)
 
 
@@ -85,7 +85,7 @@ def require_role(role: Role):
 
 # Ministry selection: batches, quotas and the expert pool.
 
-def can_manage_batches(user) -> bool:
+def can_manage_batches(user, _obj=None) -> bool:
     """Create and edit batches, their dates and quota tables: any ministry user."""
     return is_ministry(user)
 
@@ -98,7 +98,7 @@ def can_close_batch(user, batch) -> bool:
     return can_manage_batches(user) and batch.status == "open"
 
 
-def can_manage_experts(user) -> bool:
+def can_manage_experts(user, _obj=None) -> bool:
     """Create experts and edit their profiles: any ministry user."""
     return is_ministry(user)
 
@@ -127,7 +127,7 @@ def can_conclude_evaluation(user, task) -> bool:
     return is_ministry(user)
 
 
-def can_import_registry(user) -> bool:
+def can_import_registry(user, _obj=None) -> bool:
     return is_ministry(user)
 
 
@@ -231,19 +231,19 @@ def can_manage_recommendations(user, item) -> bool:
     return is_province(user) and item is not None and user.unit_code == item.unit_code
 
 
-def can_send_back_submission(user) -> bool:
+def can_send_back_submission(user, _obj=None) -> bool:
     return is_ministry(user)
 
 
-def can_view_contact_directory(user) -> bool:
+def can_view_contact_directory(user, _obj=None) -> bool:
     return is_ministry(user)
 
 
-def can_read_notifications(user) -> bool:
+def can_read_notifications(user, _obj=None) -> bool:
     return is_applicant(user)
 # Ministry selection: expert review, inspection, decision, publication (selection area).
 
-def can_run_selection(user) -> bool:
+def can_run_selection(user, _obj=None) -> bool:
     """Assign reviewers, record inspections, decide, put under notice, publish: ministry."""
     return is_ministry(user)
 

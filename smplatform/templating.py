@@ -12,6 +12,7 @@ from smplatform import clock
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
 
+
 def _bound_gettext(lookup):
     """Jinja's newstyle gettext (escaped, always %-formatted) over one translations object."""
     @pass_context

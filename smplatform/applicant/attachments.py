@@ -6,20 +6,26 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from smplatform.applicant.routes import bp
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationAttachment
-from smplatform.permissions import (can_download_attachment, can_upload_attachment,
-                                    can_view_declaration, get_or_404)
+from smplatform.permissions import (
+    can_download_attachment,
+    can_upload_attachment,
+    can_view_declaration,
+    get_or_404,
+)
 from smplatform.services import DomainError, storage
 from smplatform.services import attachments as service
+from smplatform.web import Routes
+
+routes = Routes()
 
 
 def _back(d):
     return redirect(url_for("applicant.declaration", declaration_id=d.id) + "#attachments")
 
 
-@bp.post("/declarations/<int:declaration_id>/attachments")
+@routes.post("/declarations/<int:declaration_id>/attachments")
 def attachment_upload(declaration_id: int):
     d = get_or_404(Declaration, declaration_id, can_view_declaration)
     if not can_upload_attachment(current_user, d):
@@ -49,13 +55,13 @@ def _attachment(declaration_id: int, attachment_id: int) -> DeclarationAttachmen
     return attachment
 
 
-@bp.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
+@routes.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
 def attachment_download(declaration_id: int, attachment_id: int):
     attachment = _attachment(declaration_id, attachment_id)
     return storage.send(attachment.stored_file, service.download_name(attachment))
 
 
-@bp.post("/declarations/<int:declaration_id>/attachments/<int:attachment_id>/delete")
+@routes.post("/declarations/<int:declaration_id>/attachments/<int:attachment_id>/delete")
 def attachment_delete(declaration_id: int, attachment_id: int):
     attachment = _attachment(declaration_id, attachment_id)
     d = attachment.declaration

@@ -4,28 +4,38 @@ from __future__ import annotations
 
 import json
 
-from flask import (abort, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from smplatform import clock, faults
-from smplatform.applicant.forms import (StartDeclarationForm, display_value, progress,
-                                        raw_from_form, section_view)
-from smplatform.applicant.routes import bp
+from smplatform.applicant.forms import (
+    StartDeclarationForm,
+    display_value,
+    progress,
+    raw_from_form,
+    section_view,
+)
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
 from smplatform.models import Declaration
-from smplatform.permissions import (can_edit_declaration, can_submit_declaration,
-                                    can_view_declaration, can_withdraw_declaration,
-                                    get_or_404)
+from smplatform.permissions import (
+    can_edit_declaration,
+    can_submit_declaration,
+    can_view_declaration,
+    can_withdraw_declaration,
+    get_or_404,
+)
 from smplatform.rules import annex1
 from smplatform.services import DomainError
 from smplatform.services import declarations as service
 from smplatform.services.attachments import kinds_for, label_of
 from smplatform.services.deadlines import applicant_deadline, open_batch
+from smplatform.web import Routes
+
+routes = Routes()
 
 
 def _htmx() -> bool:
@@ -46,7 +56,7 @@ def countdown(deadline):
     return left.days, left.seconds // 3600
 
 
-@bp.context_processor
+@routes.context_processor
 def _panel():
     def declarations_panel():
         org = current_user.organisation
@@ -60,7 +70,7 @@ def _panel():
             "display_value": display_value, "attachment_label": label_of}
 
 
-@bp.route("/declarations/new", methods=["GET", "POST"])
+@routes.route("/declarations/new", methods=["GET", "POST"])
 def declaration_new():
     """The eligibility step: category and class, the four common conditions, then start."""
     org = current_user.organisation
@@ -100,12 +110,12 @@ def _overview(declaration, *, error=None, status=200):
         error=error), status
 
 
-@bp.get("/declarations/<int:declaration_id>")
+@routes.get("/declarations/<int:declaration_id>")
 def declaration(declaration_id: int):
     return _overview(get_or_404(Declaration, declaration_id, can_view_declaration))
 
 
-@bp.get("/declarations/<int:declaration_id>/preview")
+@routes.get("/declarations/<int:declaration_id>/preview")
 def declaration_preview(declaration_id: int):
     d = get_or_404(Declaration, declaration_id, can_view_declaration)
     definition = annex1.definition(d.category)
@@ -131,7 +141,7 @@ def _render_section(d, section, *, errors=None, raw=None, result=None, status=20
         low_share=d.low_service_share), status
 
 
-@bp.route("/declarations/<int:declaration_id>/sections/<key>", methods=["GET", "POST"])
+@routes.route("/declarations/<int:declaration_id>/sections/<key>", methods=["GET", "POST"])
 def declaration_section(declaration_id: int, key: str):
     """A section of the form. POST saves it: htmx autosave answers with the save status (and
     out-of-band field errors, totals, progress); without JavaScript the page re-renders."""
@@ -203,7 +213,7 @@ def _resolution(section) -> dict:
     return raw
 
 
-@bp.post("/declarations/<int:declaration_id>/submit")
+@routes.post("/declarations/<int:declaration_id>/submit")
 def declaration_submit(declaration_id: int):
     """Submit or resubmit. Refusals (incomplete, past the deadline, already submitted)
     re-render the overview with the reason and change nothing."""
@@ -229,7 +239,7 @@ def declaration_submit(declaration_id: int):
     return redirect(url_for("applicant.declaration", declaration_id=d.id))
 
 
-@bp.post("/declarations/<int:declaration_id>/withdraw")
+@routes.post("/declarations/<int:declaration_id>/withdraw")
 def declaration_withdraw(declaration_id: int):
     d = get_or_404(Declaration, declaration_id, can_view_declaration)
     if d.organisation_id != current_user.organisation_id:

@@ -6,12 +6,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from smplatform import clock, permissions
-from smplatform.applicant.routes import bp
 from smplatform.extensions import db
 from smplatform.models import EvaluationAttachment, EvaluationTask
 from smplatform.rules import evaluation as rules
 from smplatform.services import DomainError, evaluations, storage
 from smplatform.services.evaluations import ConflictError, FieldErrors
+from smplatform.web import Routes
+
+routes = Routes()
 
 
 def _task(task_id: int) -> EvaluationTask:
@@ -39,14 +41,14 @@ def form_context(task: EvaluationTask, values: dict | None = None, problems=None
     }
 
 
-@bp.get("/evaluations")
+@routes.get("/evaluations")
 def evaluations_list():
     tasks = evaluations.tasks_for_organisation(current_user.organisation_id)
     return render_template("applicant/evaluation_list.html", tasks=tasks,
                            reminders=evaluations.open_reminders(current_user.organisation_id))
 
 
-@bp.get("/evaluations/<int:task_id>")
+@routes.get("/evaluations/<int:task_id>")
 def evaluation(task_id: int):
     task = _task(task_id)
     return render_template("applicant/evaluation_form.html", **form_context(task))
@@ -70,7 +72,7 @@ def _save(task: EvaluationTask):
     return None
 
 
-@bp.post("/evaluations/<int:task_id>/save")
+@routes.post("/evaluations/<int:task_id>/save")
 def evaluation_save(task_id: int):
     task = _task(task_id)
     refused = _save(task)
@@ -82,7 +84,7 @@ def evaluation_save(task_id: int):
     return redirect(url_for("applicant.evaluation", task_id=task.id))
 
 
-@bp.post("/evaluations/<int:task_id>/autosave")
+@routes.post("/evaluations/<int:task_id>/autosave")
 def evaluation_autosave(task_id: int):
     """htmx autosave: answers the status partial (and the new version, out of band)."""
     task = _task(task_id)
@@ -97,7 +99,7 @@ def evaluation_autosave(task_id: int):
     return response
 
 
-@bp.post("/evaluations/<int:task_id>/submit")
+@routes.post("/evaluations/<int:task_id>/submit")
 def evaluation_submit(task_id: int):
     """Save what the form holds, then submit (exactly once, before the deadline)."""
     task = _task(task_id)
@@ -122,7 +124,7 @@ def evaluation_submit(task_id: int):
     return redirect(url_for("applicant.evaluation", task_id=task.id))
 
 
-@bp.post("/evaluations/<int:task_id>/attachments")
+@routes.post("/evaluations/<int:task_id>/attachments")
 def evaluation_attach(task_id: int):
     task = _task(task_id)
     upload = request.files.get("file")
@@ -148,7 +150,7 @@ def _attachment(task: EvaluationTask, attachment_id: int) -> EvaluationAttachmen
     return attachment
 
 
-@bp.post("/evaluations/<int:task_id>/attachments/<int:attachment_id>/delete")
+@routes.post("/evaluations/<int:task_id>/attachments/<int:attachment_id>/delete")
 def evaluation_detach(task_id: int, attachment_id: int):
     task = _task(task_id)
     try:
@@ -163,19 +165,19 @@ def evaluation_detach(task_id: int, attachment_id: int):
     return redirect(url_for("applicant.evaluation", task_id=task.id) + "#attachments")
 
 
-@bp.get("/evaluations/<int:task_id>/attachments/<int:attachment_id>")
+@routes.get("/evaluations/<int:task_id>/attachments/<int:attachment_id>")
 def evaluation_attachment(task_id: int, attachment_id: int):
     task = _task(task_id)
     return storage.send(_attachment(task, attachment_id).file)
 
 
-@bp.get("/evaluations/<int:task_id>/pdf")
+@routes.get("/evaluations/<int:task_id>/pdf")
 def evaluation_pdf(task_id: int):
     from smplatform.documents.evaluation import pdf_response
     return pdf_response(_task(task_id))
 
 
-@bp.app_template_global()
+@routes.app_template_global
 def evaluation_reminders() -> list:
     """The signed-in applicant's open evaluation reminders (for the dashboard panel)."""
     if not permissions.is_applicant(current_user):

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from smplatform.auth.routes import bp
 from smplatform.extensions import db
 from smplatform.services import notifications
+from smplatform.web import Routes
+
+routes = Routes()
 
 
-@bp.get("/notifications")
+@routes.get("/notifications")
 @login_required
 def notifications_list():
     page = db.paginate(notifications.for_user_query(current_user), per_page=30,
@@ -19,7 +21,7 @@ def notifications_list():
                            render=notifications.render)
 
 
-@bp.post("/notifications/read")
+@routes.post("/notifications/read")
 @login_required
 def notifications_read():
     notifications.mark_all_read(user=current_user)
@@ -27,7 +29,7 @@ def notifications_read():
     return redirect(url_for("auth.notifications_list"), 303)
 
 
-@bp.app_template_global()
+@routes.app_template_global
 def unread_notifications(user) -> int:
     """The number shown next to "Notifications" in the navigation."""
     return notifications.unread_count(user)

@@ -14,12 +14,14 @@ from sqlalchemy import select
 
 from smplatform import permissions
 from smplatform.documents import annex1_view
-from smplatform.expert.routes import bp
 from smplatform.extensions import db
 from smplatform.models import ReviewAssignment, StoredFile
 from smplatform.rules import rubric
 from smplatform.services import DomainError, storage
 from smplatform.services import review_assignments as service
+from smplatform.web import Routes
+
+routes = Routes()
 
 
 def _lang() -> str:
@@ -32,7 +34,7 @@ def _load(review_id: int, check=permissions.can_open_review) -> ReviewAssignment
     return permissions.get_or_404(ReviewAssignment, review_id, check)
 
 
-@bp.get("/")
+@routes.get("/")
 def dashboard():
     """The expert's assignments with their deadlines, newest first."""
     reviews = db.session.scalars(
@@ -60,13 +62,13 @@ def _page(review: ReviewAssignment, errors: dict | None = None, values: dict | N
     ), status
 
 
-@bp.get("/reviews/<int:review_id>")
+@routes.get("/reviews/<int:review_id>")
 def review(review_id: int):
     """One assignment: conflict-of-interest declaration, the declaration, the scoring form."""
     return _page(_load(review_id))
 
 
-@bp.post("/reviews/<int:review_id>/accept")
+@routes.post("/reviews/<int:review_id>/accept")
 def review_accept(review_id: int):
     """Declare no conflict of interest and accept the review."""
     review = _load(review_id)
@@ -84,7 +86,7 @@ def review_accept(review_id: int):
     return redirect(url_for("expert.review", review_id=review_id))
 
 
-@bp.post("/reviews/<int:review_id>/decline")
+@routes.post("/reviews/<int:review_id>/decline")
 def review_decline(review_id: int):
     """Decline the review with a reason; another expert is assigned in its place."""
     review = _load(review_id)
@@ -102,7 +104,7 @@ def review_decline(review_id: int):
     return redirect(url_for("expert.dashboard"))
 
 
-@bp.post("/reviews/<int:review_id>/scores")
+@routes.post("/reviews/<int:review_id>/scores")
 def review_scores(review_id: int):
     """Save the scores as a draft, or submit them (action=submit; only once)."""
     review = _load(review_id)
@@ -131,7 +133,7 @@ def review_scores(review_id: int):
     return redirect(url_for("expert.review", review_id=review_id))
 
 
-@bp.get("/reviews/<int:review_id>/attachments/<int:attachment_id>")
+@routes.get("/reviews/<int:review_id>/attachments/<int:attachment_id>")
 def review_attachment(review_id: int, attachment_id: int):
     """Download an attachment of the declaration under review (after accepting)."""
     review = _load(review_id)

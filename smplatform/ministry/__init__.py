@@ -1,0 +1,15 @@
+"""The ministry's area: accounts and audit, batches and quotas, experts, the national
+dashboard and list, expert review, inspection, decisions and publication, evaluation. Every
+route requires the ministry role (checked before each request)."""
+from __future__ import annotations
+
+from smplatform.ministry import (admin, batches, decisions, declarations, documents,
+                                 evaluation, experts, inspection, national, review,
+                                 submissions)
+from smplatform.permissions import is_ministry
+from smplatform.web import area, signed_in_as
+
+bp = area("ministry", __name__,
+          (admin, batches, experts, evaluation, documents, submissions, declarations,
+           decisions, inspection, review, national),
+          guard=signed_in_as(is_ministry), url_prefix="/ministry")

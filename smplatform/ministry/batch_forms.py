@@ -4,7 +4,7 @@ Dates are typed in China Standard Time (the notice's time zone) and stored in UT
 """
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

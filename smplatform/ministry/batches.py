@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from smplatform import clock, permissions
 from smplatform.extensions import db
 from smplatform.ministry.batch_forms import BatchForm, QuotaForm, quota_field_name
-from smplatform.ministry.routes import _require, bp
 from smplatform.models import Batch
 from smplatform.services import DomainError
 from smplatform.services import batches as batch_service
+from smplatform.web import Routes, allow
+
+routes = Routes()
 
 
 def _load(batch_id: int) -> Batch:
@@ -36,18 +38,18 @@ def _quota_form(batch: Batch) -> QuotaForm:
                            for g, lines in table.items() for line, limit in lines.items()})
 
 
-@bp.get("/batches")
+@routes.get("/batches")
 def batches():
     """Every batch, newest first, with its status and deadlines."""
-    _require(permissions.can_manage_batches)
+    allow(permissions.can_manage_batches)
     rows = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
     return render_template("ministry/batches.html", batches=rows)
 
 
-@bp.route("/batches/new", methods=["GET", "POST"])
+@routes.route("/batches/new", methods=["GET", "POST"])
 def batch_new():
     """Create a batch: it starts not yet open, with the notice's default quota table."""
-    _require(permissions.can_manage_batches)
+    allow(permissions.can_manage_batches)
     form = BatchForm()
     if request.method == "GET":
         form.number.data = (db.session.scalar(select(func.max(Batch.number))) or 0) + 1
@@ -65,14 +67,14 @@ def batch_new():
     return render_template("ministry/batch_form.html", form=form, batch=None)
 
 
-@bp.get("/batches/<int:batch_id>")
+@routes.get("/batches/<int:batch_id>")
 def batch(batch_id: int):
     """A batch: its dates, its status with the open/close action, and its quota table."""
     batch = _load(batch_id)
     return render_template("ministry/batch.html", batch=batch, quota_form=_quota_form(batch))
 
 
-@bp.route("/batches/<int:batch_id>/edit", methods=["GET", "POST"])
+@routes.route("/batches/<int:batch_id>/edit", methods=["GET", "POST"])
 def batch_edit(batch_id: int):
     """Change a batch's number, year, name and dates (each change is audited)."""
     batch = _load(batch_id)
@@ -106,19 +108,19 @@ def _status_action(batch_id: int, action, done_message: str):
     return redirect(url_for("ministry.batch", batch_id=batch_id))
 
 
-@bp.post("/batches/<int:batch_id>/open")
+@routes.post("/batches/<int:batch_id>/open")
 def batch_open(batch_id: int):
     """Open a batch for declarations; refused while another batch is open."""
     return _status_action(batch_id, batch_service.open_batch, _("Batch %(n)d is now open."))
 
 
-@bp.post("/batches/<int:batch_id>/close")
+@routes.post("/batches/<int:batch_id>/close")
 def batch_close(batch_id: int):
     """Close an open batch."""
     return _status_action(batch_id, batch_service.close_batch, _("Batch %(n)d is now closed."))
 
 
-@bp.post("/batches/<int:batch_id>/quotas")
+@routes.post("/batches/<int:batch_id>/quotas")
 def batch_quotas(batch_id: int):
     """Save the batch's quota table. An htmx request gets the table partial back."""
     batch = _load(batch_id)

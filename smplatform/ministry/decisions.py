@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
-from smplatform.ministry.review import load_batch, load_declaration
-from smplatform.ministry.routes import bp
 from smplatform.ministry.selection_forms import NoticeForm, ObjectionForm
-from smplatform.models import Declaration, Objection
+from smplatform import permissions
+from smplatform.models import Batch, Declaration, Objection
 from smplatform.services import DomainError, review_assignments, selection
+from smplatform.web import Routes, load
+
+routes = Routes()
 
 S = DeclarationState
 SHOWN = (S.EXPERT_PASSED, S.SHORTLISTED, S.NOT_SELECTED, S.PUBLISHED)
@@ -42,16 +44,16 @@ def _page(batch, notice_form=None, objection_forms=None, status: int = 200):
         today=selection.today()), status
 
 
-@bp.get("/batches/<int:batch_id>/decisions")
+@routes.get("/batches/<int:batch_id>/decisions")
 def decisions(batch_id: int):
     """Who passed the expert review, the shortlist, the public notice and the final list."""
-    return _page(load_batch(batch_id))
+    return _page(load(Batch, batch_id, permissions.can_run_selection))
 
 
-@bp.post("/declarations/<int:declaration_id>/decision")
+@routes.post("/declarations/<int:declaration_id>/decision")
 def decide(declaration_id: int):
     """Shortlist a declaration that passed the expert review, or decide not to select it."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     shortlisting = request.form.get("decision") == "shortlist"
     try:
         if shortlisting:
@@ -69,10 +71,10 @@ def decide(declaration_id: int):
     return redirect(url_for("ministry.decisions", batch_id=declaration.batch_id))
 
 
-@bp.post("/batches/<int:batch_id>/notice")
+@routes.post("/batches/<int:batch_id>/notice")
 def notice_start(batch_id: int):
     """Put the shortlist under public notice (公示) for the dates given."""
-    batch = load_batch(batch_id)
+    batch = load(Batch, batch_id, permissions.can_run_selection)
     form = NoticeForm()
     if form.validate_on_submit():
         try:
@@ -89,10 +91,10 @@ def notice_start(batch_id: int):
     return _page(batch, notice_form=form, status=400)
 
 
-@bp.post("/declarations/<int:declaration_id>/objections")
+@routes.post("/declarations/<int:declaration_id>/objections")
 def objection_record(declaration_id: int):
     """Record an objection received during the notice, its handling and outcome."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     form = ObjectionForm(prefix=f"o{declaration_id}")
     if form.validate_on_submit():
         try:
@@ -111,10 +113,10 @@ def objection_record(declaration_id: int):
     return _page(declaration.batch, objection_forms={declaration_id: form}, status=400)
 
 
-@bp.post("/declarations/<int:declaration_id>/remove-after-notice")
+@routes.post("/declarations/<int:declaration_id>/remove-after-notice")
 def remove_after_notice(declaration_id: int):
     """Take a shortlisted declaration off the list after an upheld objection."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     try:
         selection.remove_after_notice(actor=current_user, declaration=declaration)
     except DomainError as error:
@@ -126,10 +128,10 @@ def remove_after_notice(declaration_id: int):
     return redirect(url_for("ministry.decisions", batch_id=declaration.batch_id))
 
 
-@bp.post("/batches/<int:batch_id>/publish")
+@routes.post("/batches/<int:batch_id>/publish")
 def publish(batch_id: int):
     """Publish the final list once the public notice has ended."""
-    batch = load_batch(batch_id)
+    batch = load(Batch, batch_id, permissions.can_run_selection)
     try:
         count = selection.publish(actor=current_user, batch=batch)
     except DomainError as error:

@@ -11,11 +11,12 @@ from smplatform import clock, fragments, permissions
 from smplatform.documents import annex1_view, declaration_xlsx
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
-from smplatform.ministry.review import load_declaration
-from smplatform.ministry.routes import PAGE_SIZE, _require, bp
 from smplatform.ministry.selection_forms import DeclarationFilterForm
 from smplatform.models import Batch, Declaration, Unit
 from smplatform.services import review_assignments, selection
+from smplatform.web import Routes, PAGE_SIZE, allow, load
+
+routes = Routes()
 
 
 def _lang() -> str:
@@ -56,14 +57,14 @@ def _query(form: DeclarationFilterForm):
         stage=form.stage.data or None)
 
 
-@bp.get("/declarations")
+@routes.get("/declarations")
 def declarations():
     """Every declaration of every unit, searched, filtered and sorted; paginated.
 
     The filter form works as a plain GET; htmx swaps only the results and pushes the URL,
     so every view of the list can be shared as a link.
     """
-    _require(permissions.can_run_selection)
+    allow(permissions.can_run_selection)
     form = _filter_form()
     # Two steps: the count and the page of ids (from an index where one covers the filters),
     # then the shown columns of those 25.
@@ -84,10 +85,10 @@ def declarations():
     return response
 
 
-@bp.get("/declarations/export.xlsx")
+@routes.get("/declarations/export.xlsx")
 def declarations_export():
     """The filtered list as Excel, streamed through a temporary file (any number of rows)."""
-    _require(permissions.can_run_selection)
+    allow(permissions.can_run_selection)
     form = _filter_form()
     columns = (Declaration.electronic_number, Declaration.org_name, Declaration.credit_code,
                Declaration.unit_code, Declaration.category, Declaration.klass,
@@ -121,10 +122,10 @@ def declarations_export():
     return response
 
 
-@bp.get("/declarations/<int:declaration_id>")
+@routes.get("/declarations/<int:declaration_id>")
 def declaration(declaration_id: int):
     """One declaration read-only: its form, attachments, history, reviews, inspections."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     lang = _lang()
     return render_template(
         "ministry/declaration.html", declaration=declaration,

@@ -2,7 +2,6 @@
 national progress by unit and batch, conclusions."""
 from __future__ import annotations
 
-import click
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,12 +9,14 @@ from sqlalchemy import select
 
 from smplatform import permissions
 from smplatform.extensions import db
-from smplatform.ministry.routes import bp
 from smplatform.models import Batch, EvaluationTask, RegistryEntry, Unit
 from smplatform.province.evaluation import PROGRESS_STATES, task_file
 from smplatform.rules import evaluation as rules
 from smplatform.rules.evaluation import Conclusion, Progress
 from smplatform.services import DomainError, evaluations, registry, storage
+from smplatform.web import Routes
+
+routes = Routes()
 
 PAGE_SIZE = 50
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -25,7 +26,7 @@ def _task(task_id: int) -> EvaluationTask:
     return permissions.get_or_404(EvaluationTask, task_id, permissions.can_conclude_evaluation)
 
 
-@bp.get("/evaluations")
+@routes.get("/evaluations")
 def evaluations_overview():
     """National progress by unit and batch, and the task list with filters."""
     counts = evaluations.progress_counts()
@@ -48,7 +49,7 @@ def evaluations_overview():
                            progress=progress)
 
 
-@bp.post("/evaluations/open")
+@routes.post("/evaluations/open")
 def evaluation_open():
     """Open the evaluation with the latest batch: a task for every demonstration."""
     batch = db.session.scalar(select(Batch).order_by(Batch.number.desc()))
@@ -61,13 +62,13 @@ def evaluation_open():
     return redirect(url_for("ministry.evaluations_overview"))
 
 
-@bp.get("/evaluations/<int:task_id>")
+@routes.get("/evaluations/<int:task_id>")
 def evaluation(task_id: int):
     return render_template("ministry/evaluation_detail.html", task=_task(task_id), rules=rules,
                            conclusions=Conclusion)
 
 
-@bp.post("/evaluations/<int:task_id>/conclude")
+@routes.post("/evaluations/<int:task_id>/conclude")
 def evaluation_conclude(task_id: int):
     task = _task(task_id)
     try:
@@ -83,18 +84,18 @@ def evaluation_conclude(task_id: int):
     return redirect(url_for("ministry.evaluation", task_id=task.id))
 
 
-@bp.get("/evaluations/<int:task_id>/files/<int:file_id>")
+@routes.get("/evaluations/<int:task_id>/files/<int:file_id>")
 def evaluation_file(task_id: int, file_id: int):
     return storage.send(task_file(_task(task_id), file_id))
 
 
-@bp.get("/evaluations/<int:task_id>/pdf")
+@routes.get("/evaluations/<int:task_id>/pdf")
 def evaluation_pdf(task_id: int):
     from smplatform.documents.evaluation import pdf_response
     return pdf_response(_task(task_id))
 
 
-@bp.route("/registry/import", methods=["GET", "POST"])
+@routes.route("/registry/import", methods=["GET", "POST"])
 def registry_import():
     """Upload the registry of batches 1–4 (CSV or XLSX): every row checked, all or nothing."""
     if not permissions.can_import_registry(current_user):
@@ -120,27 +121,3 @@ def registry_import():
     status = 422 if error or (report is not None and not report.ok) else 200
     return render_template("ministry/evaluation_import.html", report=report, error=error,
                            total=total), status
-
-
-@click.command("import-registry")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def import_registry_command(path):
-    """Import the demonstration registry of batches 1–4 from a CSV or XLSX file."""
-    with open(path, "rb") as fh:
-        content = fh.read()
-    try:
-        report = registry.import_file(actor=None, content=content, filename=path)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
-    if not report.ok:
-        db.session.rollback()
-        for line, column, problem in report.problems:
-            click.echo(f"line {line}, {column}: {problem.label}", err=True)
-        raise click.ClickException(f"{len(report.problems)} problems; nothing was imported.")
-    db.session.commit()
-    click.echo(f"{report.rows} rows: {report.created} created, {report.updated} updated, "
-               f"{report.unchanged} unchanged.")
-
-
-bp.record_once(lambda state: state.app.cli.add_command(import_registry_command))

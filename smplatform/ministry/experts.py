@@ -10,10 +10,12 @@ from smplatform import permissions
 from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.ministry.expert_forms import ExpertCreateForm, ExpertFilterForm, ExpertProfileForm
-from smplatform.ministry.routes import PAGE_SIZE, _require, bp
 from smplatform.models import ExpertExpertise, ExpertProfile, Unit, User
 from smplatform.services import DomainError
 from smplatform.services import experts as expert_service
+from smplatform.web import Routes, PAGE_SIZE, allow
+
+routes = Routes()
 
 PROFILE_FIELDS = {"organisation_name", "organisation_credit_code", "unit_code", "fields"}
 
@@ -61,13 +63,13 @@ def _filtered_query(form: ExpertFilterForm):
     return query
 
 
-@bp.get("/experts")
+@routes.get("/experts")
 def experts():
     """The expert pool, filtered by name, unit, field and status; paginated.
 
     An htmx request (the filter form) gets only the results partial.
     """
-    _require(permissions.can_manage_experts)
+    allow(permissions.can_manage_experts)
     form = ExpertFilterForm(request.args)
     form.unit_code.choices = _unit_choices(_("Any"))
     page = db.paginate(_filtered_query(form), per_page=PAGE_SIZE, error_out=False)
@@ -82,10 +84,10 @@ def experts():
     return response
 
 
-@bp.route("/experts/new", methods=["GET", "POST"])
+@routes.route("/experts/new", methods=["GET", "POST"])
 def expert_new():
     """Create an expert's account and profile in one form."""
-    _require(permissions.can_manage_experts)
+    allow(permissions.can_manage_experts)
     form = ExpertCreateForm()
     form.unit_code.choices = _unit_choices(_("Choose…"))
     if form.validate_on_submit():
@@ -104,7 +106,7 @@ def expert_new():
     return render_template("ministry/expert_form.html", form=form, expert=None)
 
 
-@bp.route("/experts/<int:user_id>/edit", methods=["GET", "POST"])
+@routes.route("/experts/<int:user_id>/edit", methods=["GET", "POST"])
 def expert_edit(user_id: int):
     """Edit (or give, for an expert account made elsewhere) an expert's profile."""
     expert = permissions.get_or_404(

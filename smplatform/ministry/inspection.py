@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from smplatform import permissions
 from smplatform.extensions import db
-from smplatform.ministry.review import load_declaration
-from smplatform.ministry.routes import bp
 from smplatform.ministry.selection_forms import CHECKLIST_LABELS, InspectionForm
-from smplatform.models import Inspection, StoredFile
+from smplatform.models import Declaration, Inspection, StoredFile
 from smplatform.services import DomainError, selection, storage
+from smplatform.web import Routes, load
+
+routes = Routes()
 
 
 def _page(declaration, form, status: int = 200):
@@ -27,16 +28,17 @@ def _page(declaration, form, status: int = 200):
                                for i in x.document_ids])))}), status
 
 
-@bp.get("/declarations/<int:declaration_id>/inspection")
+@routes.get("/declarations/<int:declaration_id>/inspection")
 def inspection(declaration_id: int):
     """A declaration's inspections and the form to record one."""
-    return _page(load_declaration(declaration_id), InspectionForm())
+    return _page(load(Declaration, declaration_id, permissions.can_run_selection),
+                 InspectionForm())
 
 
-@bp.post("/declarations/<int:declaration_id>/inspection")
+@routes.post("/declarations/<int:declaration_id>/inspection")
 def inspection_record(declaration_id: int):
     """Record an inspection with its checklist, conclusion and documents."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     form = InspectionForm()
     if form.validate_on_submit():
         documents = [(f.stream, f.filename) for f in form.documents.data or []
@@ -59,7 +61,7 @@ def inspection_record(declaration_id: int):
     return _page(declaration, form, status=400)
 
 
-@bp.get("/inspections/<int:inspection_id>/documents/<int:file_id>")
+@routes.get("/inspections/<int:inspection_id>/documents/<int:file_id>")
 def inspection_document(inspection_id: int, file_id: int):
     """Download one document of an inspection."""
     found = permissions.get_or_404(Inspection, inspection_id,

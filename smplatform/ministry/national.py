@@ -13,10 +13,12 @@ from sqlalchemy import select
 from smplatform import permissions
 from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
 from smplatform.extensions import db
-from smplatform.ministry.routes import bp
 from smplatform.models import Batch, DeclarationAttachment
 from smplatform.services import attachments, national, storage
 from smplatform.services.review import current_batch
+from smplatform.web import Routes
+
+routes = Routes()
 
 
 def _batch() -> Batch | None:
@@ -41,7 +43,7 @@ def _model_label(model: str) -> str:
         return model
 
 
-@bp.get("/")
+@routes.get("/")
 def dashboard():
     """The 37 units as a board (contacts, submitted, passed, recommended, submission state),
     totals by category, class and service model, and two charts drawn from the same figures.
@@ -107,7 +109,7 @@ def _totals_tables(board: national.Board) -> list[tuple[str, str, list]]:
     ]
 
 
-@bp.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
+@routes.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
 def attachment_download(declaration_id: int, attachment_id: int):
     """Download an attachment of a submitted declaration (never a draft's)."""
     attachment = permissions.get_or_404(DeclarationAttachment, attachment_id,

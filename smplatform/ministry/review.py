@@ -2,7 +2,7 @@
 recording each declaration's outcome."""
 from __future__ import annotations
 
-from datetime import datetime, time, UTC
+from datetime import UTC, datetime, time
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,7 +12,6 @@ from sqlalchemy import select
 from smplatform import clock, permissions
 from smplatform.enums import Category, DeclarationState, QuotaLine, QuotaUnitGroup, Role
 from smplatform.extensions import db
-from smplatform.ministry.routes import bp
 from smplatform.ministry.selection_forms import AddReviewerForm, AssignForm, OutcomeForm
 from smplatform.models import Batch, Declaration, ExpertProfile, ReviewAssignment, User
 from smplatform.rules import quotas as quota_rules
@@ -20,6 +19,9 @@ from smplatform.rules import rubric
 from smplatform.services import DomainError
 from smplatform.services import batches as batch_service
 from smplatform.services import review_assignments as service
+from smplatform.web import Routes, load
+
+routes = Routes()
 
 S = DeclarationState
 REVIEWED_STATES = (S.EXPERT_REVIEW, S.EXPERT_PASSED, S.EXPERT_FAILED, S.SHORTLISTED,
@@ -31,14 +33,8 @@ CATEGORY_LINES = {
 }
 
 
-def load_batch(batch_id: int) -> Batch:
-    return permissions.get_or_404(Batch, batch_id,
-                                  lambda user, _b: permissions.can_run_selection(user))
 
 
-def load_declaration(declaration_id: int) -> Declaration:
-    return permissions.get_or_404(Declaration, declaration_id,
-                                  lambda user, _d: permissions.can_run_selection(user))
 
 
 def end_of_day(day) -> datetime | None:
@@ -85,20 +81,20 @@ def _review_page(batch: Batch, form: AssignForm, report=None, status: int = 200)
                            if report else {}), status
 
 
-@bp.get("/batches/<int:batch_id>/review")
+@routes.get("/batches/<int:batch_id>/review")
 def review(batch_id: int):
     """The batch's expert review: staffing, automatic assignment, ranked lists with quotas."""
-    batch = load_batch(batch_id)
+    batch = load(Batch, batch_id, permissions.can_run_selection)
     return _review_page(batch, AssignForm())
 
 
-@bp.post("/batches/<int:batch_id>/review/assign")
+@routes.post("/batches/<int:batch_id>/review/assign")
 def review_assign(batch_id: int):
     """Assign reviewers automatically to every declaration awaiting or under expert review.
 
     The page is shown again with the report: who got reviewers, who could not be staffed.
     """
-    batch = load_batch(batch_id)
+    batch = load(Batch, batch_id, permissions.can_run_selection)
     form = AssignForm()
     if not form.validate_on_submit():
         return _review_page(batch, form, status=400)
@@ -139,16 +135,17 @@ def _declaration_review_page(declaration: Declaration, add_form=None, outcome_fo
         can_change=declaration.state in (S.FORWARDED, S.EXPERT_REVIEW)), status
 
 
-@bp.get("/declarations/<int:declaration_id>/review")
+@routes.get("/declarations/<int:declaration_id>/review")
 def declaration_review(declaration_id: int):
     """One declaration's reviewers and their scores, with manual adjustment and outcome."""
-    return _declaration_review_page(load_declaration(declaration_id))
+    return _declaration_review_page(
+        load(Declaration, declaration_id, permissions.can_run_selection))
 
 
-@bp.post("/declarations/<int:declaration_id>/reviewers")
+@routes.post("/declarations/<int:declaration_id>/reviewers")
 def reviewer_add(declaration_id: int):
     """Add an expert to a declaration by hand; conflicts are refused with the reason."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     form = AddReviewerForm()
     form.expert_id.choices = _expert_choices()
     if form.validate_on_submit():
@@ -174,7 +171,7 @@ def _latest_due(declaration: Declaration):
     return max(dues) if dues else None
 
 
-@bp.post("/reviews/<int:review_id>/remove")
+@routes.post("/reviews/<int:review_id>/remove")
 def reviewer_remove(review_id: int):
     """Take an expert off a declaration (refused once its review is submitted)."""
     review = permissions.get_or_404(ReviewAssignment, review_id,
@@ -191,10 +188,10 @@ def reviewer_remove(review_id: int):
     return redirect(url_for("ministry.declaration_review", declaration_id=declaration_id))
 
 
-@bp.post("/declarations/<int:declaration_id>/expert-outcome")
+@routes.post("/declarations/<int:declaration_id>/expert-outcome")
 def expert_outcome(declaration_id: int):
     """Record the expert review's outcome of a declaration: passed or not."""
-    declaration = load_declaration(declaration_id)
+    declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     form = OutcomeForm()
     if form.validate_on_submit():
         try:

@@ -4,12 +4,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
-                              InspectionConclusion, ObjectionOutcome, ServiceModel)
+from smplatform.enums import (
+    Category,
+    ChecklistFinding,
+    DeclarationState,
+    InspectionConclusion,
+    ObjectionOutcome,
+    ServiceModel,
+)
 from smplatform.rules.assignment import DEFAULT_REVIEWERS
 from smplatform.services.review_assignments import MAX_REVIEWERS
 from smplatform.services.selection import TEXT_MAX

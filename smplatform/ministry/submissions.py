@@ -8,10 +8,12 @@ from sqlalchemy import func, select
 
 from smplatform import permissions
 from smplatform.extensions import db
-from smplatform.ministry.routes import bp
 from smplatform.models import LiaisonContact, Recommendation, Unit, UnitSubmission
 from smplatform.services import DomainError, recommendation
 from smplatform.services.review import current_batch
+from smplatform.web import Routes
+
+routes = Routes()
 
 
 def _batch():
@@ -21,7 +23,7 @@ def _batch():
     return batch
 
 
-@bp.get("/contacts")
+@routes.get("/contacts")
 def contacts():
     """Every unit's liaison contacts in one directory, and the units that have not answered."""
     if not permissions.can_view_contact_directory(current_user):
@@ -38,7 +40,7 @@ def contacts():
                            missing=missing)
 
 
-@bp.get("/submissions")
+@routes.get("/submissions")
 def submissions(error: str | None = None, status: int = 200):
     """Each unit's submission state, with the send-back form for submitted ones."""
     if not permissions.can_send_back_submission(current_user):
@@ -54,7 +56,7 @@ def submissions(error: str | None = None, status: int = 200):
                            counts=counts, error=error), status
 
 
-@bp.post("/units/<code>/send-back")
+@routes.post("/units/<code>/send-back")
 def send_back(code: str):
     if not permissions.can_send_back_submission(current_user):
         abort(403)

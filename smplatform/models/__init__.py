@@ -9,14 +9,23 @@ from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401
 from smplatform.models.deadlines import UnitDeadline  # noqa: F401
 from smplatform.models.declaration import (  # noqa: F401
-    Declaration, DeclarationAttachment, DeclarationContent, DeclarationCounter, DeclarationEvent)
+    Declaration,
+    DeclarationAttachment,
+    DeclarationContent,
+    DeclarationCounter,
+    DeclarationEvent,
+)
 from smplatform.models.evaluation import (  # noqa: F401
-    EvaluationAttachment, EvaluationCampaign, EvaluationEvent, EvaluationReminder,
-    EvaluationTask, RegistryEntry)
+    EvaluationAttachment,
+    EvaluationCampaign,
+    EvaluationEvent,
+    EvaluationReminder,
+    EvaluationTask,
+    RegistryEntry,
+)
 from smplatform.models.expert_pool import ExpertExpertise, ExpertProfile  # noqa: F401
 from smplatform.models.files import StoredFile  # noqa: F401
 from smplatform.models.notifications import Notification, OutboxEmail  # noqa: F401
 from smplatform.models.recommendation import Recommendation, UnitSubmission  # noqa: F401
 from smplatform.models.reference import City, Unit  # noqa: F401
-from smplatform.models.selection import (  # noqa: F401
-    Inspection, Objection, PublicNotice, ReviewAssignment)
+from smplatform.models.selection import Inspection, Objection, PublicNotice, ReviewAssignment  # noqa: F401

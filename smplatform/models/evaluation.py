@@ -14,8 +14,14 @@ from smplatform.models.files import StoredFile
 from smplatform.models.history import StepLabels
 from smplatform.models.reference import City, Unit
 from smplatform.models.types import UTCDateTime
-from smplatform.rules.evaluation import (BusinessStatus, Conclusion, DemoCategory, EntryStatus,
-                                         TaskAction, TaskState)
+from smplatform.rules.evaluation import (
+    BusinessStatus,
+    Conclusion,
+    DemoCategory,
+    EntryStatus,
+    TaskAction,
+    TaskState,
+)
 
 
 class RegistryEntry(db.Model):

@@ -5,11 +5,13 @@ from flask import abort
 
 from smplatform import permissions
 from smplatform.models import DeclarationAttachment
-from smplatform.province.routes import bp
 from smplatform.services import attachments, storage
+from smplatform.web import Routes
+
+routes = Routes()
 
 
-@bp.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
+@routes.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
 def attachment_download(declaration_id: int, attachment_id: int):
     """Download an attachment (permissions.can_download_attachment: the officer's own unit's
     submitted declarations only)."""

@@ -10,13 +10,16 @@ from flask_login import current_user
 from smplatform import clock, permissions
 from smplatform.extensions import db
 from smplatform.models import LiaisonContact
-from smplatform.province.routes import batch_or_404, bp
 from smplatform.services import DomainError, liaison
+from smplatform.services import review as review_service
+from smplatform.web import Routes, found
+
+routes = Routes()
 
 
-@bp.get("/contacts")
+@routes.get("/contacts")
 def contacts(errors: dict | None = None, status: int = 200):
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     deadline = liaison.applicant_deadline(batch.id, current_user.unit_code)
     return render_template("province/contacts.html", batch=batch,
                            contacts=liaison.contacts_of(batch.id, current_user.unit_code),
@@ -24,9 +27,9 @@ def contacts(errors: dict | None = None, status: int = 200):
                            contact_open=clock.now() <= batch.contact_deadline), status
 
 
-@bp.post("/contacts")
+@routes.post("/contacts")
 def contact_add():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     f = request.form
     try:
         liaison.add_contact(actor=current_user, batch=batch, name=f.get("name", ""),
@@ -40,9 +43,9 @@ def contact_add():
     return redirect(url_for("province.contacts"), 303)
 
 
-@bp.post("/contacts/<int:contact_id>/remove")
+@routes.post("/contacts/<int:contact_id>/remove")
 def contact_remove(contact_id: int):
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     contact = permissions.get_or_404(LiaisonContact, contact_id,
                                      permissions.can_manage_recommendations)
     try:
@@ -55,11 +58,11 @@ def contact_remove(contact_id: int):
     return redirect(url_for("province.contacts"), 303)
 
 
-@bp.post("/deadline")
+@routes.post("/deadline")
 def deadline_set():
     """The date (China Standard Time) until which the unit's applicants may submit; the
     deadline is the end of that day."""
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     try:
         day = datetime.strptime(request.form.get("deadline", ""), "%Y-%m-%d").date()
     except ValueError:

@@ -4,10 +4,12 @@ from __future__ import annotations
 from smplatform import permissions
 from smplatform.documents import declaration_pdf as pdf
 from smplatform.models import Declaration
-from smplatform.province.routes import bp
+from smplatform.web import Routes
+
+routes = Routes()
 
 
-@bp.get("/declarations/<int:declaration_id>/pdf")
+@routes.get("/declarations/<int:declaration_id>/pdf")
 def declaration_pdf(declaration_id: int):
     """Download the declaration form as PDF, to check the paper copy against it."""
     declaration = permissions.get_or_404(Declaration, declaration_id,

@@ -10,10 +10,12 @@ from sqlalchemy import select
 from smplatform import permissions
 from smplatform.extensions import db
 from smplatform.models import EvaluationTask, RegistryEntry
-from smplatform.province.routes import bp
 from smplatform.rules import evaluation as rules
 from smplatform.rules.evaluation import BusinessStatus, Progress, TaskState
 from smplatform.services import DomainError, evaluations, registry, storage
+from smplatform.web import Routes
+
+routes = Routes()
 
 PAGE_SIZE = 50
 PROGRESS_STATES = {
@@ -28,7 +30,7 @@ def _task(task_id: int) -> EvaluationTask:
     return permissions.get_or_404(EvaluationTask, task_id, permissions.can_review_evaluation)
 
 
-@bp.get("/evaluations")
+@routes.get("/evaluations")
 def evaluations_list():
     """The unit's tasks with progress counts, filterable by progress."""
     unit = current_user.unit_code
@@ -47,7 +49,7 @@ def evaluations_list():
                            campaign=evaluations.current_campaign())
 
 
-@bp.post("/evaluations/remind")
+@routes.post("/evaluations/remind")
 def evaluation_remind():
     count = evaluations.remind_not_started(actor=current_user, unit_code=current_user.unit_code)
     db.session.commit()
@@ -56,7 +58,7 @@ def evaluation_remind():
     return redirect(url_for("province.evaluations_list"))
 
 
-@bp.get("/evaluations/<int:task_id>")
+@routes.get("/evaluations/<int:task_id>")
 def evaluation(task_id: int):
     task = _task(task_id)
     return render_template("province/evaluation_detail.html", task=task, rules=rules,
@@ -76,21 +78,21 @@ def _act(task_id: int, do, done: str):
     return redirect(url_for("province.evaluation", task_id=task.id))
 
 
-@bp.post("/evaluations/<int:task_id>/confirm")
+@routes.post("/evaluations/<int:task_id>/confirm")
 def evaluation_confirm(task_id: int):
     return _act(task_id, lambda t: evaluations.confirm_filing(
         actor=current_user, task=t, comment=request.form.get("comment")),
         _("The filing has been confirmed."))
 
 
-@bp.post("/evaluations/<int:task_id>/return")
+@routes.post("/evaluations/<int:task_id>/return")
 def evaluation_return(task_id: int):
     return _act(task_id, lambda t: evaluations.return_filing(
         actor=current_user, task=t, comment=request.form.get("comment", "")),
         _("The filing has been returned for revision."))
 
 
-@bp.post("/evaluations/<int:task_id>/status")
+@routes.post("/evaluations/<int:task_id>/status")
 def evaluation_status(task_id: int):
     upload = request.files.get("explanation")
     return _act(task_id, lambda t: evaluations.mark_status_changed(
@@ -100,7 +102,7 @@ def evaluation_status(task_id: int):
         _("The changed business status and the explanation have been recorded."))
 
 
-@bp.post("/registry/<int:entry_id>/link")
+@routes.post("/registry/<int:entry_id>/link")
 def registry_link(entry_id: int):
     entry = permissions.get_or_404(RegistryEntry, entry_id, permissions.can_link_registry_entry)
     try:
@@ -120,14 +122,14 @@ def registry_link(entry_id: int):
     return redirect(url_for("province.evaluations_list"))
 
 
-@bp.get("/evaluations/<int:task_id>/files/<int:file_id>")
+@routes.get("/evaluations/<int:task_id>/files/<int:file_id>")
 def evaluation_file(task_id: int, file_id: int):
     """An attachment or the status explanation of a task of the unit."""
     task = _task(task_id)
     return storage.send(task_file(task, file_id))
 
 
-@bp.get("/evaluations/<int:task_id>/pdf")
+@routes.get("/evaluations/<int:task_id>/pdf")
 def evaluation_pdf(task_id: int):
     from smplatform.documents.evaluation import pdf_response
     return pdf_response(_task(task_id))

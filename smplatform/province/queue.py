@@ -7,9 +7,12 @@ from flask_login import current_user
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
 from smplatform.models import Declaration
-from smplatform.province.routes import batch_or_404, bp, is_htmx
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
 from smplatform.services.selection import page_rows
+from smplatform.services import review as review_service
+from smplatform.web import Routes, found, is_htmx
+
+routes = Routes()
 
 PAGE_SIZE = 25
 # What the filter form offers (tuples: the form is kept per filters chosen, fragments.py).
@@ -34,10 +37,10 @@ def filters_from_args(args) -> QueueFilters:
     )
 
 
-@bp.get("/declarations")
+@routes.get("/declarations")
 def queue():
     """The unit's declarations. An htmx request gets the results table alone."""
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     filters = filters_from_args(request.args)
     # Two steps: the count and the page of ids from the covering index ix_declaration_queue
     # (no row is read), then those rows (the form's values are not in them).

@@ -14,8 +14,11 @@ from smplatform import permissions
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
 from smplatform.models import Declaration, Recommendation
-from smplatform.province.routes import batch_or_404, bp, is_htmx, lang
 from smplatform.services import DomainError, recommendation
+from smplatform.services import review as review_service
+from smplatform.web import Routes, found, is_htmx, lang
+
+routes = Routes()
 
 
 def _context(batch, error: str | None = None) -> dict:
@@ -36,18 +39,18 @@ def _context(batch, error: str | None = None) -> dict:
             "line_of": lambda d: recommendation.line_of(d, unit)}
 
 
-@bp.get("/recommendations")
+@routes.get("/recommendations")
 def recommendations():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     response = make_response(render_template("province/recommendations.html", **_context(batch)))
     response.headers["Vary"] = "HX-Request"
     return response
 
 
-@bp.get("/recommendations/meters")
+@routes.get("/recommendations/meters")
 def meters():
     """The quota meters alone (refreshed by htmx on `quota-changed`)."""
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     return render_template("province/_meters.html",
                            meters=recommendation.meters(batch, current_user.unit),
                            line_label=lambda line: recommendation.line_label(line, lang()))
@@ -70,7 +73,7 @@ def _answer(batch, success: str | None, error: str | None):
 
 
 def _run(action, success: str):
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     try:
         action()
     except DomainError as error:
@@ -80,7 +83,7 @@ def _run(action, success: str):
     return _answer(batch, success, None)
 
 
-@bp.post("/recommendations/add")
+@routes.post("/recommendations/add")
 def recommend_add():
     declaration_id = request.form.get("declaration_id", type=int)
     d = permissions.get_or_404(Declaration, declaration_id, permissions.can_review_declaration)
@@ -88,7 +91,7 @@ def recommend_add():
                 _("Added to the recommendation list."))
 
 
-@bp.post("/recommendations/<int:item_id>/move")
+@routes.post("/recommendations/<int:item_id>/move")
 def recommend_move(item_id: int):
     item = permissions.get_or_404(Recommendation, item_id,
                                   permissions.can_manage_recommendations)
@@ -97,7 +100,7 @@ def recommend_move(item_id: int):
                 _("The order was changed."))
 
 
-@bp.post("/recommendations/<int:item_id>/remove")
+@routes.post("/recommendations/<int:item_id>/remove")
 def recommend_remove(item_id: int):
     item = permissions.get_or_404(Recommendation, item_id,
                                   permissions.can_manage_recommendations)

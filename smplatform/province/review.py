@@ -11,9 +11,11 @@ from smplatform import permissions
 from smplatform.documents import annex1_view
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationEvent, Recommendation
-from smplatform.province.routes import bp, lang
 from smplatform.rules import annex1
 from smplatform.services import DomainError, review
+from smplatform.web import Routes, lang
+
+routes = Routes()
 
 
 def _load(declaration_id: int) -> Declaration:
@@ -44,7 +46,7 @@ def sections_view(declaration: Declaration, language: str) -> list[dict]:
             for s in definition.sections]
 
 
-@bp.get("/declarations/<int:declaration_id>")
+@routes.get("/declarations/<int:declaration_id>")
 def declaration(declaration_id: int, errors: dict | None = None, status: int = 200):
     """The whole declaration, read-only, with the actions the officer may take now."""
     d = _load(declaration_id)
@@ -82,14 +84,14 @@ def _run(declaration_id: int, action, success: str):
     return redirect(url_for("province.declaration", declaration_id=declaration_id), 303)
 
 
-@bp.post("/declarations/<int:declaration_id>/start-review")
+@routes.post("/declarations/<int:declaration_id>/start-review")
 def start_review(declaration_id: int):
     return _run(declaration_id,
                 lambda d: review.start_review(actor=current_user, declaration=d),
                 _("Review started."))
 
 
-@bp.post("/declarations/<int:declaration_id>/pass")
+@routes.post("/declarations/<int:declaration_id>/pass")
 def pass_(declaration_id: int):
     return _run(declaration_id,
                 lambda d: review.pass_declaration(actor=current_user, declaration=d,
@@ -97,7 +99,7 @@ def pass_(declaration_id: int):
                 _("The declaration passed the review. The applicant has been told."))
 
 
-@bp.post("/declarations/<int:declaration_id>/return")
+@routes.post("/declarations/<int:declaration_id>/return")
 def return_(declaration_id: int):
     sections = {key[len("section-"):]: value for key, value in request.form.items()
                 if key.startswith("section-")}
@@ -108,7 +110,7 @@ def return_(declaration_id: int):
                 _("The declaration was returned for revision. The applicant has been told."))
 
 
-@bp.post("/declarations/<int:declaration_id>/reject")
+@routes.post("/declarations/<int:declaration_id>/reject")
 def reject(declaration_id: int):
     return _run(declaration_id,
                 lambda d: review.reject_declaration(actor=current_user, declaration=d,
@@ -116,7 +118,7 @@ def reject(declaration_id: int):
                 _("The declaration was rejected. The applicant has been told."))
 
 
-@bp.post("/declarations/<int:declaration_id>/confirm-stamped")
+@routes.post("/declarations/<int:declaration_id>/confirm-stamped")
 def confirm_stamped(declaration_id: int):
     return _run(declaration_id,
                 lambda d: review.confirm_stamped_copy(

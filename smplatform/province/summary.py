@@ -10,8 +10,11 @@ from smplatform import clock
 from smplatform.documents import summary as annex2
 from smplatform.extensions import db
 from smplatform.models import City
-from smplatform.province.routes import batch_or_404, bp, lang
 from smplatform.services import DomainError, recommendation, storage
+from smplatform.services import review as review_service
+from smplatform.web import Routes, found, lang
+
+routes = Routes()
 
 
 def _summary_context(batch) -> dict:
@@ -32,19 +35,19 @@ def _summary_context(batch) -> dict:
             "submission": recommendation.get_submission(batch.id, unit.code)}
 
 
-@bp.get("/summary")
+@routes.get("/summary")
 def summary(error: str | None = None, status: int = 200):
     """Preview of Annex 2, downloads, the stamped scan upload and the submit button."""
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     context = _summary_context(batch)
     unconfirmed = [r for r in context["items"] if r.declaration.stamped_confirmed_at is None]
     return render_template("province/summary.html", error=error, unconfirmed=unconfirmed,
                            **context), status
 
 
-@bp.get("/summary.xlsx")
+@routes.get("/summary.xlsx")
 def summary_xlsx():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     c = _summary_context(batch)
     content = annex2.to_xlsx(unit_name=c["unit"].name, date=c["today"], rows=c["rows"],
                              totals_=c["totals"], lang=lang())
@@ -56,9 +59,9 @@ def summary_xlsx():
     return response
 
 
-@bp.get("/summary.pdf")
+@routes.get("/summary.pdf")
 def summary_pdf():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     html = render_template("province/summary_pdf.html", **_summary_context(batch))
     response = make_response(annex2.to_pdf(html))
     response.headers["Content-Type"] = "application/pdf"
@@ -68,9 +71,9 @@ def summary_pdf():
     return response
 
 
-@bp.post("/summary/scan")
+@routes.post("/summary/scan")
 def summary_upload():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     upload = request.files.get("scan")
     if upload is None or not upload.filename:
         return summary(error=_("Choose the scan of the stamped summary."), status=422)
@@ -86,18 +89,18 @@ def summary_upload():
     return redirect(url_for("province.summary"), 303)
 
 
-@bp.get("/summary/scan")
+@routes.get("/summary/scan")
 def summary_scan():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     submission = recommendation.get_submission(batch.id, current_user.unit_code)
     if submission is None or submission.summary_file is None:
         abort(404)
     return storage.send(submission.summary_file)
 
 
-@bp.post("/submit")
+@routes.post("/submit")
 def submit():
-    batch = batch_or_404()
+    batch = found(review_service.current_batch())
     try:
         recommendation.submit(actor=current_user, batch=batch, unit_code=current_user.unit_code)
     except DomainError as error:

@@ -1,0 +1,8 @@
+"""Public pages: home, notices, downloads, the registry, verification, the published lists.
+Open to everyone."""
+from __future__ import annotations
+
+from smplatform.public import downloads, home, published, registry, verify
+from smplatform.web import area
+
+bp = area("public", __name__, (home, downloads, registry, verify, published))

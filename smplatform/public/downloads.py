@@ -11,14 +11,16 @@ from flask import abort, render_template, send_file
 from flask_babel import get_locale
 
 from smplatform.documents import annex2_xlsx, declaration_pdf
-from smplatform.public.routes import bp
 from smplatform.rules import annex1
+from smplatform.web import Routes
+
+routes = Routes()
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_AGE = 3600
 
 
-@bp.get("/downloads")
+@routes.get("/downloads")
 def downloads():
     locale = get_locale()
     lang = "en" if locale is not None and locale.language == "en" else "zh"
@@ -27,7 +29,7 @@ def downloads():
     return render_template("public/downloads.html", forms=forms)
 
 
-@bp.get("/downloads/annex1-<category>.pdf")
+@routes.get("/downloads/annex1-<category>.pdf")
 def annex1_blank(category: str):
     if category not in annex1.FORMS:
         abort(404)
@@ -36,7 +38,7 @@ def annex1_blank(category: str):
                      download_name=f"annex1-{category}.pdf", max_age=MAX_AGE)
 
 
-@bp.get("/downloads/annex2-template.xlsx")
+@routes.get("/downloads/annex2-template.xlsx")
 def annex2_template():
     return send_file(BytesIO(annex2_xlsx.blank_template()), mimetype=XLSX, as_attachment=True,
                      download_name="annex2-template.xlsx", max_age=MAX_AGE)

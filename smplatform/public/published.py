@@ -12,8 +12,10 @@ from smplatform.documents import declaration_xlsx
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass
 from smplatform.extensions import db
 from smplatform.models import Batch
-from smplatform.public.routes import bp
 from smplatform.services import selection
+from smplatform.web import Routes
+
+routes = Routes()
 
 S = DeclarationState
 
@@ -34,7 +36,7 @@ def _class_labels() -> dict:
     return {m.value: m.label for m in PlatformClass} | {m.value: m.label for m in CityClass}
 
 
-@bp.get("/notice/shortlist/<int:number>")
+@routes.get("/notice/shortlist/<int:number>")
 def shortlist_notice(number: int):
     """The shortlist under public notice, from the notice's first day on."""
     batch = _batch(number)
@@ -54,7 +56,7 @@ def _published(number: int):
     return batch, notice
 
 
-@bp.get("/published/<int:number>")
+@routes.get("/published/<int:number>")
 def published(number: int):
     """The published demonstrations of a batch, searchable by name, unit and category."""
     batch, notice = _published(number)
@@ -70,7 +72,7 @@ def published(number: int):
     return response
 
 
-@bp.get("/published/<int:number>/export.xlsx")
+@routes.get("/published/<int:number>/export.xlsx")
 def published_export(number: int):
     """The published list (with the same search) as Excel."""
     batch, _notice = _published(number)

@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import Unit
-from smplatform.public.routes import bp
 from smplatform.rules.evaluation import DemoCategory
 from smplatform.services import registry
+from smplatform.web import Routes
+
+routes = Routes()
 
 PAGE_SIZE = 30
 EXPORT_LIMIT = 20000
@@ -31,7 +33,7 @@ def _filters(batches: dict[int, int]) -> dict:
     }
 
 
-@bp.get("/registry")
+@routes.get("/registry")
 def registry_list():
     batches = registry.batch_years()
     filters = _filters(batches)
@@ -47,7 +49,7 @@ def registry_list():
     return response
 
 
-@bp.get("/registry/export.<fmt>")
+@routes.get("/registry/export.<fmt>")
 def registry_export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

@@ -22,8 +22,10 @@ from smplatform.enums import EDITABLE_STATES
 from smplatform.extensions import db, limiter
 from smplatform.models import Declaration
 from smplatform.public.forms import VerifyForm
-from smplatform.public.routes import bp
 from smplatform.rules.verification import normalise_number
+from smplatform.web import Routes
+
+routes = Routes()
 
 DEFAULT_LIMIT = "30 per minute"
 # Compared against when the number is unknown, so both answers take the same time.
@@ -51,7 +53,7 @@ def find_submitted(number: str, code: str) -> Declaration | None:
     return declaration
 
 
-@bp.route("/verify", methods=["GET", "POST"])
+@routes.route("/verify", methods=["GET", "POST"])
 @limiter.limit(_verify_limit, methods=["POST"])
 def verify():
     """Check an electronic number and verification code against the submitted declarations."""

@@ -8,8 +8,14 @@ a batch setting that the ministry may edit; this module takes them as a dict
 from __future__ import annotations
 
 from smplatform.rules import quotas
-from smplatform.rules.quotas import (CITY_ANY, CITY_COMPREHENSIVE, CITY_DESIGN,  # noqa: F401
-                                     ENTERPRISE, PLATFORM_OTHER, PLATFORM_SHARED)
+from smplatform.rules.quotas import (  # noqa: F401
+    CITY_ANY,
+    CITY_COMPREHENSIVE,
+    CITY_DESIGN,
+    ENTERPRISE,
+    PLATFORM_OTHER,
+    PLATFORM_SHARED,
+)
 
 # The lines and the notice's defaults are defined once, in rules/quotas.py (the ministry's
 # quota table); this module adds what the province's recommendation list needs on top.

@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
-from flask_babel import lazy_gettext as _l
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome

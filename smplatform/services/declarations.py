@@ -16,8 +16,7 @@ from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, DeclarationContent, DeclarationCounter, User
 from smplatform.rules import annex1, eligibility, numbering
 from smplatform.rules import fields as field_rules
-from smplatform.services import DomainError
-from smplatform.services import workflow
+from smplatform.services import DomainError, workflow
 from smplatform.services.audit import record
 from smplatform.services.deadlines import applicant_deadline, is_past, reporting_date
 

@@ -11,11 +11,24 @@ from sqlalchemy import func, select, update
 from smplatform import clock
 from smplatform.enums import Role
 from smplatform.extensions import db
-from smplatform.models import (Batch, EvaluationAttachment, EvaluationCampaign, EvaluationEvent,
-                               EvaluationReminder, EvaluationTask, RegistryEntry, User)
+from smplatform.models import (
+    Batch,
+    EvaluationAttachment,
+    EvaluationCampaign,
+    EvaluationEvent,
+    EvaluationReminder,
+    EvaluationTask,
+    RegistryEntry,
+    User,
+)
 from smplatform.rules import evaluation as rules
-from smplatform.rules.evaluation import (BusinessStatus, Conclusion, EntryStatus, TaskState,
-                                         progress_of)
+from smplatform.rules.evaluation import (
+    BusinessStatus,
+    Conclusion,
+    EntryStatus,
+    TaskState,
+    progress_of,
+)
 from smplatform.services import DomainError, storage
 from smplatform.services.audit import record, register_labels
 

@@ -14,7 +14,7 @@ import subprocess
 import tarfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app

@@ -16,8 +16,14 @@ from sqlalchemy import case, func, select
 from smplatform import clock
 from smplatform.enums import Category, DeclarationState
 from smplatform.extensions import db
-from smplatform.models import Batch, Declaration, LiaisonContact, Recommendation, Unit
-from smplatform.models import UnitSubmission
+from smplatform.models import (
+    Batch,
+    Declaration,
+    LiaisonContact,
+    Recommendation,
+    Unit,
+    UnitSubmission,
+)
 
 S = DeclarationState
 # Declarations that passed the provincial review, wherever they went next.

@@ -12,8 +12,11 @@ from smplatform import clock
 from smplatform.enums import DeclarationState, Role
 from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, Recommendation, Unit, UnitSubmission, User
-from smplatform.models.recommendation import (SUBMISSION_OPEN, SUBMISSION_SENT_BACK,
-                                              SUBMISSION_SUBMITTED)
+from smplatform.models.recommendation import (
+    SUBMISSION_OPEN,
+    SUBMISSION_SENT_BACK,
+    SUBMISSION_SUBMITTED,
+)
 from smplatform.rules import recommendation as rules
 from smplatform.services import DomainError
 from smplatform.services.audit import record

@@ -15,8 +15,16 @@ from smplatform.enums import OrgType
 from smplatform.extensions import db
 from smplatform.models import City, Organisation, RegistryEntry, Unit, User
 from smplatform.rules import credit_code as credit
-from smplatform.rules.evaluation import (BATCH_YEARS, HEADER_WORDS, REQUIRED_COLUMNS, DemoCategory,
-                                         EntryStatus, RegistryRow, RowProblem, check_rows)
+from smplatform.rules.evaluation import (
+    BATCH_YEARS,
+    HEADER_WORDS,
+    REQUIRED_COLUMNS,
+    DemoCategory,
+    EntryStatus,
+    RegistryRow,
+    RowProblem,
+    check_rows,
+)
 from smplatform.services import DomainError
 from smplatform.services.audit import record
 

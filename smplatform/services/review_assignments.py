@@ -18,8 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from smplatform import clock
-from smplatform.enums import (ACTIVE_REVIEW_STATES, EXPERT_REVIEW_STATES, DeclarationState,
-                              ReviewState, Role)
+from smplatform.enums import (
+    ACTIVE_REVIEW_STATES,
+    EXPERT_REVIEW_STATES,
+    DeclarationState,
+    ReviewState,
+    Role,
+)
 from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, ExpertProfile, ReviewAssignment, User
 from smplatform.rules import assignment as rules

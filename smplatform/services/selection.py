@@ -14,16 +14,30 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
 
 from smplatform import clock
-from smplatform.enums import (Category, ChecklistFinding, DeclarationState,
-                              InspectionConclusion, ObjectionOutcome, Role)
+from smplatform.enums import (
+    Category,
+    ChecklistFinding,
+    DeclarationState,
+    InspectionConclusion,
+    ObjectionOutcome,
+    Role,
+)
 from smplatform.extensions import db
+from smplatform.models import (
+    Batch,
+    Declaration,
+    Inspection,
+    Objection,
+    PublicNotice,
+    Recommendation,
+    Unit,
+    User,
+)
 from smplatform.search import contains
-from smplatform.models import (Batch, Declaration, Inspection, Objection, PublicNotice,
-                               Recommendation, Unit, User)
 from smplatform.services import DomainError, registry, storage, workflow
+from smplatform.services.audit import record
 from smplatform.services.national import PASSED_STATES
 from smplatform.services.notifications import notify_organisation
-from smplatform.services.audit import record
 
 S = DeclarationState
 TEXT_MAX = 4000

@@ -14,6 +14,30 @@ from dataclasses import dataclass, field
 ROLES = ("anonymous", "applicant", "province", "ministry", "expert")
 
 
+def expect(default: int, **by_role: int) -> dict[str, int]:
+    """The expected status for every role in ROLES: `default`, except the roles named.
+    Written this way, a new role needs only its own expectations where they differ."""
+    unknown = set(by_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+def everyone(status: int = 200) -> dict[str, int]:
+    """Every role, signed out included, gets `status`."""
+    return expect(status)
+
+
+def signed_in(status: int = 200) -> dict[str, int]:
+    """Every signed-in role gets `status`; the signed-out are sent to sign in."""
+    return expect(status, anonymous=302)
+
+
+def only(role: str, ok: int = 200) -> dict[str, int]:
+    """`role` gets `ok`; other roles 403; the signed-out are sent to sign in."""
+    return expect(403, anonymous=302, **{role: ok})
+
+
 @dataclass(frozen=True)
 class Access:
     endpoint: str

@@ -6,7 +6,7 @@ import io
 from smplatform.extensions import db
 from smplatform.services import attachments
 from smplatform.services import declarations as service
-from tests.access import Access
+from tests.access import Access, only
 
 
 def _declaration(w):
@@ -34,8 +34,7 @@ def a_path(suffix=""):
 
 
 def applicant_only(ok: int) -> dict[str, int]:
-    return {"anonymous": 302, "applicant": ok, "province": 403, "ministry": 403,
-            "expert": 403}
+    return only("applicant", ok)
 
 
 ACCESS = [

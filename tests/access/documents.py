@@ -1,14 +1,8 @@
 """Access table: declaration PDFs, public verification, public downloads."""
-from tests.access import Access
+from tests.access import Access, everyone, only
 
-ALL_200 = {role: 200 for role in ("anonymous", "applicant", "province", "ministry", "expert")}
+ALL_200 = everyone(200)
 
-
-def only(role: str) -> dict[str, int]:
-    expect = {r: 403 for r in ("applicant", "province", "ministry", "expert")}
-    expect["anonymous"] = 302
-    expect[role] = 200
-    return expect
 
 
 def submitted_declaration(w):

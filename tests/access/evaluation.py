@@ -8,16 +8,10 @@ from __future__ import annotations
 
 import io
 
-from tests.access import Access
+from tests.access import Access, everyone, only
 
-ALL_200 = {role: 200 for role in ("anonymous", "applicant", "province", "ministry", "expert")}
+ALL_200 = everyone(200)
 
-
-def only(role: str, ok: int = 200) -> dict[str, int]:
-    expect = {r: 403 for r in ("applicant", "province", "ministry", "expert")}
-    expect["anonymous"] = 302
-    expect[role] = ok
-    return expect
 
 
 def _setup(w) -> dict:

@@ -1,16 +1,9 @@
 """Access table: public pages, accounts, role dashboards, ministry administration."""
-from tests.access import Access
+from tests.access import Access, everyone, expect, only, signed_in
 
-ALL_200 = {role: 200 for role in ("anonymous", "applicant", "province", "ministry", "expert")}
-SIGNED_IN_REDIRECT = {"anonymous": 200, "applicant": 302, "province": 302, "ministry": 302,
-                      "expert": 302}
+ALL_200 = everyone(200)
+SIGNED_IN_REDIRECT = expect(302, anonymous=200)
 
-
-def only(role: str, ok: int = 200) -> dict[str, int]:
-    expect = {r: 403 for r in ("applicant", "province", "ministry", "expert")}
-    expect["anonymous"] = 302
-    expect[role] = ok
-    return expect
 
 
 ACCESS = [
@@ -24,11 +17,9 @@ ACCESS = [
     Access("auth.register", "/account/register", SIGNED_IN_REDIRECT),
     Access("auth.cities", "/account/register/cities?unit_code=440000", ALL_200),
     Access("auth.sign_out", "/account/sign-out",
-           {"anonymous": 302, "applicant": 302, "province": 302, "ministry": 302,
-            "expert": 302}, method="POST"),
+           signed_in(302), method="POST"),
     Access("auth.change_password", "/account/password",
-           {"anonymous": 302, "applicant": 200, "province": 200, "ministry": 200,
-            "expert": 200}),
+           signed_in(200)),
     Access("applicant.dashboard", "/applicant/", only("applicant")),
     Access("province.dashboard", "/province/", only("province")),
     Access("ministry.dashboard", "/ministry/", only("ministry")),

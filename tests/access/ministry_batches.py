@@ -3,10 +3,9 @@ from datetime import datetime, UTC
 
 from smplatform.extensions import db
 from smplatform.services import batches, experts
-from tests.access import Access
+from tests.access import Access, only
 
-MINISTRY_ONLY = {"anonymous": 302, "applicant": 403, "province": 403, "ministry": 200,
-                 "expert": 403}
+MINISTRY_ONLY = only("ministry")
 MINISTRY_REDIRECT = dict(MINISTRY_ONLY, ministry=302)
 
 

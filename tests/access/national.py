@@ -2,12 +2,10 @@
 
 (`ministry.dashboard` is listed in tests/access/foundation.py.)"""
 from smplatform.enums import DeclarationState
-from tests.access import Access
+from tests.access import Access, only
 
-PROVINCE_ONLY = {"anonymous": 302, "applicant": 403, "province": 200, "ministry": 403,
-                 "expert": 403}
-MINISTRY_ONLY = {"anonymous": 302, "applicant": 403, "province": 403, "ministry": 200,
-                 "expert": 403}
+PROVINCE_ONLY = only("province")
+MINISTRY_ONLY = only("ministry")
 
 
 def _attachments(w):

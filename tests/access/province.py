@@ -1,16 +1,9 @@
 """Access table: provincial review and recommendation, the ministry's contacts and
 submissions, the applicant's notifications."""
-from tests.access import Access
+from tests.access import Access, only, signed_in
 from tests.province import helpers
 
-ROLES_403 = {"anonymous": 302, "applicant": 403, "province": 403, "ministry": 403,
-             "expert": 403}
 
-
-def only(role: str, ok: int = 200) -> dict[str, int]:
-    expect = dict(ROLES_403)
-    expect[role] = ok
-    return expect
 
 
 def _own(w, state="passed"):
@@ -95,9 +88,7 @@ ACCESS = [
     Access("ministry.send_back", _p("/ministry/units/440000/send-back"),
            only("ministry", 422), method="POST", data={"reason": ""}),
     Access("auth.notifications_list", "/account/notifications",
-           {"anonymous": 302, "applicant": 200, "province": 200, "ministry": 200,
-            "expert": 200}),
+           signed_in(200)),
     Access("auth.notifications_read", "/account/notifications/read",
-           {"anonymous": 302, "applicant": 303, "province": 303, "ministry": 303,
-            "expert": 303}, method="POST"),
+           signed_in(303), method="POST"),
 ]

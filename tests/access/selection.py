@@ -5,17 +5,14 @@ from datetime import date, datetime, UTC
 from smplatform.enums import ReviewState
 from smplatform.extensions import db
 from smplatform.models import PublicNotice, ReviewAssignment
-from tests.access import Access
+from tests.access import Access, everyone, only
 
-EVERYONE = {"anonymous": 200, "applicant": 200, "province": 200, "ministry": 200,
-            "expert": 200}
-MINISTRY_ONLY = {"anonymous": 302, "applicant": 403, "province": 403, "ministry": 200,
-                 "expert": 403}
+EVERYONE = everyone(200)
+MINISTRY_ONLY = only("ministry")
 MINISTRY_REDIRECT = dict(MINISTRY_ONLY, ministry=302)
 MINISTRY_INVALID = dict(MINISTRY_ONLY, ministry=400)
 MINISTRY_MISSING = dict(MINISTRY_ONLY, ministry=404)
-EXPERT_ONLY = {"anonymous": 302, "applicant": 403, "province": 403, "ministry": 403,
-               "expert": 200}
+EXPERT_ONLY = only("expert")
 EXPERT_REDIRECT = dict(EXPERT_ONLY, expert=302)
 
 

@@ -191,8 +191,8 @@ def test_expert_list_filters(ministry, make, query, shown):
 
 
 def test_expert_list_is_paginated(ministry, make, app):
-    from smplatform.ministry import routes
-    original = routes.PAGE_SIZE
+    from smplatform import web
+    original = web.PAGE_SIZE
     for n in range(3):
         make.expert(username=f"expert-page-{n}")
     try:

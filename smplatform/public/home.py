@@ -1,7 +1,7 @@
 """Public pages: home, the 2023 notice, language choice, health check."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -10,8 +10,10 @@ from smplatform.extensions import db
 from smplatform.models import Batch
 from smplatform.rules import notice_2023
 from smplatform.services import audit
+from smplatform.web import Routes
 
-bp = Blueprint("public", __name__)
+routes = Routes()
+
 
 
 def _safe_back(target: str | None) -> str:
@@ -20,7 +22,7 @@ def _safe_back(target: str | None) -> str:
     return "/"
 
 
-@bp.get("/")
+@routes.get("/")
 def home():
     batch = db.session.scalar(select(Batch).where(Batch.status == BatchStatus.OPEN)
                               .order_by(Batch.number.desc()))
@@ -30,12 +32,12 @@ def home():
     return render_template("public/home.html", batch=batch, notice_dates=notice_dates)
 
 
-@bp.get("/notice/2023")
+@routes.get("/notice/2023")
 def notice():
     return render_template("public/notice.html")
 
 
-@bp.post("/language")
+@routes.post("/language")
 def set_language():
     """Remember the chosen language in the session (and on the account when signed in)."""
     lang = request.form.get("lang")
@@ -49,7 +51,7 @@ def set_language():
     return redirect(_safe_back(request.form.get("next")))
 
 
-@bp.get("/healthz")
+@routes.get("/healthz")
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
@@ -59,8 +61,3 @@ def healthz():
         database = "error"
     status = 200 if database == "ok" else 503
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
-from smplatform.public import registry as _registry  # noqa: E402,F401
-
-
-from smplatform.public import downloads as _downloads, verify as _verify  # noqa: E402,F401
-from smplatform.public import published  # noqa: E402,F401  (selection public pages)

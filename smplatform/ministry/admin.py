@@ -2,9 +2,9 @@
 request)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,24 +14,20 @@ from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.ministry.forms import AuditFilterForm, StaffUserForm
 from smplatform.models import AuditEntry, Unit, User
-from smplatform.permissions import require_role
 from smplatform.services import DomainError, accounts
+from smplatform.web import Routes, PAGE_SIZE, allow
 
-bp = Blueprint("ministry", __name__, url_prefix="/ministry")
-bp.before_request(require_role(Role.MINISTRY))
-
-PAGE_SIZE = 50
+routes = Routes()
 
 
-def _require(check) -> None:
-    if not check(current_user):
-        abort(403)
 
 
-@bp.route("/users", methods=["GET", "POST"])
+
+
+@routes.route("/users", methods=["GET", "POST"])
 def users():
     """List staff and applicant accounts; create provincial, ministry and expert accounts."""
-    _require(permissions.can_manage_users)
+    allow(permissions.can_manage_users)
     form = StaffUserForm()
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     form.unit_code.choices = [("", _("None"))] + [(u.code, f"{u.code} {u.name}") for u in units]
@@ -57,9 +53,9 @@ def users():
     return render_template("ministry/users.html", form=form, page=page, role=role)
 
 
-@bp.post("/users/<int:user_id>/active")
+@routes.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
-    _require(permissions.can_manage_users)
+    allow(permissions.can_manage_users)
     user = permissions.get_or_404(User, user_id)
     if user.id == current_user.id:
         flash(_("You cannot disable your own account."), "error")
@@ -72,10 +68,10 @@ def set_active(user_id: int):
     return redirect(url_for("ministry.users"))
 
 
-@bp.get("/audit")
+@routes.get("/audit")
 def audit_log():
     """Browse and filter the audit log, newest first."""
-    _require(permissions.can_view_audit_log)
+    allow(permissions.can_view_audit_log)
     form = AuditFilterForm(request.args)
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if form.validate():
@@ -98,12 +94,3 @@ def audit_log():
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("ministry/audit_log.html", form=form, page=page, args=args)
-
-
-from smplatform.ministry import batches, experts  # noqa: E402,F401  (routes on this blueprint)
-from smplatform.ministry import evaluation as _evaluation  # noqa: E402,F401
-from smplatform.ministry import documents as _documents  # noqa: E402,F401  (PDF routes)
-from smplatform.ministry import submissions  # noqa: E402,F401  (province submissions, contacts)
-from smplatform.ministry import (declarations, decisions, inspection,  # noqa: E402,F401
-                                 review)
-from smplatform.ministry import national  # noqa: E402,F401  (the dashboard, attachments)

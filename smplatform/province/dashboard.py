@@ -2,33 +2,21 @@
 request)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from flask_babel import get_locale
+from flask import render_template
 from flask_login import current_user
 
 from smplatform import clock
-from smplatform.enums import Category, DeclarationState, Role
-from smplatform.permissions import require_role
+from smplatform.enums import Category, DeclarationState
+from smplatform.web import Routes, lang
 
-bp = Blueprint("province", __name__, url_prefix="/province")
-bp.before_request(require_role(Role.PROVINCE))
-
-
-def lang() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"
+routes = Routes()
 
 
-def batch_or_404():
-    from smplatform.services.review import current_batch
-    batch = current_batch()
-    if batch is None:
-        abort(404)
-    return batch
 
 
-def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
+
+
+
 
 
 def days_left(deadline) -> int | None:
@@ -37,7 +25,7 @@ def days_left(deadline) -> int | None:
     return (clock.china(deadline).date() - clock.china(clock.now()).date()).days
 
 
-@bp.get("/")
+@routes.get("/")
 def dashboard():
     """Counts, quota meters, deadlines and what needs doing next, for the officer's unit."""
     from smplatform.services import liaison, recommendation, review
@@ -91,11 +79,3 @@ def _todo(counts, items, submission, contacts_done, deadline) -> list[tuple[str,
 
 
 # Route modules register themselves on `bp`.
-import smplatform.province.contacts  # noqa: E402,F401
-import smplatform.province.queue  # noqa: E402,F401
-import smplatform.province.recommend  # noqa: E402,F401
-import smplatform.province.review  # noqa: E402,F401
-import smplatform.province.summary  # noqa: E402,F401
-from smplatform.province import evaluation as _evaluation  # noqa: E402,F401,I001
-from smplatform.province import documents as _documents  # noqa: E402,F401  (PDF routes)
-import smplatform.province.attachments  # noqa: E402,F401

@@ -1,8 +1,15 @@
 """Sign-in, sign-out, registration of applicant organisations, password change."""
 from __future__ import annotations
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -11,10 +18,11 @@ from smplatform.auth.forms import ChangePasswordForm, RegistrationForm, SignInFo
 from smplatform.enums import OrgType, Role, UnitKind
 from smplatform.extensions import db, limiter
 from smplatform.models import City, Unit
-from smplatform.services import DomainError
-from smplatform.services import accounts
+from smplatform.services import DomainError, accounts
+from smplatform.web import Routes
 
-bp = Blueprint("auth", __name__, url_prefix="/account")
+routes = Routes()
+
 
 DASHBOARDS = {
     Role.APPLICANT: "applicant.dashboard",
@@ -24,7 +32,7 @@ DASHBOARDS = {
 }
 
 
-@bp.app_template_global()
+@routes.app_template_global
 def dashboard_url(user) -> str:
     """The landing page of the user's role (also used by templates: "Go to my dashboard")."""
     return url_for(DASHBOARDS[Role(user.role)])
@@ -45,7 +53,7 @@ def _register_limit() -> str:
     return current_app.config["RATELIMIT_REGISTER"]
 
 
-@bp.route("/sign-in", methods=["GET", "POST"])
+@routes.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -71,7 +79,7 @@ def sign_in():
     return render_template("auth/sign_in.html", form=form)
 
 
-@bp.post("/sign-out")
+@routes.post("/sign-out")
 @login_required
 def sign_out():
     accounts.end_session(user=current_user)
@@ -100,7 +108,7 @@ def _city_choices(unit_code: str | None):
     return [("", _("Choose…"))] + [(c.code, c.name) for c in cities]
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@routes.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
@@ -135,7 +143,7 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
-@bp.get("/register/cities")
+@routes.get("/register/cities")
 def cities():
     """The city options for a unit (htmx swaps them into the registration form)."""
     unit_code = request.args.get("unit_code") or None
@@ -143,7 +151,7 @@ def cities():
                            selected=request.args.get("city_code"))
 
 
-@bp.route("/password", methods=["GET", "POST"])
+@routes.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     form = ChangePasswordForm()
@@ -161,6 +169,3 @@ def change_password():
                   "success")
             return redirect(dashboard_url(current_user))
     return render_template("auth/change_password.html", form=form)
-
-
-from smplatform.auth import notifications as _notifications  # noqa: E402,F401

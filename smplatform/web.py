@@ -1,0 +1,255 @@
+"""One way through every request: the web steps every route uses, written once.
+
+A route reads in about five lines::
+
+    @routes.post("/declarations/<int:declaration_id>/pass")
+    def pass_(declaration_id):
+        d = load(Declaration, declaration_id, can_review_declaration)   # 404 / 403, once
+        return perform(lambda: review.pass_declaration(declaration=d, actor=current_user),
+                       done=_("Passed."), then=url_for(".declaration", declaration_id=d.id))
+
+- `Routes` records a module's routes; the area's package puts them on its blueprint
+  (`area()`), so a route module never imports its package (no import circle).
+- `load` and `allow` are the permission step: `check(user, obj)` for every check, 404 when
+  the object is missing, 403 when the check says no. A route that answers without passing
+  through one of them fails the test suite (`CHECK_PERMISSION_STEP`, on in testing).
+- `perform` runs one service call: commit on success; on `DomainError` roll back and show
+  the message (flashed, or through `failed`); then redirect, or answer htmx.
+- `page` renders a page or, for an htmx request, its fragment, and always adds
+  `HX-Request` to `Vary`.
+- `lang()` is the request's language ("zh" or "en"), read one way.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    has_request_context,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
+from flask_babel import get_locale
+from flask_login import current_user
+
+from smplatform.extensions import db
+from smplatform.services import DomainError
+
+Check = Callable[[Any, Any], bool]
+
+PAGE_SIZE = 50  # rows of a list page, unless the list says otherwise
+
+
+# ------------------------------------------------------------------ the request's language
+
+
+def lang() -> str:
+    """"en" when the request's locale is English, else "zh" (the default language)."""
+    if not has_request_context():
+        return "zh"
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "zh"
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# ------------------------------------------------------------------------ routes and areas
+
+
+class Routes:
+    """A route module's routes (and context processors), recorded until its area's package
+    registers them on the blueprint. Endpoints are the function names, as with `Blueprint`."""
+
+    def __init__(self) -> None:
+        self._deferred: list[Callable[[Blueprint], None]] = []
+
+    def route(self, rule: str, **options):
+        def decorator(view):
+            endpoint = options.pop("endpoint", view.__name__)
+            self._deferred.append(
+                lambda bp: bp.add_url_rule(rule, endpoint, view, **options))
+            return view
+        return decorator
+
+    def get(self, rule: str, **options):
+        return self.route(rule, methods=["GET"], **options)
+
+    def post(self, rule: str, **options):
+        return self.route(rule, methods=["POST"], **options)
+
+    def context_processor(self, function):
+        self._deferred.append(lambda bp: bp.context_processor(function))
+        return function
+
+    def app_template_global(self, function):
+        self._deferred.append(lambda bp: bp.app_template_global()(function))
+        return function
+
+    def register(self, bp: Blueprint) -> None:
+        for deferred in self._deferred:
+            deferred(bp)
+
+
+def area(name: str, import_name: str, modules: Iterable, *, guard: Callable | None = None,
+         url_prefix: str | None = None) -> Blueprint:
+    """An area's blueprint: `guard` runs before each of its requests (sign-in and role); the
+    routes of each module in `modules` (its `routes`) are put on it."""
+    bp = Blueprint(name, import_name, url_prefix=url_prefix)
+    if guard is not None:
+        bp.before_request(guard)
+    for module in modules:
+        module.routes.register(bp)
+    return bp
+
+
+def signed_in_as(check: Callable[[Any], bool]):
+    """An area's guard: 401 (the sign-in page) when signed out, 403 unless `check(user)`."""
+    def guard():
+        if not getattr(current_user, "is_authenticated", False):
+            from smplatform.extensions import login_manager
+            return login_manager.unauthorized()
+        if not check(current_user):
+            abort(403)
+        return None
+    return guard
+
+
+# --------------------------------------------------------------------- the permission step
+
+
+def _checked() -> None:
+    g.permission_checked = True
+
+
+def allow(check: Check, obj: Any = None) -> None:
+    """403 unless `check(current_user, obj)`; the permission step of a route that loads no
+    object by id (a list, a form that creates one)."""
+    if not check(current_user, obj):
+        abort(403)
+    _checked()
+
+
+def load(model, ident, check: Check, *, options: Iterable = ()):
+    """The object `model` with primary key `ident`: 404 when there is none, 403 unless
+    `check(current_user, obj)`. `options`: loader options (a relationship in the same query)."""
+    obj = db.session.get(model, ident, options=list(options) or None) if ident is not None \
+        else None
+    if obj is None:
+        abort(404)
+    allow(check, obj)
+    return obj
+
+
+def found(obj):
+    """404 when `obj` (looked up some other way, e.g. the open batch) is None."""
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _require_permission_step(endpoint: str, view):
+    @wraps(view)
+    def checked_view(*args, **kwargs):
+        g.permission_checked = False
+        response = view(*args, **kwargs)
+        if not g.get("permission_checked"):
+            raise AssertionError(
+                f"{endpoint} answered without the permission step (web.load or web.allow)")
+        return response
+    return checked_view
+
+
+# ------------------------------------------------------------------------------ answering
+
+
+def vary(response):
+    """The response, with `HX-Request` added to its `Vary` header (never overwritten)."""
+    response = make_response(response)
+    response.vary.add("HX-Request")
+    return response
+
+
+def page(template: str, *, fragment: str | None = None, target: str | None = None,
+         status: int = 200, headers: dict | None = None, **context):
+    """`template` rendered with `context`; for an htmx request (whose `HX-Target` is
+    `target`, when one is given) the partial `fragment` instead. Adds HX-Request to Vary."""
+    chosen = template
+    if fragment is not None and is_htmx() and (
+            target is None or request.headers.get("HX-Target") == target):
+        chosen = fragment
+    response = make_response(render_template(chosen, **context), status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return vary(response)
+
+
+def _resolve(value, result):
+    return value(result) if callable(value) else value
+
+
+def form_error(form, error: DomainError, default_field: str | None = None) -> None:
+    """Show a service's refusal on a WTForms form: on the field it names (else
+    `default_field`), or among the form's own errors."""
+    name = error.field or default_field
+    target = getattr(form, name, None) if name else None
+    if target is None:
+        form.form_errors.append(error.message)
+    else:
+        target.errors = list(target.errors) + [error.message]
+
+
+def perform(action: Callable[[], Any], *, done=None, then=None,
+            failed: Callable[[DomainError], Any] | None = None,
+            answer: Callable[[Any], Any] | None = None, trigger: str | None = None,
+            commit_refusal: bool = False, status: int = 303):
+    """Run `action()` (one service call) and answer.
+
+    - On success: commit; then, for an htmx request with `answer`, return `answer(result)`
+      (a fragment) with the `HX-Trigger` event `trigger`; otherwise flash `done` (a message,
+      or a function of the result) and redirect to `then` (a URL, or a function of the
+      result; default: the page the request came from).
+    - On `DomainError`: roll back (or commit, with `commit_refusal`, when the service
+      records the refusal itself, e.g. a failed sign-in's count); return `failed(error)`
+      when given (re-render the form with the message), else flash the message and redirect
+      to `then`.
+    """
+    try:
+        result = action()
+    except DomainError as error:
+        if commit_refusal:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        if failed is not None:
+            return vary(failed(error))
+        flash(error.message, "error")
+        return redirect(_resolve(then, None) or request.referrer or "/", status)
+    db.session.commit()
+    if answer is not None and is_htmx():
+        response = vary(answer(result))
+        if trigger:
+            response.headers["HX-Trigger"] = trigger
+        return response
+    message = _resolve(done, result)
+    if message:
+        flash(message, "success")
+    return redirect(_resolve(then, result) or request.referrer or "/", status)
+
+
+def init_app(app: Flask) -> None:
+    """In testing (`CHECK_PERMISSION_STEP`), every view must pass through load or allow."""
+    if not app.config.get("CHECK_PERMISSION_STEP"):
+        return
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = _require_permission_step(endpoint, view)
