@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from smplatform.documents import spreadsheet
 from smplatform.rules import annex2
 
 HEADER_ROW = 3
@@ -39,7 +40,8 @@ def workbook(rows: list[dict] | None = None, *, unit_name: str = "", date_text: 
     ws.row_dimensions[1].height = 32
 
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=middle)
-    ws.cell(2, 1, annex2.UNIT_LABEL.get(lang) + unit_name).font = Font(name=FONT, size=11)
+    unit_cell = spreadsheet.put(ws, 2, 1, annex2.UNIT_LABEL.get(lang) + unit_name)
+    unit_cell.font = Font(name=FONT, size=11)
     ws.merge_cells(start_row=2, start_column=middle + 1, end_row=2,
                    end_column=len(annex2.COLUMNS))
     date_cell = ws.cell(2, middle + 1, date_text or annex2.DATE_LABEL.get(lang))
@@ -60,7 +62,7 @@ def workbook(rows: list[dict] | None = None, *, unit_name: str = "", date_text: 
     lines = rows if rows else [{"seq": n} for n in range(1, annex2.TEMPLATE_BLANK_ROWS + 1)]
     for offset, row in enumerate(lines, start=1):
         for index, value in enumerate(annex2.row_values(row), start=1):
-            cell = ws.cell(HEADER_ROW + offset, index, value)
+            cell = spreadsheet.put(ws, HEADER_ROW + offset, index, value)
             cell.font = Font(name=FONT, size=11)
             cell.border = BORDER
             cell.alignment = Alignment(vertical="center", wrap_text=True)

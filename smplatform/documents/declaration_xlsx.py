@@ -11,6 +11,8 @@ from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 
+from smplatform.documents import spreadsheet
+
 CHUNK = 1000
 
 
@@ -21,9 +23,9 @@ def write(rows: Iterable[Sequence], headers: Sequence[str], *, title: str):
     """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(h) for h in headers])
+    spreadsheet.append(sheet, [str(h) for h in headers])
     for row in rows:
-        sheet.append(list(row))
+        spreadsheet.append(sheet, row)  # an organisation's name is text, never a formula
     out = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(out)
     out.seek(0)

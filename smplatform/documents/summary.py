@@ -84,6 +84,8 @@ def to_xlsx(*, unit_name: str, date: datetime, rows: list[dict], totals_: list[t
     """The summary as an Excel workbook: title, unit and date, the table, totals, seal block."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
+
+    from smplatform.documents import spreadsheet
     book = Workbook()
     sheet = book.active
     sheet.title = "Annex 2" if lang.startswith("en") else "附件2"
@@ -92,13 +94,13 @@ def to_xlsx(*, unit_name: str, date: datetime, rows: list[dict], totals_: list[t
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([f"{pick(SEAL, lang)}: {unit_name}", *[""] * (width - 3),
+    spreadsheet.append(sheet, [f"{pick(SEAL, lang)}: {unit_name}", *[""] * (width - 3),
                   date.strftime("%Y-%m-%d")])
     header_row = sheet.max_row + 1
     sheet.append([pick((zh, en), lang) for _k, zh, en in COLUMNS])
     thin = Side(style="thin")
     for row in rows:
-        sheet.append([row[key] for key, _zh, _en in COLUMNS])
+        spreadsheet.append(sheet, [row[key] for key, _zh, _en in COLUMNS])
     for r in sheet.iter_rows(min_row=header_row, max_row=sheet.max_row):
         for cell in r:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)

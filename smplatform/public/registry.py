@@ -8,9 +8,11 @@ import io
 from flask import abort, make_response, render_template, request
 from sqlalchemy import select
 
+from smplatform.documents import spreadsheet
 from smplatform.extensions import db
 from smplatform.models import Unit
 from smplatform.rules.evaluation import DemoCategory
+from smplatform.rules.spreadsheet import csv_row
 from smplatform.services import registry
 from smplatform.web import Routes
 
@@ -60,7 +62,7 @@ def registry_export(fmt: str):
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(registry.EXPORT_COLUMNS)
-        writer.writerows(rows)
+        writer.writerows(csv_row(row) for row in rows)  # names are text, never formulas
         response = make_response(out.getvalue().encode("utf-8-sig"))
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
     else:
@@ -70,7 +72,7 @@ def registry_export(fmt: str):
         sheet.title = "registry"
         sheet.append(list(registry.EXPORT_COLUMNS))
         for row in rows:
-            sheet.append(row)
+            spreadsheet.append(sheet, row)
         buffer = io.BytesIO()
         book.save(buffer)
         response = make_response(buffer.getvalue())

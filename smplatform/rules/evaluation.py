@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from smplatform.enums import LabelledEnum, Role
 from smplatform.rules import credit_code as credit
+from smplatform.rules.spreadsheet import looks_like_formula
 
 # ---------------------------------------------------------------- vocabularies
 
@@ -383,6 +384,7 @@ class RowProblem(LabelledEnum):
     DUPLICATE = "duplicate"
     MISSING_COLUMN = "missing_column"
     UNREADABLE = "unreadable"
+    FORMULA = "formula"
 
     @classmethod
     def _labels(cls):
@@ -399,6 +401,8 @@ class RowProblem(LabelledEnum):
             cls.DUPLICATE: _l("This demonstration appears more than once in the file."),
             cls.MISSING_COLUMN: _l("A required column is missing."),
             cls.UNREADABLE: _l("The file cannot be read as CSV or XLSX."),
+            cls.FORMULA: _l("The text starts with =, +, -, @, a tab or a line break, which "
+                            "spreadsheets read as a formula. Remove that character."),
         }
 
 
@@ -436,6 +440,9 @@ def check_row(line: int, raw: dict, *, cities: dict[str, str], units: set[str]
         problems.append((line, "name", RowProblem.MISSING_NAME))
     elif len(name) > 200:
         problems.append((line, "name", RowProblem.NAME_TOO_LONG))
+    # Free text is shown on pages and written to exports: never a spreadsheet formula.
+    problems.extend((line, key, RowProblem.FORMULA) for key in ("name", "class")
+                    if looks_like_formula(str(raw.get(key) or "").lstrip(" ")))
     batch_text = get("batch").removesuffix(".0")
     batch = int(batch_text) if batch_text.isdigit() else None
     if batch not in BATCH_YEARS:
