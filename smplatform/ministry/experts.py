@@ -12,6 +12,7 @@ from smplatform.extensions import db
 from smplatform.ministry.expert_forms import ExpertCreateForm, ExpertFilterForm, ExpertProfileForm
 from smplatform.models import ExpertExpertise, ExpertProfile, Unit, User
 from smplatform.services import DomainError
+from smplatform.search import contains
 from smplatform.services import experts as expert_service
 from smplatform.web import Routes, PAGE_SIZE, allow
 
@@ -48,9 +49,9 @@ def _filtered_query(form: ExpertFilterForm):
     if not form.validate():
         return query
     if form.q.data and form.q.data.strip():
-        like = f"%{form.q.data.strip()}%"
-        query = query.where(or_(User.username.ilike(like), User.display_name.ilike(like),
-                                ExpertProfile.organisation_name.ilike(like)))
+        text = form.q.data.strip()
+        query = query.where(or_(contains(User.username, text), contains(User.display_name, text),
+                                contains(ExpertProfile.organisation_name, text)))
     if form.unit_code.data:
         query = query.where(ExpertProfile.unit_code == form.unit_code.data)
     if form.field.data:

@@ -15,6 +15,7 @@ from smplatform.enums import OrgType
 from smplatform.extensions import db
 from smplatform.models import City, Organisation, RegistryEntry, Unit, User
 from smplatform.rules import credit_code as credit
+from smplatform.search import contains
 from smplatform.rules.evaluation import (
     BATCH_YEARS,
     HEADER_WORDS,
@@ -378,8 +379,7 @@ def search_query(*, batch: int | None = None, category: str | None = None,
     if unit_code:
         query = query.where(RegistryEntry.unit_code == unit_code)
     if q:
-        like = f"%{q.strip()}%"
-        query = query.where(or_(RegistryEntry.name.ilike(like),
+        query = query.where(or_(contains(RegistryEntry.name, q.strip()),
                                 RegistryEntry.credit_code == credit.normalise(q)))
     return query
 
