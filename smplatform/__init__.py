@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from smplatform import permissions
-from smplatform.config import CONFIGS, DEFAULT_SECRET_KEY, instance_sqlite_uri
+from smplatform.config import CONFIGS, instance_sqlite_uri
 from smplatform.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -54,8 +54,9 @@ def create_app(config: dict | str | None = None) -> Flask:
     settings applied over the configuration named by its "CONFIG" key (default: the
     SMPLATFORM_CONFIG environment variable, else development).
     """
-    app = Flask(__name__, instance_relative_config=True)
     overrides = dict(config) if isinstance(config, dict) else {}
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=overrides.pop("INSTANCE_PATH", None))
     name = config if isinstance(config, str) else overrides.pop(
         "CONFIG", os.environ.get("SMPLATFORM_CONFIG", "development"))
     app.config.from_object(CONFIGS[name])
@@ -65,8 +66,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = instance_sqlite_uri(app.instance_path)
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
-    if name == "production" and app.config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
-        raise RuntimeError("Refusing to start: set SECRET_KEY for the production configuration.")
+    _secret_key(app, name)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -83,6 +83,22 @@ def create_app(config: dict | str | None = None) -> Flask:
     fragments.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _secret_key(app: Flask, name: str) -> None:
+    """SECRET_KEY as configured; unset, the instance's own random key (instance/secret_key);
+    production refuses to start without one, and no configuration but testing accepts a key
+    once published in the source."""
+    from smplatform import keys
+    key = app.config.get("SECRET_KEY")
+    if key in keys.PUBLISHED_SECRET_KEYS and not app.config.get("TESTING"):
+        raise RuntimeError("Refusing to start: SECRET_KEY is a key published in the source. "
+                           "Unset it (a random one is generated) or set your own.")
+    if key:
+        return
+    if name == "production":
+        raise RuntimeError("Refusing to start: set SECRET_KEY for the production configuration.")
+    app.config["SECRET_KEY"] = keys.instance_secret(app.instance_path)
 
 
 def _sqlite_pragmas(busy_timeout_ms: int, database: str | None, checkpoint_s: float):

@@ -5,8 +5,6 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  (refused by ProductionConfig)
-
 
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
@@ -14,7 +12,9 @@ def _env_int(name: str, default: int) -> int:
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # Unset: a random key generated into instance/secret_key on the first run (keys.py);
+    # production refuses to start without one.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     # SQLite in instance/ unless DATABASE_URL says otherwise (filled in by create_app).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

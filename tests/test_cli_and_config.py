@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import func, select
 
 from smplatform import create_app
-from smplatform.config import DEFAULT_SECRET_KEY
 from smplatform.demo import APPLICANTS, STAFF
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Batch, City, Unit, User
@@ -136,7 +135,7 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app()
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"CONFIG": "production", "SECRET_KEY": DEFAULT_SECRET_KEY})
+        create_app({"CONFIG": "production", "SECRET_KEY": "dev-only-not-secret"})
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"CONFIG": "production", "SECRET_KEY": ""})
 
