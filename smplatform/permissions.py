@@ -15,6 +15,16 @@ def _signed_in(user) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
+def can_view_public(user, _obj=None) -> bool:
+    """The public pages and the forms to sign in and register: everyone, signed in or not."""
+    return True
+
+
+def is_signed_in(user, _obj=None) -> bool:
+    """Pages of one's own account (password, notifications, sign-out): any signed-in user."""
+    return _signed_in(user)
+
+
 def has_role(user, role: Role) -> bool:
     return _signed_in(user) and user.role == role
 

@@ -132,9 +132,13 @@ def _checked() -> None:
 
 
 def allow(check: Check, obj: Any = None) -> None:
-    """403 unless `check(current_user, obj)`; the permission step of a route that loads no
-    object by id (a list, a form that creates one)."""
+    """The permission step of a route that loads no object by id (a list, a form that
+    creates one): go on when `check(current_user, obj)`; else 403, or the sign-in page when
+    the user is signed out (as Flask-Login's `login_required`)."""
     if not check(current_user, obj):
+        if not getattr(current_user, "is_authenticated", False):
+            from smplatform.extensions import login_manager
+            abort(login_manager.unauthorized())
         abort(403)
     _checked()
 
@@ -211,7 +215,7 @@ def form_error(form, error: DomainError, default_field: str | None = None) -> No
 def perform(action: Callable[[], Any], *, done=None, then=None,
             failed: Callable[[DomainError], Any] | None = None,
             answer: Callable[[Any], Any] | None = None, trigger: str | None = None,
-            commit_refusal: bool = False, status: int = 303):
+            commit_refusal: bool = False, status: int = 302):
     """Run `action()` (one service call) and answer.
 
     - On success: commit; then, for an htmx request with `answer`, return `answer(result)`
@@ -222,6 +226,8 @@ def perform(action: Callable[[], Any], *, done=None, then=None,
       records the refusal itself, e.g. a failed sign-in's count); return `failed(error)`
       when given (re-render the form with the message), else flash the message and redirect
       to `then`.
+    - Redirects are 302 (Flask's default, what the access table expects of most routes);
+      a route that answered 303 before passes `status=303`.
     """
     try:
         result = action()

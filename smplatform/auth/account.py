@@ -1,25 +1,19 @@
 """Sign-in, sign-out, registration of applicant organisations, password change."""
 from __future__ import annotations
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from smplatform.auth.forms import ChangePasswordForm, RegistrationForm, SignInForm
 from smplatform.enums import OrgType, Role, UnitKind
 from smplatform.extensions import db, limiter
 from smplatform.models import City, Unit
+from smplatform.permissions import can_view_public, is_signed_in
 from smplatform.services import DomainError, accounts
-from smplatform.web import Routes
+from smplatform.services.registry import link_on_sign_in
+from smplatform.web import Routes, allow, form_error, page, perform
 
 routes = Routes()
 
@@ -53,44 +47,56 @@ def _register_limit() -> str:
     return current_app.config["RATELIMIT_REGISTER"]
 
 
+def _keep_language_over(clearing) -> None:
+    """Run `clearing` (which empties the session) and keep the chosen language."""
+    lang = session.get("lang")
+    clearing()
+    if lang:
+        session["lang"] = lang
+
+
+def _sign_in(form: SignInForm):
+    """Authenticate, then a fresh session (no fixation) that keeps the chosen language."""
+    user = accounts.authenticate(username=form.username.data.strip(),
+                                 password=form.password.data)
+    _keep_language_over(session.clear)
+    accounts.start_session(user=user)
+    link_on_sign_in(user)
+    login_user(user)
+    return user
+
+
 @routes.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_sign_in_limit, methods=["POST"])
 def sign_in():
+    allow(can_view_public)
     if current_user.is_authenticated:
         return redirect(dashboard_url(current_user))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(username=form.username.data.strip(),
-                                         password=form.password.data)
-        except DomainError as error:
-            db.session.commit()  # keep the failure count and the audit entry
-            form.password.errors.append(error.message)
-            return render_template("auth/sign_in.html", form=form), 200
-        lang = session.get("lang")
-        session.clear()  # a fresh session on every sign-in (no fixation)
-        if lang:
-            session["lang"] = lang
-        accounts.start_session(user=user)
-        from smplatform.services.registry import link_on_sign_in; link_on_sign_in(user)  # noqa: E702,I001
-        db.session.commit()
-        login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or dashboard_url(user))
-    return render_template("auth/sign_in.html", form=form)
+        # A refusal is committed: it keeps the failure count and the audit entry.
+        return perform(lambda: _sign_in(form), commit_refusal=True,
+                       then=lambda user: _safe_next(request.args.get("next"))
+                       or dashboard_url(user),
+                       failed=lambda error: _sign_in_page(form, error))
+    return _sign_in_page(form)
+
+
+def _sign_in_page(form: SignInForm, error: DomainError | None = None):
+    if error is not None:
+        form_error(form, error, "password")
+    return page("auth/sign_in.html", form=form)
+
+
+def _sign_out() -> None:
+    accounts.end_session(user=current_user)
+    _keep_language_over(lambda: (logout_user(), session.clear()))
 
 
 @routes.post("/sign-out")
-@login_required
 def sign_out():
-    accounts.end_session(user=current_user)
-    db.session.commit()
-    lang = session.get("lang")
-    logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
-    flash(_("You have signed out."), "success")
-    return redirect(url_for("public.home"))
+    allow(is_signed_in)
+    return perform(_sign_out, done=_("You have signed out."), then=url_for("public.home"))
 
 
 def _unit_choices():
@@ -111,6 +117,7 @@ def _city_choices(unit_code: str | None):
 @routes.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
+    allow(can_view_public)
     if current_user.is_authenticated:
         return redirect(dashboard_url(current_user))
     form = RegistrationForm()
@@ -120,52 +127,52 @@ def register():
     form.unit_code.choices = _unit_choices()
     form.city_code.choices = _city_choices(form.unit_code.data)
     if form.validate_on_submit():
-        is_city = form.org_type.data == OrgType.CITY_DEPARTMENT
-        if is_city and not form.city_code.data:
-            form.city_code.errors.append(_("A city department must choose its city."))
-        else:
-            try:
-                accounts.register_organisation(
-                    org_type=OrgType(form.org_type.data), name=form.name.data,
-                    credit_code=form.credit_code.data, unit_code=form.unit_code.data,
-                    city_code=form.city_code.data or None, contact_name=form.contact_name.data,
-                    contact_mobile=form.contact_mobile.data,
-                    contact_email=form.contact_email.data,
-                    username=form.username.data.strip(), password=form.password.data)
-            except DomainError as error:
-                db.session.rollback()
-                getattr(form, error.field or "name").errors.append(error.message)
-            else:
-                db.session.commit()
-                flash(_("Your organisation is registered. Sign in with your user name."),
-                      "success")
-                return redirect(url_for("auth.sign_in"))
-    return render_template("auth/register.html", form=form)
+        return perform(
+            lambda: accounts.register_organisation(
+                org_type=OrgType(form.org_type.data), name=form.name.data,
+                credit_code=form.credit_code.data, unit_code=form.unit_code.data,
+                city_code=form.city_code.data or None, contact_name=form.contact_name.data,
+                contact_mobile=form.contact_mobile.data, contact_email=form.contact_email.data,
+                username=form.username.data.strip(), password=form.password.data),
+            done=_("Your organisation is registered. Sign in with your user name."),
+            then=url_for("auth.sign_in"),
+            failed=lambda error: _register_page(form, error))
+    return _register_page(form)
+
+
+def _register_page(form: RegistrationForm, error: DomainError | None = None):
+    if error is not None:
+        form_error(form, error, "name")
+    return page("auth/register.html", form=form)
 
 
 @routes.get("/register/cities")
 def cities():
     """The city options for a unit (htmx swaps them into the registration form)."""
+    allow(can_view_public)
     unit_code = request.args.get("unit_code") or None
-    return render_template("auth/_city_options.html", choices=_city_choices(unit_code),
-                           selected=request.args.get("city_code"))
+    return page("auth/_city_options.html", choices=_city_choices(unit_code),
+                selected=request.args.get("city_code"))
 
 
 @routes.route("/password", methods=["GET", "POST"])
-@login_required
 def change_password():
+    allow(is_signed_in)
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
-            accounts.change_password(user=current_user,
-                                     current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
-        except DomainError as error:
-            db.session.commit()  # keeps the audit entry of the failed attempt
-            getattr(form, error.field).errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. Your other sessions were signed out."),
-                  "success")
-            return redirect(dashboard_url(current_user))
-    return render_template("auth/change_password.html", form=form)
+        # A refusal is committed: it keeps the audit entry of the failed attempt.
+        return perform(
+            lambda: accounts.change_password(user=current_user,
+                                             current_password=form.current_password.data,
+                                             new_password=form.new_password.data),
+            commit_refusal=True,
+            done=_("Your password has been changed. Your other sessions were signed out."),
+            then=lambda _result: dashboard_url(current_user),
+            failed=lambda error: _change_password_page(form, error))
+    return _change_password_page(form)
+
+
+def _change_password_page(form: ChangePasswordForm, error: DomainError | None = None):
+    if error is not None:
+        form_error(form, error, "current_password")
+    return page("auth/change_password.html", form=form)

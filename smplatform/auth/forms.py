@@ -1,6 +1,7 @@
 """Forms for registration, sign-in and password change."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -51,6 +52,15 @@ class RegistrationForm(FlaskForm):
     password_confirm = PasswordField(_l("Repeat the password"), validators=[
         REQUIRED, EqualTo("password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})
+
+    def validate(self, extra_validators=None) -> bool:
+        """A city department must choose its city (checked once the rest is valid)."""
+        if not super().validate(extra_validators):
+            return False
+        if self.org_type.data == OrgType.CITY_DEPARTMENT and not self.city_code.data:
+            self.city_code.errors.append(_("A city department must choose its city."))
+            return False
+        return True
 
 
 class ChangePasswordForm(FlaskForm):

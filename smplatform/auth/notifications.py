@@ -2,31 +2,30 @@
 that concerns them (applicants also see those addressed to their organisation)."""
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import url_for
+from flask_login import current_user
 
 from smplatform.extensions import db
+from smplatform.permissions import is_signed_in
 from smplatform.services import notifications
-from smplatform.web import Routes
+from smplatform.web import Routes, allow, page, perform
 
 routes = Routes()
 
 
 @routes.get("/notifications")
-@login_required
 def notifications_list():
-    page = db.paginate(notifications.for_user_query(current_user), per_page=30,
+    allow(is_signed_in)
+    rows = db.paginate(notifications.for_user_query(current_user), per_page=30,
                        error_out=False)
-    return render_template("auth/notifications.html", page=page,
-                           render=notifications.render)
+    return page("auth/notifications.html", page=rows, render=notifications.render)
 
 
 @routes.post("/notifications/read")
-@login_required
 def notifications_read():
-    notifications.mark_all_read(user=current_user)
-    db.session.commit()
-    return redirect(url_for("auth.notifications_list"), 303)
+    allow(is_signed_in)
+    return perform(lambda: notifications.mark_all_read(user=current_user),
+                   then=url_for("auth.notifications_list"), status=303)
 
 
 @routes.app_template_global

@@ -1,10 +1,10 @@
-"""The ministry's area. Every route here requires the ministry role (checked before each
-request)."""
+"""The ministry's administration: accounts (staff users, enabling and disabling) and the
+audit log. Only ministry administrators."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,13 +15,9 @@ from smplatform.extensions import db
 from smplatform.ministry.forms import AuditFilterForm, StaffUserForm
 from smplatform.models import AuditEntry, Unit, User
 from smplatform.services import DomainError, accounts
-from smplatform.web import Routes, PAGE_SIZE, allow
+from smplatform.web import PAGE_SIZE, Routes, allow, form_error, load, page, perform
 
 routes = Routes()
-
-
-
-
 
 
 @routes.route("/users", methods=["GET", "POST"])
@@ -32,40 +28,39 @@ def users():
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     form.unit_code.choices = [("", _("None"))] + [(u.code, f"{u.code} {u.name}") for u in units]
     if form.validate_on_submit():
-        try:
-            user = accounts.create_staff_user(
+        return perform(
+            lambda: accounts.create_staff_user(
                 actor=current_user, username=form.username.data.strip(),
                 display_name=form.display_name.data.strip(), email=form.email.data.strip(),
                 role=Role(form.role.data), password=form.password.data,
-                unit_code=form.unit_code.data or None, is_admin=form.is_admin.data)
-        except DomainError as error:
-            db.session.rollback()
-            getattr(form, error.field or "username").errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Account %(name)s created.", name=user.username), "success")
-            return redirect(url_for("ministry.users"))
+                unit_code=form.unit_code.data or None, is_admin=form.is_admin.data),
+            done=lambda user: _("Account %(name)s created.", name=user.username),
+            then=url_for("ministry.users"),
+            failed=lambda error: _users_page(form, error))
+    return _users_page(form)
+
+
+def _users_page(form: StaffUserForm, error: DomainError | None = None):
+    if error is not None:
+        form_error(form, error, "username")
     role = request.args.get("role")
     query = select(User).order_by(User.role, User.username)
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
-    return render_template("ministry/users.html", form=form, page=page, role=role)
+    rows = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    return page("ministry/users.html", form=form, page=rows, role=role)
 
 
 @routes.post("/users/<int:user_id>/active")
 def set_active(user_id: int):
-    allow(permissions.can_manage_users)
-    user = permissions.get_or_404(User, user_id)
-    if user.id == current_user.id:
-        flash(_("You cannot disable your own account."), "error")
-        return redirect(url_for("ministry.users"))
+    """Enable or disable an account (never one's own)."""
+    user = load(User, user_id, permissions.can_manage_users)
     active = request.form.get("active") == "1"
-    accounts.set_user_active(actor=current_user, user=user, active=active)
-    db.session.commit()
-    flash(_("Account %(name)s enabled.", name=user.username) if active
-          else _("Account %(name)s disabled.", name=user.username), "success")
-    return redirect(url_for("ministry.users"))
+    return perform(
+        lambda: accounts.set_user_active(actor=current_user, user=user, active=active),
+        done=_("Account %(name)s enabled.", name=user.username) if active
+        else _("Account %(name)s disabled.", name=user.username),
+        then=url_for("ministry.users"))
 
 
 @routes.get("/audit")
@@ -91,6 +86,6 @@ def audit_log():
             end = datetime.combine(form.date_to.data + timedelta(days=1), time.min,
                                    tzinfo=clock.CHINA)
             query = query.where(AuditEntry.at < end.astimezone(UTC))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    rows = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("ministry/audit_log.html", form=form, page=page, args=args)
+    return page("ministry/audit_log.html", form=form, page=rows, args=args)

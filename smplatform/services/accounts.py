@@ -173,7 +173,11 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
 
 
 def set_user_active(*, actor: User, user: User, active: bool) -> None:
-    """Enable or disable an account. Side effects: revokes its sessions; audit `user.update`."""
+    """Enable or disable an account; nobody changes their own (DomainError).
+
+    Side effects: revokes its sessions; audit `user.update`."""
+    if user.id == actor.id:
+        raise DomainError(_("You cannot disable your own account."))
     user.active = active
     if not active:
         _revoke_all_sessions(user)

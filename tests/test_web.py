@@ -1,0 +1,227 @@
+"""The web steps every route uses (smplatform/web.py): load and allow, perform, page, lang."""
+from __future__ import annotations
+
+import pytest
+from flask import get_flashed_messages
+from flask_login import login_user
+from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from smplatform import web
+from smplatform.extensions import db
+from smplatform.models import User
+from smplatform.permissions import is_ministry
+from smplatform.services import DomainError
+
+HTMX = {"HX-Request": "true"}
+
+
+def _status(call) -> int:
+    with pytest.raises(HTTPException) as raised:
+        call()
+    return raised.value.get_response().status_code
+
+
+def _display_name(user_id: int) -> str:
+    db.session.expire_all()
+    return db.session.scalar(select(User.display_name).where(User.id == user_id))
+
+
+@pytest.fixture
+def templates(app):
+    """A page and its fragment, beside the app's own templates."""
+    original = app.jinja_loader
+    app.jinja_env.loader = ChoiceLoader([DictLoader({
+        "test_web/page.html": "page {{ name }}",
+        "test_web/_fragment.html": "fragment {{ name }}",
+    }), original])
+    yield
+    app.jinja_env.loader = original
+
+
+# ---------------------------------------------------------------------- load and allow
+
+
+def test_load_missing_object_is_404(app, make):
+    ministry = make.ministry()
+    with app.test_request_context("/"):
+        login_user(ministry)
+        assert _status(lambda: web.load(User, 999_999, is_ministry)) == 404
+
+
+def test_load_refused_object_is_403(app, make):
+    applicant = make.applicant()
+    with app.test_request_context("/"):
+        login_user(applicant)
+        assert _status(lambda: web.load(User, applicant.id, is_ministry)) == 403
+
+
+def test_load_allowed_object_is_returned_and_the_step_is_recorded(app, make):
+    ministry = make.ministry()
+    with app.test_request_context("/"):
+        login_user(ministry)
+        assert web.load(User, ministry.id, is_ministry) is ministry
+        assert web.g.permission_checked is True
+
+
+def test_load_passes_the_object_to_the_check(app, make):
+    ministry, other = make.ministry(), make.ministry()
+    with app.test_request_context("/"):
+        login_user(ministry)
+        def check(user, obj):
+            return obj.id == user.id
+        assert web.load(User, ministry.id, check) is ministry
+        assert _status(lambda: web.load(User, other.id, check)) == 403
+
+
+def test_allow_sends_the_signed_out_to_sign_in(app):
+    with app.test_request_context("/account/password"):
+        with pytest.raises(HTTPException) as raised:
+            web.allow(is_ministry)
+        response = raised.value.get_response()
+        assert (response.status_code, response.location.split("?")[0]) == (
+            302, "/account/sign-in")
+
+
+def test_allow_refuses_the_signed_in_with_403(app, make):
+    applicant = make.applicant()
+    with app.test_request_context("/"):
+        login_user(applicant)
+        assert _status(lambda: web.allow(is_ministry)) == 403
+
+
+def test_found_is_404_for_none(app):
+    with app.test_request_context("/"):
+        assert _status(lambda: web.found(None)) == 404
+        assert web.found(0) == 0
+
+
+# ---------------------------------------------------------------------------- perform
+
+
+def _rename(user_id: int, name: str, refuse: str | None = None):
+    def action():
+        user = db.session.get(User, user_id)
+        user.display_name = name
+        db.session.flush()
+        if refuse:
+            raise DomainError(refuse)
+        return user
+    return action
+
+
+def test_perform_success_commits_flashes_and_redirects(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "Renamed"),
+                               done=lambda u: f"{u.display_name} saved", then="/next")
+        assert (response.status_code, response.location) == (302, "/next")
+        assert get_flashed_messages(with_categories=True) == [("success", "Renamed saved")]
+    assert _display_name(user.id) == "Renamed"
+
+
+def test_perform_then_may_be_a_function_of_the_result_and_status_303(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "X"), then=lambda u: f"/users/{u.id}",
+                               status=303)
+        assert (response.status_code, response.location) == (303, f"/users/{user.id}")
+        assert get_flashed_messages() == []
+
+
+def test_perform_refusal_rolls_back_flashes_and_redirects(app, make):
+    user = make.ministry()
+    before = user.display_name
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "Lost", refuse="No."), done="never",
+                               then="/back")
+        assert (response.status_code, response.location) == (302, "/back")
+        assert get_flashed_messages(with_categories=True) == [("error", "No.")]
+    assert _display_name(user.id) == before
+
+
+def test_perform_refusal_with_failed_answers_it(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "Lost", refuse="Bad date."), then="/back",
+                               failed=lambda error: (f"form: {error.message}", 422))
+        assert (response.status_code, response.get_data(as_text=True)) == (
+            422, "form: Bad date.")
+        assert "HX-Request" in response.vary
+        assert get_flashed_messages() == []
+
+
+def test_perform_commit_refusal_keeps_what_the_service_recorded(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        web.perform(_rename(user.id, "Counted", refuse="Wrong password."),
+                    commit_refusal=True, then="/")
+    assert _display_name(user.id) == "Counted"
+
+
+def test_perform_htmx_answers_the_fragment_with_its_trigger(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST", headers=HTMX):
+        response = web.perform(_rename(user.id, "Inline"), done="not flashed", then="/x",
+                               answer=lambda u: f"<p>{u.display_name}</p>",
+                               trigger="user-renamed")
+        assert (response.status_code, response.get_data(as_text=True)) == (200, "<p>Inline</p>")
+        assert response.headers["HX-Trigger"] == "user-renamed"
+        assert "HX-Request" in response.vary
+        assert get_flashed_messages() == []
+    assert _display_name(user.id) == "Inline"
+
+
+def test_perform_without_htmx_redirects_even_with_an_answer(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "Plain"), then="/x",
+                               answer=lambda u: "fragment")
+        assert (response.status_code, response.location) == (302, "/x")
+
+
+# ------------------------------------------------------------------------------- page
+
+
+def test_page_renders_the_page_without_htmx(app, templates):
+    with app.test_request_context("/"):
+        response = web.page("test_web/page.html", fragment="test_web/_fragment.html", name="a")
+        assert response.get_data(as_text=True) == "page a"
+        assert "HX-Request" in response.vary
+
+
+def test_page_renders_the_fragment_for_htmx(app, templates):
+    with app.test_request_context("/", headers=HTMX):
+        response = web.page("test_web/page.html", fragment="test_web/_fragment.html", name="a")
+        assert response.get_data(as_text=True) == "fragment a"
+
+
+def test_page_fragment_only_for_its_target(app, templates):
+    for target, expected in (("results", "fragment b"), ("elsewhere", "page b")):
+        with app.test_request_context("/", headers=HTMX | {"HX-Target": target}):
+            response = web.page("test_web/page.html", fragment="test_web/_fragment.html",
+                                target="results", name="b")
+            assert response.get_data(as_text=True) == expected
+
+
+def test_page_adds_to_vary_and_sets_status_and_headers(app, templates):
+    with app.test_request_context("/"):
+        response = web.page("test_web/page.html", status=409,
+                            headers={"Vary": "Cookie", "X-Extra": "1"}, name="c")
+        assert response.status_code == 409
+        assert set(response.vary) == {"Cookie", "HX-Request"}
+        assert response.headers["X-Extra"] == "1"
+
+
+# ------------------------------------------------------------------------------- lang
+
+
+@pytest.mark.parametrize(("accept", "expected"), [("en", "en"), ("zh-CN", "zh"), ("fr", "zh")])
+def test_lang_follows_the_request_locale(app, accept, expected):
+    with app.test_request_context("/", headers={"Accept-Language": accept}):
+        assert web.lang() == expected
+
+
+def test_lang_outside_a_request_is_chinese(app):
+    assert web.lang() == "zh"
