@@ -169,14 +169,14 @@ def can_edit_declaration(user, declaration) -> bool:
 
 def can_submit_declaration(user, declaration) -> bool:
     from smplatform.rules import workflow
-    return _own_declaration(user, declaration) and bool(
-        {"submit", "resubmit"} & set(workflow.actions_from(declaration.state, Role.APPLICANT)))
+    return _own_declaration(user, declaration) and bool({"submit", "resubmit"} & set(
+        workflow.DECLARATION.actions_from(declaration.state, Role.APPLICANT)))
 
 
 def can_withdraw_declaration(user, declaration) -> bool:
     from smplatform.rules import workflow
-    return _own_declaration(user, declaration) and workflow.can(declaration.state, "withdraw",
-                                                                 Role.APPLICANT)
+    return _own_declaration(user, declaration) and workflow.DECLARATION.can(
+        declaration.state, "withdraw", Role.APPLICANT)
 
 
 def can_upload_attachment(user, declaration) -> bool:
@@ -232,7 +232,7 @@ def can_review_declaration(user, declaration) -> bool:
 def can_act_on_declaration(user, declaration, action: str) -> bool:
     """The officer may review this declaration and the workflow table allows the action now."""
     from smplatform.rules import workflow
-    return can_review_declaration(user, declaration) and workflow.can(
+    return can_review_declaration(user, declaration) and workflow.DECLARATION.can(
         declaration.state, action, user.role)
 
 

@@ -36,7 +36,7 @@ def form_context(task: EvaluationTask, values: dict | None = None, problems=None
         "indicators": rules.indicators_for(category), "years": rules.INDICATOR_YEARS,
         "narratives": rules.NARRATIVES,
         "missing": rules.missing_fields(task.data or {}, category),
-        "editable": rules.can(task.state, "save", "applicant")
+        "editable": rules.WORKFLOW.can(task.state, "save", "applicant")
         and clock.now() <= task.campaign.deadline,
     }
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from smplatform import permissions
 from smplatform.extensions import db
 from smplatform.models import Batch, EvaluationTask, RegistryEntry, Unit
-from smplatform.province.evaluation import PROGRESS_STATES, task_file
+from smplatform.province.evaluation import task_file
 from smplatform.rules import evaluation as rules
 from smplatform.rules.evaluation import Conclusion, Progress
 from smplatform.services import DomainError, evaluations, registry, storage
@@ -37,9 +37,8 @@ def evaluations_overview():
     progress = request.args.get("progress") or None
     if unit:
         query = query.where(EvaluationTask.unit_code == unit)
-    if progress in PROGRESS_STATES:
-        query = query.where(EvaluationTask.state.in_([str(s) for s in
-                                                      PROGRESS_STATES[Progress(progress)]]))
+    if progress in rules.PROGRESS_STATES:
+        query = query.where(EvaluationTask.state.in_(sorted(rules.states_in(progress))))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     batch = db.session.scalar(select(Batch).order_by(Batch.number.desc()))
     args = {k: v for k, v in {"unit": unit, "progress": progress}.items() if v}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from smplatform.enums import Category, DeclarationAction, DeclarationState
@@ -11,7 +11,7 @@ from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
 from smplatform.models.files import StoredFile
-from smplatform.models.history import StepLabels
+from smplatform.models.history import WorkflowEvent
 from smplatform.models.reference import Unit
 from smplatform.models.types import UTCDateTime
 
@@ -113,25 +113,17 @@ class DeclarationContent(db.Model):
     declaration: Mapped[Declaration] = relationship(back_populates="content")
 
 
-class DeclarationEvent(StepLabels, db.Model):
+class DeclarationEvent(WorkflowEvent, db.Model):
     """One step of a declaration's history: who did what, when, with which comments."""
 
     __tablename__ = "declaration_event"
     step_actions = DeclarationAction
     step_states = DeclarationState
-    id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    action: Mapped[str] = mapped_column(String(30))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str | None] = mapped_column(String(20))
-    comment: Mapped[str | None] = mapped_column(Text)
     # Per-section comments when returned for revision: {section key: comment}.
     section_comments: Mapped[dict | None] = mapped_column(JSON)
 
     declaration: Mapped[Declaration] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
 
 
 class DeclarationAttachment(db.Model):

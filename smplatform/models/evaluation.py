@@ -11,7 +11,7 @@ from smplatform.extensions import db
 from smplatform.models.accounts import Organisation, User
 from smplatform.models.batch import Batch
 from smplatform.models.files import StoredFile
-from smplatform.models.history import StepLabels
+from smplatform.models.history import WorkflowEvent
 from smplatform.models.reference import City, Unit
 from smplatform.models.types import UTCDateTime
 from smplatform.rules.evaluation import (
@@ -133,23 +133,15 @@ class EvaluationTask(db.Model):
         return BusinessStatus(self.business_status) if self.business_status else None
 
 
-class EvaluationEvent(StepLabels, db.Model):
+class EvaluationEvent(WorkflowEvent, db.Model):
     """One step of a task's history: who did what, when, with which comment."""
 
     __tablename__ = "evaluation_event"
     step_actions = TaskAction
     step_states = TaskState
-    id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("evaluation_task.id"), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    action: Mapped[str] = mapped_column(String(30))
-    from_state: Mapped[str | None] = mapped_column(String(20))
-    to_state: Mapped[str | None] = mapped_column(String(20))
-    comment: Mapped[str | None] = mapped_column(Text)
 
     task: Mapped[EvaluationTask] = relationship(back_populates="events")
-    actor: Mapped[User | None] = relationship()
 
 
 class EvaluationAttachment(db.Model):

@@ -11,19 +11,13 @@ from smplatform import permissions
 from smplatform.extensions import db
 from smplatform.models import EvaluationTask, RegistryEntry
 from smplatform.rules import evaluation as rules
-from smplatform.rules.evaluation import BusinessStatus, Progress, TaskState
+from smplatform.rules.evaluation import BusinessStatus, Progress
 from smplatform.services import DomainError, evaluations, registry, storage
 from smplatform.web import Routes
 
 routes = Routes()
 
 PAGE_SIZE = 50
-PROGRESS_STATES = {
-    Progress.NOT_STARTED: [TaskState.NOT_STARTED],
-    Progress.DRAFT: [TaskState.DRAFT, TaskState.RETURNED],
-    Progress.SUBMITTED: [TaskState.SUBMITTED, TaskState.CONFIRMED, TaskState.CONCLUDED],
-    Progress.STATUS_CHANGED: [TaskState.STATUS_CHANGED],
-}
 
 
 def _task(task_id: int) -> EvaluationTask:
@@ -40,9 +34,8 @@ def evaluations_list():
         EvaluationTask.unit_code == unit).order_by(RegistryEntry.batch_number,
                                                    RegistryEntry.category, RegistryEntry.name)
     progress = request.args.get("progress")
-    if progress in PROGRESS_STATES:
-        query = query.where(EvaluationTask.state.in_([str(s) for s in
-                                                      PROGRESS_STATES[Progress(progress)]]))
+    if progress in rules.PROGRESS_STATES:
+        query = query.where(EvaluationTask.state.in_(sorted(rules.states_in(progress))))
     page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     return render_template("province/evaluation_list.html", page=page, totals=totals,
                            progress=progress, Progress=Progress,

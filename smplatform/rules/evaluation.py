@@ -1,5 +1,6 @@
-"""Evaluation of the demonstrations of batches 1–4 (评估): vocabularies, the state table, the
-filing's fields and their checks, and the registry file's row checks. Pure: no Flask, no database.
+"""Evaluation of the demonstrations of batches 1–4 (评估): vocabularies, the state table (a
+rules/workflow.py Workflow), the progress columns, the filing's fields and their checks, and
+the registry file's row checks. Pure: no Flask, no database.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from smplatform.enums import LabelledEnum, Role
 from smplatform.rules import credit_code as credit
 from smplatform.rules.spreadsheet import looks_like_formula
+from smplatform.rules.workflow import Workflow, step
 
 # ---------------------------------------------------------------- vocabularies
 
@@ -154,70 +156,53 @@ class Progress(LabelledEnum):
         }
 
 
+# Which states each progress column counts: the one mapping both ways (progress_of and the
+# lists filtered by progress read it). Every state is in exactly one column.
+PROGRESS_STATES: dict[Progress, frozenset[TaskState]] = {
+    Progress.NOT_STARTED: frozenset({TaskState.NOT_STARTED}),
+    Progress.DRAFT: frozenset({TaskState.DRAFT, TaskState.RETURNED}),
+    Progress.SUBMITTED: frozenset({TaskState.SUBMITTED, TaskState.CONFIRMED,
+                                   TaskState.CONCLUDED}),
+    Progress.STATUS_CHANGED: frozenset({TaskState.STATUS_CHANGED}),
+}
+_PROGRESS_OF = {state: progress for progress, states in PROGRESS_STATES.items()
+                for state in states}
+if set(_PROGRESS_OF) != set(TaskState) or len(_PROGRESS_OF) != sum(
+        map(len, PROGRESS_STATES.values())):
+    raise ValueError("every task state belongs in exactly one progress column")
+
+
 def progress_of(state: TaskState | str) -> Progress:
-    state = TaskState(state)
-    if state == TaskState.NOT_STARTED:
-        return Progress.NOT_STARTED
-    if state in (TaskState.DRAFT, TaskState.RETURNED):
-        return Progress.DRAFT
-    if state == TaskState.STATUS_CHANGED:
-        return Progress.STATUS_CHANGED
-    return Progress.SUBMITTED
+    """The progress column a task in `state` is counted in."""
+    return _PROGRESS_OF[TaskState(state)]
+
+
+def states_in(progress: Progress | str) -> frozenset[TaskState]:
+    """The states a progress column counts (a list filtered by progress)."""
+    return PROGRESS_STATES[Progress(progress)]
 
 
 # ---------------------------------------------------------------- the state table
 
-
-@dataclass(frozen=True)
-class Transition:
-    state: TaskState
-    action: str
-    next_state: TaskState
-    roles: frozenset[Role]
-
-
-def _t(state, action, next_state, *roles) -> Transition:
-    return Transition(state, action, next_state, frozenset(roles))
-
-
 S = TaskState
-TRANSITIONS: tuple[Transition, ...] = (
+A = TaskAction
+WORKFLOW = Workflow(states=TaskState, actions=TaskAction, rows=(
     # The demonstration fills in its filing; saving keeps a returned filing returned.
-    _t(S.NOT_STARTED, "save", S.DRAFT, Role.APPLICANT),
-    _t(S.DRAFT, "save", S.DRAFT, Role.APPLICANT),
-    _t(S.RETURNED, "save", S.RETURNED, Role.APPLICANT),
-    _t(S.DRAFT, "submit", S.SUBMITTED, Role.APPLICANT),
-    _t(S.RETURNED, "submit", S.SUBMITTED, Role.APPLICANT),
+    step(S.NOT_STARTED, A.SAVE, S.DRAFT, Role.APPLICANT),
+    step(S.DRAFT, A.SAVE, S.DRAFT, Role.APPLICANT),
+    step(S.RETURNED, A.SAVE, S.RETURNED, Role.APPLICANT),
+    step(S.DRAFT, A.SUBMIT, S.SUBMITTED, Role.APPLICANT),
+    step(S.RETURNED, A.SUBMIT, S.SUBMITTED, Role.APPLICANT),
     # The province confirms or returns; it marks an entity whose business status changed.
-    _t(S.SUBMITTED, "confirm", S.CONFIRMED, Role.PROVINCE),
-    _t(S.SUBMITTED, "return", S.RETURNED, Role.PROVINCE),
-    _t(S.NOT_STARTED, "mark_status_changed", S.STATUS_CHANGED, Role.PROVINCE),
-    _t(S.DRAFT, "mark_status_changed", S.STATUS_CHANGED, Role.PROVINCE),
-    _t(S.RETURNED, "mark_status_changed", S.STATUS_CHANGED, Role.PROVINCE),
+    step(S.SUBMITTED, A.CONFIRM, S.CONFIRMED, Role.PROVINCE),
+    step(S.SUBMITTED, A.RETURN, S.RETURNED, Role.PROVINCE),
+    step(S.NOT_STARTED, A.MARK_STATUS_CHANGED, S.STATUS_CHANGED, Role.PROVINCE),
+    step(S.DRAFT, A.MARK_STATUS_CHANGED, S.STATUS_CHANGED, Role.PROVINCE),
+    step(S.RETURNED, A.MARK_STATUS_CHANGED, S.STATUS_CHANGED, Role.PROVINCE),
     # The ministry concludes a confirmed filing, or a status-changed entity's explanation.
-    _t(S.CONFIRMED, "conclude", S.CONCLUDED, Role.MINISTRY),
-    _t(S.STATUS_CHANGED, "conclude", S.CONCLUDED, Role.MINISTRY),
-)
-ACTIONS = tuple(sorted({t.action for t in TRANSITIONS}))
-_INDEX = {(t.state, t.action): t for t in TRANSITIONS}
-
-
-def find(state: TaskState | str, action: str) -> Transition | None:
-    return _INDEX.get((TaskState(state), action))
-
-
-def can(state: TaskState | str, action: str, role: Role | str) -> bool:
-    transition = find(state, action)
-    return transition is not None and Role(role) in transition.roles
-
-
-def actions_from(state: TaskState | str, role: Role | str) -> list[str]:
-    return [t.action for t in TRANSITIONS
-            if t.state == TaskState(state) and Role(role) in t.roles]
-
-
-def states_allowing(action: str) -> frozenset[TaskState]:
-    return frozenset(t.state for t in TRANSITIONS if t.action == action)
+    step(S.CONFIRMED, A.CONCLUDE, S.CONCLUDED, Role.MINISTRY),
+    step(S.STATUS_CHANGED, A.CONCLUDE, S.CONCLUDED, Role.MINISTRY),
+))
 
 
 # ---------------------------------------------------------------- the filing's fields

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from smplatform import clock
@@ -15,7 +14,6 @@ from smplatform.models import (
     Batch,
     EvaluationAttachment,
     EvaluationCampaign,
-    EvaluationEvent,
     EvaluationReminder,
     EvaluationTask,
     RegistryEntry,
@@ -29,8 +27,8 @@ from smplatform.rules.evaluation import (
     TaskState,
     progress_of,
 )
-from smplatform.services import DomainError, storage
-from smplatform.services.audit import record, register_labels
+from smplatform.services import DomainError, storage, workflow
+from smplatform.services.audit import record
 
 MAX_ATTACHMENTS = 10
 MAX_COMMENT = 2000
@@ -129,26 +127,6 @@ def progress_counts(query_filter=None) -> dict[tuple[str, int], Counter]:
     return result
 
 
-# ---------------------------------------------------------------- history
-
-
-def _event(task: EvaluationTask, action: str, actor: User | None, from_state: str,
-           comment: str | None = None, detail: dict | None = None) -> None:
-    db.session.add(EvaluationEvent(task=task, at=clock.now(), actor_id=actor.id if actor else None,
-                                   action=action, from_state=from_state, to_state=task.state,
-                                   comment=comment))
-    record(f"evaluation.{action}", actor=actor, obj=task, unit_code=task.unit_code,
-           detail={"from": from_state, "to": task.state, **(detail or {})})
-
-
-def _require(task: EvaluationTask, action: str, role: Role) -> rules.Transition:
-    transition = rules.find(task.state, action)
-    if transition is None or role not in transition.roles:
-        raise DomainError(_("This step is not possible now: the filing is \"%(state)s\".",
-                            state=task.state_enum.label), code="bad_transition")
-    return transition
-
-
 def _before_deadline(task: EvaluationTask) -> None:
     if clock.now() > task.campaign.deadline:
         raise DomainError(_("The evaluation deadline has passed. Filings can no longer be "
@@ -167,26 +145,26 @@ def save_filing(*, actor: User, task: EvaluationTask, raw: dict, version: int) -
     audit `evaluation.save` on the first save only (autosaves would flood the history).
     Raises FieldErrors for bad values, DomainError after the deadline or in a frozen state.
     """
-    _require(task, "save", Role.APPLICANT)
+    transition = workflow.check(task, "save", Role.APPLICANT)
     _before_deadline(task)
     values, problems = rules.clean(raw, task.entry.category)
     if problems:
         raise FieldErrors(problems, values)
     from_state = task.state
-    transition = rules.find(task.state, "save")
     now = clock.now()
     result = db.session.execute(
         update(EvaluationTask)
         .where(EvaluationTask.id == task.id, EvaluationTask.version == version,
                EvaluationTask.state == from_state)
-        .values(data=values, version=EvaluationTask.version + 1,
-                state=str(transition.next_state), updated_at=now, updated_by_id=actor.id)
+        .values(data=values, version=EvaluationTask.version + 1, updated_at=now,
+                updated_by_id=actor.id)
         .execution_options(synchronize_session=False))
     db.session.refresh(task)
     if result.rowcount != 1:
         raise ConflictError(task, values)
-    if from_state == TaskState.NOT_STARTED:
-        _event(task, "save", actor, from_state)
+    if transition.next_state != from_state:  # the first save: not started → draft
+        workflow.apply(task, "save", actor=actor, role=Role.APPLICANT)
+        db.session.flush()
     return task
 
 
@@ -197,25 +175,26 @@ def submit_filing(*, actor: User, task: EvaluationTask) -> EvaluationTask:
     the second gets a DomainError. Side effects: state → submitted, submitted_at;
     EvaluationEvent; audit `evaluation.submit`.
     """
-    _require(task, "submit", Role.APPLICANT)
+    workflow.check(task, "submit", Role.APPLICANT)
     _before_deadline(task)
     missing = rules.missing_fields(task.data or {}, task.entry.category)
     if missing:
         raise DomainError(_("The filing is not complete: %(n)d fields are still empty.",
                             n=len(missing)), code="incomplete")
-    from_state = task.state
     now = clock.now()
+    # The claim: only one of two submissions finds the filing still submittable.
     result = db.session.execute(
         update(EvaluationTask)
         .where(EvaluationTask.id == task.id,
-               EvaluationTask.state.in_([str(s) for s in rules.states_allowing("submit")]))
-        .values(state=str(TaskState.SUBMITTED), submitted_at=now, updated_at=now,
-                updated_by_id=actor.id)
+               EvaluationTask.state.in_([str(s) for s in
+                                         rules.WORKFLOW.states_allowing("submit")]))
+        .values(submitted_at=now, updated_at=now, updated_by_id=actor.id)
         .execution_options(synchronize_session=False))
     db.session.refresh(task)
     if result.rowcount != 1:
         raise DomainError(_("This filing has already been submitted."), code="already")
-    _event(task, "submit", actor, from_state)
+    workflow.apply(task, "submit", actor=actor, role=Role.APPLICANT)
+    db.session.flush()
     return task
 
 
@@ -226,7 +205,7 @@ def add_attachment(*, actor: User, task: EvaluationTask, stream, filename: str
     Side effects: stores the file (storage.save); inserts EvaluationAttachment; audit
     `evaluation.attach`.
     """
-    _require(task, "save", Role.APPLICANT)
+    workflow.check(task, "save", Role.APPLICANT)
     _before_deadline(task)
     if len(task.attachments) >= MAX_ATTACHMENTS:
         raise DomainError(_("A filing can have at most %(n)d attachments.", n=MAX_ATTACHMENTS))
@@ -244,7 +223,7 @@ def add_attachment(*, actor: User, task: EvaluationTask, stream, filename: str
 def remove_attachment(*, actor: User, task: EvaluationTask,
                       attachment: EvaluationAttachment) -> None:
     """Side effects: deletes the attachment and its stored file; audit `evaluation.detach`."""
-    _require(task, "save", Role.APPLICANT)
+    workflow.check(task, "save", Role.APPLICANT)
     _before_deadline(task)
     if attachment.task_id != task.id:
         raise DomainError(_("This attachment belongs to another filing."))
@@ -304,19 +283,20 @@ def return_filing(*, actor: User, task: EvaluationTask, comment: str) -> None:
 
 def _move(actor: User, task: EvaluationTask, action: str, role: Role, comment: str | None,
           detail: dict | None = None) -> None:
-    transition = _require(task, action, role)
-    from_state = task.state
-    # Conditional update: two officers acting at once cannot both move the task.
+    workflow.check(task, action, role)
+    # The claim, a conditional UPDATE: of two officers acting at once, one finds the state
+    # changed; the other holds the row until its transaction ends.
     result = db.session.execute(
         update(EvaluationTask).where(EvaluationTask.id == task.id,
-                                     EvaluationTask.state == from_state)
-        .values(state=str(transition.next_state), updated_at=clock.now())
+                                     EvaluationTask.state == task.state)
+        .values(updated_at=clock.now())
         .execution_options(synchronize_session=False))
     db.session.refresh(task)
     if result.rowcount != 1:
         raise DomainError(_("Someone else has acted on this filing meanwhile. Reload the page."),
                           code="race")
-    _event(task, action, actor, from_state, comment, detail)
+    workflow.apply(task, action, actor=actor, role=role, comment=comment, detail=detail)
+    db.session.flush()
 
 
 def mark_status_changed(*, actor: User, task: EvaluationTask, status: str, stream,
@@ -331,7 +311,7 @@ def mark_status_changed(*, actor: User, task: EvaluationTask, status: str, strea
         business = BusinessStatus(status)
     except ValueError:
         raise DomainError(_("Choose the changed business status."), field="status") from None
-    _require(task, "mark_status_changed", Role.PROVINCE)
+    workflow.check(task, "mark_status_changed", Role.PROVINCE)
     if stream is None or not filename:
         raise DomainError(_("Upload the local department's written explanation."),
                           field="explanation")
@@ -367,7 +347,3 @@ def conclude(*, actor: User, task: EvaluationTask, conclusion: str, reason: str 
         task.entry.updated_at = clock.now()
     db.session.flush()
 
-
-# The audit log names each step's entry `evaluation.<action>`.
-register_labels({f"evaluation.{a.value}": _l("Evaluation filing: %(step)s", step=a.label)
-                 for a in rules.TaskAction})

@@ -89,15 +89,15 @@ def test_every_evaluation_action_the_services_use_has_a_label():
 def test_every_workflow_table_action_has_a_label():
     """services.workflow.apply refuses any action not in the table, so the table's actions are
     every action a DeclarationEvent can hold (and likewise for evaluation events)."""
-    declaration = {t.action for t in workflow.TRANSITIONS} - set(DeclarationAction)
-    evaluation = {t.action for t in evaluation_rules.TRANSITIONS} - set(TaskAction)
+    declaration = {t.action for t in workflow.DECLARATION.transitions} - set(DeclarationAction)
+    evaluation = {t.action for t in evaluation_rules.WORKFLOW.transitions} - set(TaskAction)
     assert (sorted(declaration), sorted(evaluation)) == ([], [])
 
 
 def test_every_labelled_action_is_a_step_of_its_table():
     """No label for a step that cannot happen (a renamed code would leave one behind)."""
-    declaration = set(DeclarationAction) - {t.action for t in workflow.TRANSITIONS}
-    evaluation = set(TaskAction) - {t.action for t in evaluation_rules.TRANSITIONS}
+    declaration = set(DeclarationAction) - {t.action for t in workflow.DECLARATION.transitions}
+    evaluation = set(TaskAction) - {t.action for t in evaluation_rules.WORKFLOW.transitions}
     assert (sorted(declaration), sorted(evaluation)) == ([], [])
 
 

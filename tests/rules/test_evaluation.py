@@ -14,23 +14,23 @@ CODE = make("91440101MA59D2MK1")
 
 
 def test_transitions_every_row_is_reachable_by_its_roles_only():
-    for t in ev.TRANSITIONS:
+    for t in ev.WORKFLOW.transitions:
         for role in Role:
-            assert ev.can(t.state, t.action, role) == (role in t.roles)
-        assert ev.find(t.state, t.action).next_state == t.next_state
+            assert ev.WORKFLOW.can(t.state, t.action, role) == (role in t.roles)
+        assert ev.WORKFLOW.find(t.state, t.action).next_state == t.next_state
 
 
 @pytest.mark.parametrize("state", list(TaskState))
-@pytest.mark.parametrize("action", ev.ACTIONS)
+@pytest.mark.parametrize("action", sorted({t.action for t in ev.WORKFLOW.transitions}))
 def test_transitions_absent_pairs_are_refused(state, action):
-    listed = {(t.state, t.action) for t in ev.TRANSITIONS}
+    listed = {(t.state, t.action) for t in ev.WORKFLOW.transitions}
     if (state, action) not in listed:
-        assert ev.find(state, action) is None
-        assert [ev.can(state, action, r) for r in Role] == [False] * len(Role)
+        assert ev.WORKFLOW.find(state, action) is None
+        assert [ev.WORKFLOW.can(state, action, r) for r in Role] == [False] * len(Role)
 
 
 def test_transitions_concluded_is_final():
-    assert [ev.actions_from(TaskState.CONCLUDED, r) for r in Role] == [[]] * len(Role)
+    assert [ev.WORKFLOW.actions_from(TaskState.CONCLUDED, r) for r in Role] == [[]] * len(Role)
 
 
 def test_progress_of_every_state():
@@ -39,6 +39,11 @@ def test_progress_of_every_state():
         TaskState.RETURNED: ev.Progress.DRAFT, TaskState.SUBMITTED: ev.Progress.SUBMITTED,
         TaskState.CONFIRMED: ev.Progress.SUBMITTED, TaskState.CONCLUDED: ev.Progress.SUBMITTED,
         TaskState.STATUS_CHANGED: ev.Progress.STATUS_CHANGED}
+
+
+def test_states_in_is_the_inverse_of_progress_of():
+    assert {p: ev.states_in(p) for p in ev.Progress} == {
+        p: frozenset(s for s in TaskState if ev.progress_of(s) == p) for p in ev.Progress}
 
 
 def test_clean_normalises_numbers_and_keeps_drafts_incomplete():

@@ -20,16 +20,16 @@ ROWS = [(S.FORWARDED, "start_expert_review", S.EXPERT_REVIEW),
 
 
 def test_selection_rows_are_in_the_table():
-    found = [(t.state, t.action, t.next_state) for t in table.TRANSITIONS
+    found = [(t.state, t.action, t.next_state) for t in table.DECLARATION.transitions
              if t.action in {a for _s, a, _n in ROWS}]
     assert found == ROWS
-    assert {t.roles for t in table.TRANSITIONS if t.action in {a for _s, a, _n in ROWS}} == {
+    assert {t.roles for t in table.DECLARATION.transitions if t.action in {a for _s, a, _n in ROWS}} == {
         frozenset({Role.MINISTRY})}
 
 
 def test_earlier_rows_are_kept():
-    assert table.find(S.PASSED, "forward").next_state == S.FORWARDED
-    assert table.find(S.FORWARDED, "send_back").next_state == S.PASSED
+    assert table.DECLARATION.find(S.PASSED, "forward").next_state == S.FORWARDED
+    assert table.DECLARATION.find(S.FORWARDED, "send_back").next_state == S.PASSED
 
 
 @pytest.mark.parametrize("state, action, next_state", ROWS)
