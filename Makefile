@@ -37,6 +37,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/flask seed-demo
+	$(BIN)/flask create-signing-certificate
 
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)

@@ -40,8 +40,16 @@ def _child(url: str, name: str) -> dict:
     from smplatform import create_app
     from smplatform.extensions import db
     from smplatform.models import Declaration, DeclarationContent
+    import tempfile
+    from pathlib import Path
+
+    from smplatform.documents.signing import create_demo_certificate
+    keys = Path(tempfile.mkdtemp(prefix="bench-signing-"))
+    create_demo_certificate(keys / "key.pem", keys / "cert.pem")
     app = create_app({"CONFIG": "development", "SQLALCHEMY_DATABASE_URI": url,
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
+                      "SIGNING_KEY_PATH": str(keys / "key.pem"),
+                      "SIGNING_CERT_PATH": str(keys / "cert.pem")})
     user, path = DOCUMENTS[name]
     with app.app_context():
         if path == "pdf":

@@ -67,6 +67,11 @@ def create_app(config: dict | str | None = None) -> Flask:
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     _secret_key(app, name)
+    signing_dir = Path(app.instance_path) / "signing"
+    app.config["SIGNING_KEY_PATH"] = app.config.get("SIGNING_KEY_PATH") or str(
+        signing_dir / "key.pem")
+    app.config["SIGNING_CERT_PATH"] = app.config.get("SIGNING_CERT_PATH") or str(
+        signing_dir / "cert.pem")
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

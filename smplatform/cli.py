@@ -12,6 +12,7 @@ from smplatform.services import DomainError
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_registry_command)
+    app.cli.add_command(create_signing_certificate_command)
 
     @app.cli.command("init-db")
     def init_db():
@@ -196,3 +197,25 @@ def import_registry_command(path):
     db.session.commit()
     click.echo(f"{report.rows} rows: {report.created} created, {report.updated} updated, "
                f"{report.unchanged} unchanged.")
+
+
+@click.command("create-signing-certificate")
+@click.option("--force", is_flag=True, help="Replace an existing key and certificate.")
+def create_signing_certificate_command(force):
+    """Make a self-signed demo certificate for signing PDFs, at SIGNING_KEY_PATH and
+    SIGNING_CERT_PATH (default instance/signing/), unless one is there (refused in
+    production, where the deployment provides its own)."""
+    from pathlib import Path
+
+    from smplatform.documents import signing
+    if not current_app.config["ALLOW_DEMO_SEED"]:
+        raise click.ClickException("The production configuration refuses a demo certificate: "
+                                   "set SMPLATFORM_SIGNING_KEY and SMPLATFORM_SIGNING_CERT.")
+    key = Path(current_app.config["SIGNING_KEY_PATH"])
+    cert = Path(current_app.config["SIGNING_CERT_PATH"])
+    if key.exists() and cert.exists() and not force:
+        click.echo(f"Signing certificate present: {cert}")
+        return
+    signing.create_demo_certificate(key, cert,
+                                    passphrase=current_app.config.get("SIGNING_PASSPHRASE"))
+    click.echo(f"Demo signing certificate created: {cert} (key {key}).")

@@ -75,6 +75,16 @@ class Config:
     ALLOW_DEMO_SEED = True
     DEMO_PASSWORD = os.environ.get("SMPLATFORM_DEMO_PASSWORD", "Demo-Password-2023")
 
+    # The platform's signature on the PDFs it issues (documents/signing.py): key, certificate
+    # and the key's passphrase the deployment provides (default: instance/signing/key.pem and
+    # cert.pem, which `flask create-signing-certificate` makes for a demo); the certificates
+    # signatures must chain to (colon-separated; default: the signing certificate).
+    SIGNING_KEY_PATH = os.environ.get("SMPLATFORM_SIGNING_KEY")
+    SIGNING_CERT_PATH = os.environ.get("SMPLATFORM_SIGNING_CERT")
+    SIGNING_PASSPHRASE = os.environ.get("SMPLATFORM_SIGNING_PASSPHRASE")
+    SIGNING_TRUST_PATHS = os.environ.get("SMPLATFORM_SIGNING_TRUST", "")
+    SIGNING_LOCATION = os.environ.get("SMPLATFORM_SIGNING_LOCATION", "Beijing")
+
     MAIL_SERVER = os.environ.get("SMPLATFORM_SMTP_HOST", "127.0.0.1")
     MAIL_PORT = _env_int("SMPLATFORM_SMTP_PORT", 25)
     MAIL_FROM = os.environ.get("SMPLATFORM_MAIL_FROM", "noreply@smplatform.localhost")

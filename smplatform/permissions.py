@@ -277,6 +277,13 @@ def can_decline_review(user, review) -> bool:
     return can_open_review(user, review) and review.state in ("assigned", "accepted")
 
 
+# Signed documents (public verification).
+
+def can_verify_document(user, _obj=None) -> bool:
+    """Anyone, signed in or not, may check a printed number or a signed PDF."""
+    return True
+
+
 TEMPLATE_FUNCTIONS = {
     name: obj for name, obj in list(globals().items())
     if name.startswith(("can_", "is_", "has_role"))

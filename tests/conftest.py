@@ -74,11 +74,18 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def _session_app(database_url, tmp_path_factory):
+    from smplatform.documents.signing import create_demo_certificate
+    signing_dir = tmp_path_factory.mktemp("signing")
+    create_demo_certificate(signing_dir / "key.pem", signing_dir / "cert.pem",
+                            passphrase="test-passphrase")
     app = create_app({
         "CONFIG": "testing",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
         "SERVER_NAME": None,
+        "SIGNING_KEY_PATH": str(signing_dir / "key.pem"),
+        "SIGNING_CERT_PATH": str(signing_dir / "cert.pem"),
+        "SIGNING_PASSPHRASE": "test-passphrase",
     })
     with app.app_context():
         from flask_migrate import upgrade

@@ -18,10 +18,12 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
+from markupsafe import Markup
 
 from smplatform import clock
 from smplatform.enums import EDITABLE_STATES, Category
-from smplatform.rules import annex1
+from smplatform.documents import signing
+from smplatform.rules import annex1, numbering
 from smplatform.rules.annex1 import Field, FormDefinition, Section, YearTable
 
 PDF_CSS = Path(__file__).resolve().parent / "pdf.css"
@@ -232,10 +234,26 @@ def is_draft(declaration) -> bool:
     return not declaration.electronic_number or declaration.state in EDITABLE_STATES
 
 
+def qr_svg(url: str) -> Markup:
+    """The QR code of `url` as inline SVG (segno), for the cover. segno writes the SVG
+    itself (paths and the escaped URL nowhere in it), so it is safe markup."""
+    import segno
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=0, omitsize=True)
+    return Markup(svg)  # noqa: S704
+
+
+def signed_meta(declaration, data: dict) -> dict:
+    """The document information written into a final PDF as it is signed: what it is and the
+    fingerprint of its content (documents/signing.META_KEYS)."""
+    return {"SmpKind": "declaration", "SmpNumber": declaration.electronic_number,
+            "SmpContentSha256": numbering.content_digest(declaration.electronic_number, data)}
+
+
 def context(definition: FormDefinition, data: dict, *, declaration=None,
-            blank: bool = False, verify_url: str = "") -> dict:
+            blank: bool = False, verify_url: str = "", qr_url: str = "") -> dict:
     """Everything the template needs, computed here so that the template stays simple."""
     draft = (not blank) and (declaration is None or is_draft(declaration))
+    final = not blank and not draft
     cover = {"title": definition.title.get(LANG),
              "category": CATEGORY_ZH[Category(definition.category)],
              "class": "", "org_name": "", "unit": "", "number": "", "submitted": ""}
@@ -261,6 +279,8 @@ def context(definition: FormDefinition, data: dict, *, declaration=None,
         "attachments": [] if blank else _uploaded_attachments(declaration),
         "city": definition.category == Category.CITY,
         "verify_url": verify_url,
+        "qr_svg": qr_svg(qr_url) if final and qr_url else "",
+        "signed_meta": signed_meta(declaration, data) if final else {},
     }
 
 
@@ -283,15 +303,21 @@ def _render_html(ctx: dict) -> str:
     return current_app.jinja_env.get_template(TEMPLATE).render(**ctx)
 
 
-def render_declaration(declaration, *, verify_url: str = "") -> bytes:
-    """The PDF of a declaration in its current state (watermarked while it is a draft).
+def render_declaration(declaration, *, verify_url: str = "", qr_url: str = "") -> bytes:
+    """The PDF of a declaration in its current state: watermarked while it is a draft;
+    once submitted, with the QR code of `qr_url` on the cover and signed by the platform
+    (documents/signing.py; SigningUnavailable without a key and certificate).
 
     Needs an application context (the template is one of the app's Jinja templates).
     """
     definition = annex1.definition(declaration.category)
     ctx = context(definition, declaration.data or {}, declaration=declaration,
-                  verify_url=verify_url)
-    return html_to_pdf(_render_html(ctx))
+                  verify_url=verify_url, qr_url=qr_url)
+    pdf = html_to_pdf(_render_html(ctx))
+    if not ctx["signed_meta"]:
+        return pdf
+    return signing.sign(pdf, reason=f"服务型制造示范申报书 {declaration.electronic_number}",
+                        info=ctx["signed_meta"])
 
 
 @cache
@@ -314,7 +340,13 @@ def send(declaration):
     from io import BytesIO
 
     from flask import send_file, url_for
-    pdf = render_declaration(declaration, verify_url=url_for("public.verify", _external=True))
+    try:
+        pdf = render_declaration(
+            declaration, verify_url=url_for("public.verify", _external=True),
+            qr_url=url_for("public.verify", number=declaration.electronic_number,
+                           _external=True))
+    except signing.SigningUnavailable as error:
+        return signing.unavailable_answer(error)
     response = send_file(BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                          download_name=filename(declaration), max_age=0)
     response.headers["Cache-Control"] = "no-store"

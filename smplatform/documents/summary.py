@@ -118,13 +118,40 @@ def to_xlsx(*, unit_name: str, date: datetime, rows: list[dict], totals_: list[t
     return out.getvalue()
 
 
-def to_pdf(html: str, base_url: str | None = None) -> bytes:
-    """The summary page (rendered HTML) as PDF, with the CJK font."""
+def summary_digest(batch_number: int, unit_code: str, items) -> str:
+    """The fingerprint of a unit's recommendation list as Annex 2 shows it, independent of
+    the language it is printed in: (line, rank, electronic number, verification code)."""
+    import hashlib
+    import json
+    rows = [[item.line, item.rank, item.declaration.electronic_number or "",
+             item.declaration.verification_code or ""] for item in items]
+    content = json.dumps({"batch": batch_number, "unit": unit_code, "rows": rows},
+                         sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def signed_info(batch_number: int, unit_code: str, items) -> dict[str, str]:
+    """What the signed summary PDF says it is (documents/signing.META_KEYS)."""
+    return {"SmpKind": "summary", "SmpUnit": unit_code, "SmpBatch": str(batch_number),
+            "SmpContentSha256": summary_digest(batch_number, unit_code, items)}
+
+
+def to_pdf(html: str, base_url: str | None = None, *, info: dict[str, str] | None = None
+           ) -> bytes:
+    """The summary page (rendered HTML) as PDF, with the CJK font; with `info`, signed by
+    the platform (its signature in the top margin of the first page).
+    Raises signing.SigningUnavailable when it cannot be signed."""
     from weasyprint import CSS, HTML
-    css = CSS(string="@page { size: A4 landscape; margin: 15mm; } "
+
+    from smplatform.documents import signing
+    css = CSS(string="@page { size: A4 landscape; margin: 32mm 15mm 15mm; } "
                      "body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 10pt; } "
                      "table { border-collapse: collapse; width: 100%; } "
                      "th, td { border: 1px solid #000; padding: 3pt; vertical-align: top; } "
                      "h1 { text-align: center; font-size: 15pt; } "
                      ".seal { margin-top: 20mm; display: flex; justify-content: space-between; }")
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[css])
+    pdf = HTML(string=html, base_url=base_url).write_pdf(stylesheets=[css])
+    if info is None:
+        return pdf
+    return signing.sign(pdf, reason=f"服务型制造示范推荐汇总表 {info.get('SmpUnit', '')}",
+                        info=info, box=signing.A4_LANDSCAPE_BOX)

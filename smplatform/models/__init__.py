@@ -29,3 +29,4 @@ from smplatform.models.notifications import Notification, OutboxEmail  # noqa: F
 from smplatform.models.recommendation import Recommendation, UnitSubmission  # noqa: F401
 from smplatform.models.reference import City, Unit  # noqa: F401
 from smplatform.models.selection import Inspection, Objection, PublicNotice, ReviewAssignment  # noqa: F401
+from smplatform.models.submissions import DeclarationSubmission, StampedScanLink  # noqa: F401

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from smplatform import clock
+from smplatform.documents import signing
 from smplatform.documents import summary as annex2
 from smplatform.extensions import db
 from smplatform.models import City
@@ -62,8 +63,14 @@ def summary_xlsx():
 @routes.get("/summary.pdf")
 def summary_pdf():
     batch = found(review_service.current_batch())
-    html = render_template("province/summary_pdf.html", **_summary_context(batch))
-    response = make_response(annex2.to_pdf(html))
+    context = _summary_context(batch)
+    html = render_template("province/summary_pdf.html", **context)
+    try:
+        pdf = annex2.to_pdf(html, info=annex2.signed_info(batch.number, context["unit"].code,
+                                                          context["items"]))
+    except signing.SigningUnavailable as error:
+        return signing.unavailable_answer(error)
+    response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="annex2-{current_user.unit_code}.pdf"')

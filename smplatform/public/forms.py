@@ -1,8 +1,10 @@
-"""Public forms: checking a printed declaration's electronic number and verification code."""
+"""Public forms: checking a printed declaration's electronic number and verification code,
+or a signed PDF."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -23,3 +25,11 @@ class VerifyForm(FlaskForm):
                        filters=[normalise_code],
                        description=_l("The 8 characters printed at the bottom of every page."),
                        render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
+class VerifyPdfForm(FlaskForm):
+    pdf = FileField(_l("Signed PDF"),
+                    validators=[FileRequired(message=_l("Choose the PDF file to check."))],
+                    description=_l("A declaration form or an Annex 2 summary downloaded from the "
+                                   "platform. The file is checked and not kept."),
+                    render_kw={"accept": "application/pdf,.pdf"})

@@ -43,3 +43,10 @@ def verification_code(number: str, data: dict, length: int = 8) -> str:
         value, index = divmod(value, len(CODE_ALPHABET))
         chars.append(CODE_ALPHABET[index])
     return "".join(chars)
+
+
+def content_digest(number: str, data: dict) -> str:
+    """The SHA-256 (hex) of the number and the submitted content: recorded at each
+    submission and written into the signed PDF, so that a PDF handed back can be compared
+    with the declaration as submitted."""
+    return hashlib.sha256(number.encode() + b"\x00" + canonical_content(data)).hexdigest()

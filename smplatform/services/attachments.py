@@ -51,7 +51,8 @@ def upload(*, declaration: Declaration, actor: User, kind: str, stream: BinaryIO
     not a PDF/JPEG/PNG/Office file by its content (scans: PDF/JPEG/PNG only), or the
     declaration's total would exceed MAX_DECLARATION_UPLOAD_BYTES.
     Side effects: writes the file (deleted again if the transaction does not commit); adds a
-    StoredFile and a DeclarationAttachment; audit entry `declaration.attachment_upload`.
+    StoredFile and a DeclarationAttachment; audit entry `declaration.attachment_upload`; a
+    stamped scan is linked to the signed original (services/stamped_scans.link).
     """
     if kind not in {k.key for k in kinds_for(declaration)}:
         raise DomainError(_("This kind of attachment cannot be uploaded now."), field="kind",
@@ -72,6 +73,9 @@ def upload(*, declaration: Declaration, actor: User, kind: str, stream: BinaryIO
            unit_code=declaration.unit_code,
            detail={"attachment": attachment.id, "kind": kind, "name": stored.original_name,
                    "size": stored.size, "sha256": stored.sha256})
+    if kind == annex1.STAMPED_SCAN.key:
+        from smplatform.services import stamped_scans
+        stamped_scans.link(attachment=attachment, actor=actor)
     return attachment
 
 

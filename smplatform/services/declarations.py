@@ -6,14 +6,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from smplatform import clock
 from smplatform.enums import EDITABLE_STATES, Category, DeclarationState, Role
 from smplatform.extensions import db
-from smplatform.models import Batch, Declaration, DeclarationContent, DeclarationCounter, User
+from smplatform.models import (
+    Batch,
+    Declaration,
+    DeclarationContent,
+    DeclarationCounter,
+    DeclarationSubmission,
+    User,
+)
 from smplatform.rules import annex1, eligibility, numbering
 from smplatform.rules import fields as field_rules
 from smplatform.services import DomainError, workflow
@@ -263,7 +270,8 @@ def submit(*, declaration: Declaration, actor: User, base_version: int,
     ineligible, or when the declaration changed or was submitted meanwhile (two clicks, two
     tabs: the conditional UPDATE on id, state and version lets exactly one through).
     Side effects: state → submitted; electronic number at the first submission (kept after);
-    verification code recomputed; submitted_at; version +1; DeclarationEvent; audit entry
+    verification code recomputed; submitted_at; version +1; a DeclarationSubmission with the
+    content's fingerprint; DeclarationEvent; audit entry
     `declaration.submit` / `declaration.resubmit`.
     """
     state = declaration.state_enum
@@ -287,7 +295,21 @@ def submit(*, declaration: Declaration, actor: User, base_version: int,
     declaration.verification_code = numbering.verification_code(
         declaration.electronic_number, declaration.data)
     declaration.submitted_at = clock.now()
+    _record_submission(declaration, actor)
     db.session.flush()
+
+
+def _record_submission(declaration: Declaration, actor: User) -> DeclarationSubmission:
+    """The fingerprint of what was submitted now (the signed PDF carries the same)."""
+    seq = (db.session.scalar(select(func.max(DeclarationSubmission.seq)).where(
+        DeclarationSubmission.declaration_id == declaration.id)) or 0) + 1
+    row = DeclarationSubmission(
+        declaration_id=declaration.id, seq=seq, submitted_at=declaration.submitted_at,
+        actor_id=actor.id, verification_code=declaration.verification_code,
+        content_sha256=numbering.content_digest(declaration.electronic_number,
+                                                declaration.data))
+    db.session.add(row)
+    return row
 
 
 def _check_hard_rules(declaration, demonstration_cities) -> None:

@@ -16,7 +16,7 @@ from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, DeclarationEvent, User
 from smplatform.rules import annex1
 from smplatform.search import contains
-from smplatform.services import DomainError
+from smplatform.services import DomainError, stamped_scans
 from smplatform.services.audit import record
 from smplatform.services.notifications import notify_organisation
 from smplatform.services.workflow import apply
@@ -188,7 +188,8 @@ def confirm_stamped_copy(*, actor: User, declaration: Declaration, number_matche
     """Record that the stamped paper copy is in and its electronic number matches.
 
     Requires a passed declaration, the officer's tick that the number on the scan matches
-    and, where uploads exist in this build, the uploaded stamped scan.
+    and, where uploads exist in this build, the uploaded stamped scan; refused when the QR
+    code read from the scan names another declaration (services/stamped_scans.py).
     Side effects: sets stamped_confirmed_at; audit `declaration.stamped_confirm`; notification.
     """
     _check_unit(actor, declaration)
@@ -202,6 +203,12 @@ def confirm_stamped_copy(*, actor: User, declaration: Declaration, number_matche
     if uploads_exist and scan is None:
         raise DomainError(_("The applicant has not uploaded the stamped copy yet."),
                           code="no_scan")
+    link = scan.qr_link if scan is not None else None
+    if stamped_scans.outcome(link, declaration) == stamped_scans.OTHER_NUMBER:
+        raise DomainError(_("The QR code on the stamped scan names declaration %(read)s, not "
+                            "%(number)s: the applicant must upload the scan of this "
+                            "declaration's form.", read=link.number_read,
+                            number=declaration.electronic_number or ""), code="other_number")
     if not number_matches:
         raise DomainError(_("Tick to confirm that the electronic number on the stamped copy is "
                             "%(number)s.", number=declaration.electronic_number or ""),

@@ -36,6 +36,8 @@ ACCESS = [
            only("ministry")),
     Access("public.verify", "/verify", ALL_200),
     Access("public.verify", "/verify", ALL_200, method="POST", data=verify_data),
+    # No file: the form's message (422), the same for everyone.
+    Access("public.verify_pdf", "/verify/pdf", everyone(422), method="POST"),
     Access("public.downloads", "/downloads", ALL_200),
     Access("public.annex1_blank", "/downloads/annex1-enterprise.pdf", ALL_200),
     Access("public.annex2_template", "/downloads/annex2-template.xlsx", ALL_200),
