@@ -15,9 +15,12 @@ whose signature holds.
 """
 from __future__ import annotations
 
+import asyncio
+import functools
 import io
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,6 +76,36 @@ _lock = threading.Lock()
 _cache: dict = {}
 
 
+@functools.cache
+def _kept_key_signer_class():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class KeptKeySigner(signers.SimpleSigner):
+        """pyHanko's SimpleSigner, keeping the parsed private key: SimpleSigner parses it
+        again for every signature (twice per PDF, with the size estimate), and parsing an
+        RSA key with its consistency checks costs about 0.18 s; signing itself ~2 ms."""
+
+        _parsed = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            if mechanism not in ("rsassa_pkcs1v15", "ecdsa"):
+                return super().sign_raw(data, digest_algorithm)
+            if self._parsed is None:
+                self._parsed = serialization.load_der_private_key(self.signing_key.dump(),
+                                                                  password=None)
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "ecdsa":
+                return self._parsed.sign(data, ECDSA(hash_algorithm))
+            return self._parsed.sign(data, PKCS1v15(), hash_algorithm)
+
+    return KeptKeySigner
+
+
 def _loaded(settings: Settings):
     """(signer, trust roots), loaded once per process and again when a file changes."""
     stamp = settings.stamp()
@@ -85,10 +118,13 @@ def _loaded(settings: Settings):
         if not path or not Path(path).is_file():
             raise SigningUnavailable(f"signing {name} not found: {path or '(not set)'}")
     passphrase = settings.passphrase.encode() if settings.passphrase else None
-    signer = signers.SimpleSigner.load(settings.key_path, settings.cert_path,
+    loaded = signers.SimpleSigner.load(settings.key_path, settings.cert_path,
                                        key_passphrase=passphrase)
-    if signer is None:
+    if loaded is None:
         raise SigningUnavailable("the signing key could not be read (wrong passphrase?)")
+    signer = _kept_key_signer_class()(signing_cert=loaded.signing_cert,
+                                      signing_key=loaded.signing_key,
+                                      cert_registry=loaded.cert_registry)
     roots = [load_cert_from_pemder(p) for p in (settings.trust_paths or (settings.cert_path,))]
     with _lock:
         _cache.update(stamp=stamp, signer=signer, roots=roots)
@@ -126,7 +162,17 @@ def sign(pdf: bytes, *, reason: str, info: dict[str, str] | None = None,
     if info:
         _write_info(writer, info)
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _run(lambda: pdf_signer.async_sign_pdf(writer)).getvalue()
+
+
+def _run(coroutine_function):
+    """Run one of pyHanko's coroutines to its end from synchronous code: in this thread, or,
+    when this thread already runs an event loop (an async server, a browser driver), in a
+    short-lived thread of its own, since asyncio.run refuses to nest."""
+    if asyncio._get_running_loop() is None:
+        return asyncio.run(coroutine_function())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(coroutine_function())).result()
 
 
 def unavailable_answer(error: SigningUnavailable):
@@ -208,7 +254,7 @@ def check(pdf: bytes) -> SignatureCheck:
     """Check the platform's signature of an uploaded PDF."""
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
     if not pdf.startswith(b"%PDF-"):
@@ -224,7 +270,7 @@ def check(pdf: bytes) -> SignatureCheck:
     embedded = signatures[0]
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _run(lambda: async_validate_pdf_signature(embedded, context))
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as error:
         log.info("signature check failed: %s", error)
         return SignatureCheck(False, BROKEN)
