@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from smplatform.ministry import (admin, batches, decisions, declarations, documents,
                                  evaluation, experts, inspection, national, review,
-                                 submissions)
+                                 scoring, submissions)
 from smplatform.permissions import is_ministry
 from smplatform.web import area, signed_in_as
 
 bp = area("ministry", __name__,
           (admin, batches, experts, evaluation, documents, submissions, declarations,
-           decisions, inspection, review, national),
+           decisions, inspection, review, scoring, national),
           guard=signed_in_as(is_ministry), url_prefix="/ministry")

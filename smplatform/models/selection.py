@@ -3,7 +3,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smplatform.enums import InspectionConclusion, ObjectionOutcome, ReviewState
@@ -36,6 +46,8 @@ class ReviewAssignment(db.Model):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Asked for because the reviewers disagreed (rules/scoring.py), not in the first round.
+    further: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     declaration: Mapped[Declaration] = relationship()
     expert: Mapped[User] = relationship()

@@ -11,9 +11,10 @@ import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,9 +29,9 @@ from smplatform.enums import (
 from smplatform.extensions import db
 from smplatform.models import Batch, Declaration, ExpertProfile, ReviewAssignment, User
 from smplatform.rules import assignment as rules
-from smplatform.rules import rubric
+from smplatform.rules import rubric, scoring
 from smplatform.services import DomainError, experts, workflow
-from smplatform.services.audit import record
+from smplatform.services.audit import record, register_labels
 from smplatform.services.notifications import notify_organisation, notify_user
 
 MAX_REVIEWERS = 9
@@ -97,16 +98,18 @@ def _taken(declarations: Iterable[Declaration]) -> dict[int, set[int]]:
     return taken
 
 
-def _create(declaration: Declaration, expert_id: int, *, actor: User, due_at: datetime | None,
-            how: str) -> ReviewAssignment:
+def _create(declaration: Declaration, expert_id: int, *, actor: User | None,
+            due_at: datetime | None, how: str) -> ReviewAssignment:
     row = ReviewAssignment(declaration=declaration, expert_id=expert_id,
                            state=ReviewState.ASSIGNED, scores={}, comments={},
-                           assigned_at=clock.now(), due_at=due_at)
+                           assigned_at=clock.now(), due_at=due_at,
+                           further=how == "disagreement")
     db.session.add(row)
     if declaration.state == DeclarationState.FORWARDED:
         workflow.apply(declaration, "start_expert_review", actor=actor, role=Role.MINISTRY)
     db.session.flush()
-    record("review.assign", actor=actor, obj=row, unit_code=declaration.unit_code,
+    record("review.assign", actor=actor, actor_name=None if actor else "system", obj=row,
+           unit_code=declaration.unit_code,
            detail={"declaration_id": declaration.id, "expert_id": expert_id, "how": how,
                    "due_at": due_at.isoformat() if due_at else None})
     notify_user(user=db.session.get(User, expert_id), key="review.assigned",
@@ -123,7 +126,8 @@ class AssignmentReport:
     loads: dict[int, int]
 
 
-def _fill(declarations: list[Declaration], n: int, *, actor: User, due_at: datetime | None,
+def _fill(declarations: list[Declaration], n: int, *, actor: User | None,
+          due_at: datetime | None,
           batch_id: int, how: str) -> AssignmentReport:
     """Top every declaration up to `n` active reviewers, grouped by how many each lacks."""
     pool = _pool(batch_id, _taken(declarations))
@@ -343,8 +347,9 @@ def save_review(*, actor: User, review: ReviewAssignment, scores: Mapping[str, o
     Scores are whole numbers 0-100 per criterion of the category's rubric; submitting needs
     every criterion and computes the weighted total.
     Side effects: updates the ReviewAssignment; audit `review.save` or `review.submit` (with
-    the scores and total). Raises DomainError out of range, incomplete, not accepted, already
-    submitted, or changed meanwhile (version).
+    the scores and total); on submission, further reviewers where the reviewers disagree
+    (ask_further_reviewers_if_disagreeing). Raises DomainError out of range, incomplete, not
+    accepted, already submitted, or changed meanwhile (version).
     """
     if review.state == ReviewState.SUBMITTED:
         raise DomainError(_("This review has already been submitted."), code="submitted")
@@ -364,38 +369,167 @@ def save_review(*, actor: User, review: ReviewAssignment, scores: Mapping[str, o
     record("review.submit" if submit else "review.save", actor=actor, obj=review,
            detail={"declaration_id": review.declaration_id, "scores": clean,
                    "total": review.total})
+    if submit:
+        ask_further_reviewers_if_disagreeing(review=review)
+
+
+# Fair scoring: normalised per expert over the batch (rules/scoring.py).
+
+def batch_normalisation(batch_id: int) -> scoring.Normalisation:
+    """Every submitted review of the batch, normalised per expert (one query)."""
+    rows = db.session.execute(
+        select(ReviewAssignment.expert_id, ReviewAssignment.declaration_id,
+               ReviewAssignment.total)
+        .join(Declaration, Declaration.id == ReviewAssignment.declaration_id)
+        .where(Declaration.batch_id == batch_id,
+               ReviewAssignment.state == ReviewState.SUBMITTED,
+               ReviewAssignment.total.is_not(None)))
+    return scoring.normalise(scoring.Review(e, d, t) for e, d, t in rows)
+
+
+def _further_due(declaration: Declaration) -> datetime:
+    """A further reviewer's due date: the declaration's latest one, or FURTHER_REVIEW_DAYS
+    from now if that has passed."""
+    dues = [r.due_at for r in assignments_of(declaration) if r.due_at]
+    floor = clock.now() + timedelta(days=scoring.FURTHER_REVIEW_DAYS)
+    return max([*dues, floor]) if dues and max(dues) > clock.now() else floor
+
+
+def ask_further_reviewers_if_disagreeing(*, review: ReviewAssignment
+                                         ) -> list[ReviewAssignment]:
+    """After `review` was submitted: every declaration under expert review that its expert
+    has scored (its figures just changed) is checked by rules/scoring.needs_further_reviewer,
+    and one that needs it gets a further reviewer. Returns the new assignments."""
+    batch_id = review.declaration.batch_id
+    normalisation = batch_normalisation(batch_id)
+    declarations = db.session.scalars(
+        select(Declaration).join(ReviewAssignment,
+                                 ReviewAssignment.declaration_id == Declaration.id)
+        .where(ReviewAssignment.expert_id == review.expert_id,
+               ReviewAssignment.state == ReviewState.SUBMITTED,
+               Declaration.batch_id == batch_id,
+               Declaration.state == DeclarationState.EXPERT_REVIEW)
+        .order_by(Declaration.id)).all()
+    added = []
+    for declaration in declarations:
+        row = ask_further_reviewer_if_disagreeing(declaration, normalisation=normalisation,
+                                                  trigger=review)
+        if row is not None:
+            added.append(row)
+    return added
+
+
+def ask_further_reviewer_if_disagreeing(declaration: Declaration, *,
+                                        normalisation: scoring.Normalisation,
+                                        trigger: ReviewAssignment | None = None
+                                        ) -> ReviewAssignment | None:
+    """When every active review of the declaration is in, by experts whose scores could be
+    normalised, and the normalised scores disagree beyond the threshold
+    (rules/scoring.needs_further_reviewer), assign one more reviewer, chosen by the same
+    conflict-free, load-balanced rules, if the pool allows.
+
+    Side effects: a ReviewAssignment marked `further` (audit `review.assign`,
+    how=disagreement; the expert notified); audit `review.further_requested` with the scores
+    and who was assigned, or `review.further_unstaffed` when nobody eligible is left (the
+    asking counts: it is not repeated).
+    """
+    if declaration.state != DeclarationState.EXPERT_REVIEW:
+        return None
+    rows = assignments_of(declaration)
+    active = _active(rows)
+    submitted = [r for r in active if r.state == ReviewState.SUBMITTED]
+    normalised = [normalisation.scores[(r.expert_id, declaration.id)] for r in submitted
+                  if (r.expert_id, declaration.id) in normalisation.scores]
+    calibrated = all(normalisation.experts[r.expert_id].calibrated for r in submitted
+                     if r.expert_id in normalisation.experts)
+    asked = sum(1 for r in rows if r.further) + _unstaffed_asks(declaration)
+    if not scoring.needs_further_reviewer(
+            normalised=normalised, active=len(active), submitted=len(submitted),
+            further_so_far=asked, calibrated=calibrated):
+        return None
+    report = _fill([declaration], len(active) + 1, actor=None, due_at=_further_due(declaration),
+                   batch_id=declaration.batch_id, how="disagreement")
+    new_ids = report.assigned.get(declaration.id, [])
+    detail = {"declaration_id": declaration.id, "normalised": [round(v, 2) for v in normalised],
+              "threshold": scoring.DISAGREEMENT_THRESHOLD,
+              "trigger_review_id": trigger.id if trigger else None,
+              "expert_id": new_ids[0] if new_ids else None}
+    record("review.further_requested" if new_ids else "review.further_unstaffed",
+           actor_name="system", obj=declaration, unit_code=declaration.unit_code, detail=detail)
+    if not new_ids:
+        return None
+    return db.session.scalar(select(ReviewAssignment).where(
+        ReviewAssignment.declaration_id == declaration.id,
+        ReviewAssignment.expert_id == new_ids[0]))
+
+
+def _unstaffed_asks(declaration: Declaration) -> int:
+    from smplatform.models import AuditEntry
+    return db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "review.further_unstaffed",
+        AuditEntry.object_type == Declaration.__tablename__,
+        AuditEntry.object_id == str(declaration.id))) or 0
 
 
 # The ministry's view and decision.
 
 @dataclass
 class Aggregate:
+    """A declaration's scores: raw totals with their mean and spread, beside the normalised
+    ones (per expert id) and their mean; `disagreement` is judged on the normalised scores."""
+
     declaration: Declaration
     totals: list[float]
     assigned: int
     spread: rubric.Spread | None
     disagreement: bool
+    normalised: dict[int, float] = dataclasses.field(default_factory=dict)
+    normalised_mean: float | None = None
+    further: int = 0  # further reviewers asked for because of a disagreement
+
+    @property
+    def normalised_range(self) -> float | None:
+        values = list(self.normalised.values())
+        return round(max(values) - min(values), 2) if len(values) >= 2 else None
 
 
-def aggregates(declarations: Iterable[Declaration]) -> dict[int, Aggregate]:
-    """Per declaration: submitted totals, mean and spread, strong-disagreement flag."""
+def aggregates(declarations: Iterable[Declaration],
+               normalisation: scoring.Normalisation | None = None) -> dict[int, Aggregate]:
+    """Per declaration: submitted totals, mean and spread, normalised scores and their mean,
+    and the disagreement flag. The declarations are of one batch; its normalisation is
+    computed here unless given."""
     declarations = list(declarations)
     ids = [d.id for d in declarations]
     totals: dict[int, list[float]] = {i: [] for i in ids}
     assigned: Counter = Counter()
+    further: Counter = Counter()
     if ids:
-        for declaration_id, state, total in db.session.execute(
+        for declaration_id, state, total, is_further in db.session.execute(
                 select(ReviewAssignment.declaration_id, ReviewAssignment.state,
-                       ReviewAssignment.total)
+                       ReviewAssignment.total, ReviewAssignment.further)
                 .where(ReviewAssignment.declaration_id.in_(ids))):
             if state in ACTIVE_REVIEW_STATES:
                 assigned[declaration_id] += 1
+            if is_further:
+                further[declaration_id] += 1
             if state == ReviewState.SUBMITTED and total is not None:
                 totals[declaration_id].append(total)
-    return {d.id: Aggregate(declaration=d, totals=totals[d.id], assigned=assigned[d.id],
-                            spread=rubric.spread(totals[d.id]) if totals[d.id] else None,
-                            disagreement=rubric.strong_disagreement(totals[d.id]))
-            for d in declarations}
+    if normalisation is None and declarations:
+        normalisation = batch_normalisation(declarations[0].batch_id)
+    per_item: dict[int, dict[int, float]] = {}
+    for (expert_id, item_id), value in (normalisation.scores.items() if normalisation else ()):
+        per_item.setdefault(item_id, {})[expert_id] = round(value, 2)
+    out = {}
+    for d in declarations:
+        normalised = per_item.get(d.id, {})
+        mean = normalisation.items.get(d.id) if normalisation else None
+        out[d.id] = Aggregate(
+            declaration=d, totals=totals[d.id], assigned=assigned[d.id],
+            spread=rubric.spread(totals[d.id]) if totals[d.id] else None,
+            disagreement=scoring.disagreement(list(normalised.values())),
+            normalised=normalised, normalised_mean=round(mean, 2) if mean is not None
+            else None, further=further[d.id])
+    return out
 
 
 def record_expert_outcome(*, actor: User, declaration: Declaration, passed: bool,
@@ -417,3 +551,9 @@ def record_expert_outcome(*, actor: User, declaration: Declaration, passed: bool
                            "reviews": len(aggregate.totals)})
     notify_organisation(organisation=declaration.organisation, key=f"declaration.{action}",
                         params={"number": declaration.electronic_number or ""})
+
+
+register_labels({
+    "review.further_requested": _l("Further reviewer assigned: the reviewers disagreed"),
+    "review.further_unstaffed": _l("Reviewers disagreed: no further reviewer available"),
+})

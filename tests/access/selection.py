@@ -70,6 +70,8 @@ ACCESS = [
            EXPERT_REDIRECT, method="POST", data={"reason": "曾为该单位提供咨询"}),
     # The ministry's expert review.
     Access("ministry.review", lambda w: f"/ministry/batches/{batch(w)}/review", MINISTRY_ONLY),
+    Access("ministry.review_experts", lambda w: f"/ministry/batches/{batch(w)}/review/experts",
+           MINISTRY_ONLY),
     Access("ministry.review_assign", lambda w: f"/ministry/batches/{batch(w)}/review/assign",
            MINISTRY_ONLY, method="POST", data={"per_declaration": "3"}),
     Access("ministry.declaration_review",
