@@ -32,6 +32,11 @@ NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_action_label"] = action_label
+    from smplatform.services import organisation_history
+    # An organisation's earlier declarations and demonstrations beside a declaration, and the
+    # earlier declarations a draft can start from (templates/_history/).
+    app.jinja_env.globals["organisation_history"] = organisation_history.history
+    app.jinja_env.globals["copy_sources"] = organisation_history.sources_for
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

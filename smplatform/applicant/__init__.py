@@ -3,9 +3,16 @@ route requires the applicant role (checked before each request)."""
 from __future__ import annotations
 
 from smplatform.permissions import is_applicant
-from smplatform.applicant import dashboard, declarations, attachments, documents, evaluation
+from smplatform.applicant import (
+    attachments,
+    dashboard,
+    declarations,
+    documents,
+    evaluation,
+    reuse,
+)
 from smplatform.web import area, signed_in_as
 
 bp = area("applicant", __name__,
-          (dashboard, declarations, attachments, documents, evaluation),
+          (dashboard, declarations, attachments, documents, evaluation, reuse),
           guard=signed_in_as(is_applicant), url_prefix="/applicant")

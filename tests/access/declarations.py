@@ -47,6 +47,9 @@ ACCESS = [
            method="POST", data={"version": "1", "contact_title": "经理"}),
     Access("applicant.declaration_submit", d_path("/submit"), applicant_only(409),
            method="POST", data={"version": "2"}),
+    # No earlier declaration named: refused with a message, back to the overview.
+    Access("applicant.declaration_copy_previous", d_path("/copy-previous"), applicant_only(302),
+           method="POST"),
     Access("applicant.declaration_withdraw", d_path("/withdraw"), applicant_only(409),
            method="POST"),
     Access("applicant.attachment_upload", d_path("/attachments"), applicant_only(302),
