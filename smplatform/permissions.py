@@ -133,6 +133,17 @@ def can_review_evaluation(user, task) -> bool:
     return is_province(user) and user.unit_code == task.unit_code
 
 
+def can_undo_status_change(user, task) -> bool:
+    """The province of the demonstration's unit, while the task is marked (the service checks
+    that this unit made the mark)."""
+    return can_review_evaluation(user, task) and task.state == "status_changed"
+
+
+def can_correct_registry_entry(user, _entry=None) -> bool:
+    """The ministry corrects a row of the registry of batches 1–4 (audited, old values kept)."""
+    return is_ministry(user)
+
+
 def can_conclude_evaluation(user, task) -> bool:
     return is_ministry(user)
 

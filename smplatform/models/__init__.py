@@ -7,6 +7,7 @@ from smplatform.models.accounts import Organisation, User, UserSession  # noqa: 
 from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401
+from smplatform.models.corrections import RegistryCorrection  # noqa: F401
 from smplatform.models.deadlines import UnitDeadline  # noqa: F401
 from smplatform.models.declaration import (  # noqa: F401
     Declaration,

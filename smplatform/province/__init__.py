@@ -4,11 +4,11 @@ request)."""
 from __future__ import annotations
 
 from smplatform.permissions import is_province
-from smplatform.province import (attachments, contacts, dashboard, documents, evaluation, queue,
-                                 recommend, review, summary)
+from smplatform.province import (attachments, contacts, corrections, dashboard, documents,
+                                 evaluation, queue, recommend, review, summary)
 from smplatform.web import area, signed_in_as
 
 bp = area("province", __name__,
           (dashboard, contacts, queue, review, recommend, summary, evaluation, documents,
-           attachments),
+           attachments, corrections),
           guard=signed_in_as(is_province), url_prefix="/province")

@@ -121,6 +121,7 @@ class TaskAction(LabelledEnum):
     CONFIRM = "confirm"
     RETURN = "return"
     MARK_STATUS_CHANGED = "mark_status_changed"
+    UNDO_STATUS_CHANGE = "undo_status_change"
     CONCLUDE = "conclude"
 
     @classmethod
@@ -131,6 +132,7 @@ class TaskAction(LabelledEnum):
             cls.CONFIRM: _l("Confirm the filing"),
             cls.RETURN: _l("Return for revision"),
             cls.MARK_STATUS_CHANGED: _l("Mark the business status as changed"),
+            cls.UNDO_STATUS_CHANGE: _l("Undo the business status mark"),
             cls.CONCLUDE: _l("Conclude the evaluation"),
         }
 
@@ -199,6 +201,9 @@ WORKFLOW = Workflow(states=TaskState, actions=TaskAction, rows=(
     step(S.NOT_STARTED, A.MARK_STATUS_CHANGED, S.STATUS_CHANGED, Role.PROVINCE),
     step(S.DRAFT, A.MARK_STATUS_CHANGED, S.STATUS_CHANGED, Role.PROVINCE),
     step(S.RETURNED, A.MARK_STATUS_CHANGED, S.STATUS_CHANGED, Role.PROVINCE),
+    # A mark made in error is undone, with a reason, before the ministry concludes: the
+    # filing is a draft again, with everything the demonstration had entered.
+    step(S.STATUS_CHANGED, A.UNDO_STATUS_CHANGE, S.DRAFT, Role.PROVINCE),
     # The ministry concludes a confirmed filing, or a status-changed entity's explanation.
     step(S.CONFIRMED, A.CONCLUDE, S.CONCLUDED, Role.MINISTRY),
     step(S.STATUS_CHANGED, A.CONCLUDE, S.CONCLUDED, Role.MINISTRY),

@@ -323,6 +323,33 @@ def mark_status_changed(*, actor: User, task: EvaluationTask, status: str, strea
     task.explanation_file_id = stored.id
 
 
+def undo_status_change(*, actor: User, task: EvaluationTask, reason: str) -> None:
+    """The province undoes a business-status mark its unit made, with a reason, before the
+    ministry concludes: the filing is a draft again, with every value the demonstration had
+    entered. Nothing is deleted: the explanation scan stays stored and the mark stays in the
+    history, named with the file in the audit entry.
+
+    Side effects: state → draft (workflow `undo_status_change`, EvaluationEvent with the
+    reason); business_status and explanation_file cleared; audit
+    `evaluation.undo_status_change` with what was undone. Raises DomainError without a
+    reason, when the task is not marked, or when the mark was not made by this unit.
+    """
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason for undoing the mark."), field="reason")
+    reason = _comment(reason, True)
+    workflow.check(task, "undo_status_change", Role.PROVINCE)
+    mark = next((e for e in reversed(task.events) if e.action == "mark_status_changed"), None)
+    if mark is None or mark.actor is None or mark.actor.unit_code != actor.unit_code:
+        raise DomainError(_("Only the unit that marked the business status can undo the mark."),
+                          code="not_own_mark")
+    undone = {"business_status": task.business_status, "file_id": task.explanation_file_id,
+              "marked_from": mark.from_state}
+    _move(actor, task, "undo_status_change", Role.PROVINCE, reason, {"undone": undone})
+    task.business_status = None
+    task.explanation_file_id = None
+    db.session.flush()
+
+
 # ---------------------------------------------------------------- ministry
 
 

@@ -87,6 +87,10 @@ ACCESS = [
            only("province", 422), method="POST", data={"comment": "x"}),
     Access("province.evaluation_status", lambda w: f"/province/evaluations/{t(w)}/status",
            only("province", 422), method="POST", data={"status": "nonsense"}),
+    # The task is not marked: nobody can undo a mark (403), the unit's officer included.
+    Access("province.evaluation_undo_status",
+           lambda w: f"/province/evaluations/{t(w)}/undo-status",
+           only("province", 403), method="POST", data={"reason": "x"}),
     Access("province.registry_link", lambda w: f"/province/registry/{_setup(w)['entry']}/link",
            only("province", 302), method="POST", data={"credit_code": "bad"}),
     Access("province.evaluation_file",
@@ -104,6 +108,11 @@ ACCESS = [
     Access("ministry.evaluation_pdf", lambda w: f"/ministry/evaluations/{t(w)}/pdf",
            only("ministry")),
     Access("ministry.registry_import", "/ministry/registry/import", only("ministry")),
+    Access("ministry.registry_entry", lambda w: f"/ministry/registry/{_setup(w)['entry']}",
+           only("ministry")),
+    Access("ministry.registry_entry_correct",
+           lambda w: f"/ministry/registry/{_setup(w)['entry']}", only("ministry", 422),
+           method="POST", data={"reason": ""}),
     # The 330000 task: the 440000 officer and the applicant get 403, the ministry sees it.
     Access("province.evaluation", lambda w: f"/province/evaluations/{_setup(w)['other']}",
            only("province", 403)),
