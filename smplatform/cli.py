@@ -109,6 +109,30 @@ def init_app(app: Flask) -> None:
                    f"{len(report.orphans)} orphan files older than {minutes} minutes; "
                    f"kept {report.kept_recent} younger ones.")
 
+    @app.cli.command("migrate-uploads")
+    @click.option("--from", "source", type=click.Choice(["local", "s3"]), required=True,
+                  help="The store the files are in now.")
+    @click.option("--to", "target", type=click.Choice(["local", "s3"]), required=True,
+                  help="The store they go to (its settings must be filled in).")
+    def migrate_uploads_command(source, target):
+        """Copy every stored file from one store to the other, checking each file's SHA-256
+        (resumable; run it again after switching SMPLATFORM_STORAGE)."""
+        from smplatform import filestore
+        from smplatform.services.maintenance import copy_files
+        if source == target:
+            raise click.ClickException("--from and --to name the same store.")
+        stores = {name: filestore.build(app.config, name) for name in (source, target)}
+        report = copy_files(source=stores[source], target=stores[target])
+        for label, items in (("missing", report.missing), ("corrupt", report.corrupt)):
+            for item in items:
+                click.echo(f"{label}: {item}")
+        click.echo(f"Copied {report.copied} files from {stores[source].describe()} to "
+                   f"{stores[target].describe()}; {report.present} were there already; "
+                   f"{len(report.missing)} missing and {len(report.corrupt)} corrupt in the "
+                   f"source.")
+        if report.missing or report.corrupt:
+            raise SystemExit(1)
+
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--name", "display_name", required=True, help="Full name.")

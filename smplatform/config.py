@@ -36,6 +36,22 @@ class Config:
     FAULT_INJECTION = False
     FAULT_PAUSES: dict = {}
     UPLOAD_DIR = os.environ.get("SMPLATFORM_UPLOAD_DIR")  # default: instance/uploads
+    # Where uploaded files live (smplatform/filestore.py): "local" (UPLOAD_DIR) or "s3" (any
+    # S3-compatible store; UPLOAD_DIR then only stages uploads while they are checked).
+    STORAGE_BACKEND = os.environ.get("SMPLATFORM_STORAGE", "local")
+    S3_ENDPOINT_URL = os.environ.get("SMPLATFORM_S3_ENDPOINT_URL")  # None: AWS's own
+    S3_PUBLIC_ENDPOINT_URL = os.environ.get("SMPLATFORM_S3_PUBLIC_ENDPOINT_URL")  # presigned
+    S3_BUCKET = os.environ.get("SMPLATFORM_S3_BUCKET", "")
+    S3_REGION = os.environ.get("SMPLATFORM_S3_REGION", "us-east-1")
+    S3_PREFIX = os.environ.get("SMPLATFORM_S3_PREFIX", "uploads/")
+    # None: boto3's own chain (AWS_ACCESS_KEY_ID…, ~/.aws, an instance role).
+    S3_ACCESS_KEY_ID = os.environ.get("SMPLATFORM_S3_ACCESS_KEY_ID")
+    S3_SECRET_ACCESS_KEY = os.environ.get("SMPLATFORM_S3_SECRET_ACCESS_KEY")
+    S3_ADDRESSING_STYLE = os.environ.get("SMPLATFORM_S3_ADDRESSING_STYLE", "auto")
+    # Downloads of stored files: "stream" (through the app, after the permission check) or
+    # "presigned" (after the same check, a redirect to a URL of the store valid this long).
+    DOWNLOADS = os.environ.get("SMPLATFORM_DOWNLOADS", "stream")
+    PRESIGNED_URL_SECONDS = _env_int("SMPLATFORM_PRESIGNED_URL_SECONDS", 60)
     # The ministry dashboard's counts are recounted at most this often (0: on every view).
     NATIONAL_BOARD_MAX_AGE_SECONDS = _env_int("SMPLATFORM_BOARD_MAX_AGE_SECONDS", 30)
     MAX_UPLOAD_BYTES = _env_int("SMPLATFORM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)

@@ -23,6 +23,9 @@ from tests import factories
 from tests.browser import _browser, browser_page, browser_page_en, live_server  # noqa: F401,E501
 
 BACKEND = os.environ.get("SMPLATFORM_TEST_DB", "sqlite")
+# SMPLATFORM_TEST_STORAGE=s3 keeps every test's uploads in a bucket of a throw-away
+# S3-compatible server (tests/s3.py) instead of a local directory.
+STORAGE = os.environ.get("SMPLATFORM_TEST_STORAGE", "local")
 REFERENCE_TABLES = {"unit", "city", "alembic_version"}
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -42,7 +45,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_report_header(config):
-    return f"smplatform test database backend: {BACKEND}"
+    return f"smplatform test database backend: {BACKEND}, file store: {STORAGE}"
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server (moto) for this test run."""
+    from tests.s3 import TestS3Server
+    server = TestS3Server().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -73,12 +85,12 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _session_app(database_url, tmp_path_factory):
+def _session_app(database_url, tmp_path_factory, request):
     from smplatform.documents.signing import create_demo_certificate
     signing_dir = tmp_path_factory.mktemp("signing")
     create_demo_certificate(signing_dir / "key.pem", signing_dir / "cert.pem",
                             passphrase="test-passphrase")
-    app = create_app({
+    settings = {
         "CONFIG": "testing",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
@@ -86,7 +98,11 @@ def _session_app(database_url, tmp_path_factory):
         "SIGNING_KEY_PATH": str(signing_dir / "key.pem"),
         "SIGNING_CERT_PATH": str(signing_dir / "cert.pem"),
         "SIGNING_PASSPHRASE": "test-passphrase",
-    })
+    }
+    if STORAGE == "s3":
+        server = request.getfixturevalue("s3_server")
+        settings.update(server.config(server.bucket()))
+    app = create_app(settings)
     with app.app_context():
         from flask_migrate import upgrade
         from smplatform.services.reference import load_reference_data
@@ -110,6 +126,26 @@ def _clean_database() -> None:
     db.session.commit()
 
 
+def _clean_store(app) -> None:
+    if app.config["STORAGE_BACKEND"] != "local":
+        from smplatform import filestore
+        store = filestore.store()
+        for entry in list(store.entries()):
+            store.delete(entry.key)
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage_backend(request, app):
+    """Each file store in turn: the local directory, then a bucket of its own on the test
+    S3 server. Returns the backend's name."""
+    if request.param == "s3":
+        server = request.getfixturevalue("s3_server")
+        app.config.update(server.config(server.bucket()))
+    else:
+        app.config["STORAGE_BACKEND"] = "local"
+    return request.param
+
+
 @pytest.fixture
 def app(_session_app):
     """The application, with a clean database (reference data kept) and its default config."""
@@ -119,6 +155,7 @@ def app(_session_app):
     os.makedirs(uploads)
     with _session_app.app_context():
         _clean_database()
+        _clean_store(_session_app)
         limiter.reset()
         yield _session_app
         db.session.rollback()

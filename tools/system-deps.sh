@@ -2,7 +2,8 @@
 # Install the system packages the platform and its tests need, when they are missing.
 # Debian packages: Noto CJK fonts (Chinese in PDFs), Pango (WeasyPrint), Chromium (browser
 # tests), PostgreSQL 15 (the production database, started per test run), poppler (PDF checks),
-# wrk (make bench-smoke).
+# wrk (make bench-smoke); for `make test-cluster`: Redis, PgBouncer and nginx (started per test
+# run on free ports, never as system services).
 set -euo pipefail
 need=()
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
@@ -13,6 +14,9 @@ if [ "${SMPLATFORM_SKIP_TEST_DEPS:-}" != "1" ]; then
   [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
   command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
   command -v wrk >/dev/null 2>&1 || need+=(wrk)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  command -v pgbouncer >/dev/null 2>&1 || need+=(pgbouncer)
+  [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ]; then

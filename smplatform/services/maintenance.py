@@ -1,14 +1,16 @@
-"""Operations: backup and restore (database + uploads), and the consistency check.
+"""Operations: backup and restore (database + uploads), the consistency check, the cleanup
+of interrupted uploads, and copying the uploads from one store to another.
 
 Backups are directories `<target>/<UTC timestamp>/` holding `database.sqlite3` (SQLite online
 backup API) or `database.dump` (pg_dump custom format), `uploads.tar` and `manifest.json`.
+`uploads.tar` holds every stored file as `uploads/<aa>/<bb>/<key>` whichever store they came
+from (smplatform/filestore.py), so a backup of one store restores into the other.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -16,11 +18,13 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from smplatform import filestore
 from smplatform.extensions import db
 from smplatform.models import StoredFile
 
@@ -62,12 +66,7 @@ def backup(target: Path) -> Path:
         db_file = "database.dump"
     else:
         raise RuntimeError(f"backup does not support {dialect}")
-    uploads = Path(current_app.config["UPLOAD_DIR"])
-    with tarfile.open(out / "uploads.tar", "w") as tar:
-        if uploads.exists():
-            tar.add(uploads, arcname="uploads",
-                    filter=lambda info: None if Path(info.name).name.startswith(".upload-")
-                    else info)
+    _backup_files(filestore.store(), out / "uploads.tar")
     manifest = {"created_at": stamp, "dialect": dialect, "database": db_file,
                 "database_sha256": _sha256(out / db_file),
                 "uploads_sha256": _sha256(out / "uploads.tar")}
@@ -99,28 +98,49 @@ def restore(source: Path) -> None:
         subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
                         "--single-transaction", f"--dbname={_libpq_url()}",
                         str(source / manifest["database"])], check=True, capture_output=True)
-    uploads = Path(current_app.config["UPLOAD_DIR"])
-    staging = uploads.with_name(uploads.name + ".restoring")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    with tarfile.open(source / "uploads.tar") as tar:
-        tar.extractall(staging, filter="data")
-    restored = staging / "uploads"
-    restored.mkdir(exist_ok=True)
-    old = uploads.with_name(uploads.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if uploads.exists():
-        uploads.rename(old)
-    restored.rename(uploads)
-    shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(staging, ignore_errors=True)
+    _restore_files(source / "uploads.tar", filestore.store())
+
+
+def _backup_files(store: filestore.Store, tar_path: Path) -> None:
+    """Every file of the store (interrupted uploads excepted), streamed into the tar."""
+    with tarfile.open(tar_path, "w") as tar:
+        for entry in sorted(store.entries(), key=lambda e: e.name):
+            info = tarfile.TarInfo(f"uploads/{entry.name}")
+            info.size, info.mtime, info.mode = entry.size, int(entry.modified), 0o640
+            with store.open(entry.key) as body:
+                tar.addfile(info, body)
+
+
+def _restore_files(tar_path: Path, store: filestore.Store) -> None:
+    """Put every file of the backup into the store, then remove the store's other files.
+    Only the key (a member's last path part) is used: a member's path never chooses where
+    a file goes."""
+    types = dict(db.session.execute(
+        select(StoredFile.storage_key, StoredFile.content_type)).tuples().all())
+    restored = set()
+    with tarfile.open(tar_path) as tar:
+        for member in tar:
+            if not member.isfile():
+                continue
+            key = Path(member.name).name
+            with tar.extractfile(member) as body:
+                store.put_stream(key, body, types.get(key, "application/octet-stream"))
+            restored.add(key)
+    for entry in list(store.entries()):
+        if entry.key not in restored:
+            store.delete(entry.key)
+    db.session.remove()
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(chunk)
+        return _sha256_stream(fh)
+
+
+def _sha256_stream(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -138,72 +158,133 @@ class ConsistencyReport:
 
 
 def check_consistency(*, fix: bool = False) -> ConsistencyReport:
-    """Compare stored-file rows with the upload directory; with fix, delete orphans and
-    interrupted temporary files (never rows: a missing file needs a person to look)."""
-    from smplatform.services.storage import path_of, upload_dir
+    """Compare stored-file rows with the store (every file read and its SHA-256 compared);
+    with fix, delete orphans and interrupted uploads (never rows: a missing file needs a
+    person to look)."""
+    store = filestore.store()
     report = ConsistencyReport()
+    stored_files = {entry.key: entry for entry in store.entries()}
     known = set()
     for stored in db.session.scalars(select(StoredFile).execution_options(yield_per=1000)):
-        path = path_of(stored)
-        known.add(path.name)
+        known.add(stored.storage_key)
         report.files_checked += 1
-        if not path.exists():
-            report.missing.append(f"{stored.id}:{stored.storage_key}")
-        elif path.stat().st_size != stored.size or _sha256(path) != stored.sha256:
-            report.corrupt.append(f"{stored.id}:{stored.storage_key}")
-    root = upload_dir()
-    for path in root.rglob("*"):
-        if not path.is_file():
+        entry = stored_files.get(stored.storage_key)
+        label = f"{stored.id}:{stored.storage_key}"
+        if entry is None:
+            report.missing.append(label)
             continue
-        if path.name.startswith(".upload-"):
-            report.partial.append(str(path.relative_to(root)))
+        if entry.size != stored.size:
+            report.corrupt.append(label)
+            continue
+        try:
+            with store.open(stored.storage_key) as body:
+                digest = _sha256_stream(body)
+        except FileNotFoundError:
+            report.missing.append(label)
+            continue
+        if digest != stored.sha256:
+            report.corrupt.append(label)
+    for partial in list(store.partials()):
+        report.partial.append(partial.name)
+        if fix:
+            store.remove_partial(partial)
+    for key, entry in stored_files.items():
+        if key not in known:
+            report.orphans.append(entry.name)
             if fix:
-                path.unlink(missing_ok=True)
-        elif path.name not in known:
-            report.orphans.append(str(path.relative_to(root)))
-            if fix:
-                path.unlink(missing_ok=True)
+                store.delete(key)
+    report.orphans.sort()
     return report
 
 
 @dataclass
 class CleanupReport:
-    partial: list[str] = field(default_factory=list)   # interrupted temporary uploads removed
+    partial: list[str] = field(default_factory=list)   # interrupted uploads removed
     orphans: list[str] = field(default_factory=list)   # files without a row removed
     kept_recent: int = 0                               # younger files left alone
 
 
 def clean_uploads(*, older_than_minutes: int) -> CleanupReport:
-    """Remove interrupted uploads (`.upload-*` temporary files) and orphan files (no
-    StoredFile row) last modified more than `older_than_minutes` ago.
+    """Remove interrupted uploads (staging files `.upload-*` on this node, unfinished
+    multipart uploads in an object store) and orphan files (no StoredFile row) last modified
+    more than `older_than_minutes` ago.
 
     A worker killed mid-upload (crash, OOM, deploy) leaves such files behind: the rollback
     that normally deletes them never ran. Younger files are kept because they may belong to
-    a request still in progress. Safe to run from cron while the platform serves requests.
-    Side effects: deletes files under UPLOAD_DIR; never touches database rows.
+    a request still in progress. Safe to run from cron while the platform serves requests;
+    run it on every node (each stages its own uploads).
+    Side effects: deletes files in the store and in UPLOAD_DIR; never touches database rows.
     """
-    from smplatform.services.storage import upload_dir
+    store = filestore.store()
     report = CleanupReport()
     cutoff = time.time() - older_than_minutes * 60
-    root = upload_dir()
-    candidates = []
-    for path in root.rglob("*"):
-        if path.is_file():
-            candidates.append(path)
-    # Read the known keys after listing the files: a file renamed into place and committed
-    # between the two steps is then known, never mistaken for an orphan.
+    entries = list(store.entries())
+    partials = list(store.partials())
+    # Read the known keys after listing the files: a file stored and committed between the
+    # two steps is then known, never mistaken for an orphan.
     known = set(db.session.scalars(select(StoredFile.storage_key)))
-    for path in candidates:
-        try:
-            modified = path.stat().st_mtime
-        except FileNotFoundError:
-            continue
-        partial = path.name.startswith(".upload-")
-        if not partial and path.name in known:
-            continue
-        if modified > cutoff:
+    for partial in partials:
+        if partial.modified > cutoff:
             report.kept_recent += 1
             continue
-        path.unlink(missing_ok=True)
-        (report.partial if partial else report.orphans).append(str(path.relative_to(root)))
+        store.remove_partial(partial)
+        report.partial.append(partial.name)
+    for entry in entries:
+        if entry.key in known:
+            continue
+        if entry.modified > cutoff:
+            report.kept_recent += 1
+            continue
+        store.delete(entry.key)
+        report.orphans.append(entry.name)
+    return report
+
+
+@dataclass
+class CopyReport:
+    copied: int = 0
+    present: int = 0                                    # already in the target, same size
+    missing: list[str] = field(default_factory=list)    # not in the source
+    corrupt: list[str] = field(default_factory=list)    # the source's SHA-256 differs
+
+
+class _Hashing:
+    """A reader that hashes what passes through it."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def copy_files(*, source: filestore.Store, target: filestore.Store) -> CopyReport:
+    """Copy every stored file from one store to the other (e.g. local → s3 before switching
+    STORAGE_BACKEND). Files already in the target with their size are left; each copied
+    file's SHA-256 is checked on the way, and a copy that does not match is removed again.
+    Resumable: run it again after an interruption, and once more after the switch to catch
+    the files uploaded meanwhile. Never deletes from the source, never touches rows."""
+    report = CopyReport()
+    for stored in db.session.scalars(select(StoredFile).order_by(StoredFile.id)
+                                     .execution_options(yield_per=1000)):
+        label = f"{stored.id}:{stored.storage_key}"
+        if target.size(stored.storage_key) == stored.size:
+            report.present += 1
+            continue
+        try:
+            body = source.open(stored.storage_key)
+        except FileNotFoundError:
+            report.missing.append(label)
+            continue
+        with body:
+            reader = _Hashing(body)
+            target.put_stream(stored.storage_key, reader, stored.content_type)
+        if reader.digest.hexdigest() != stored.sha256:
+            target.delete(stored.storage_key)
+            report.corrupt.append(label)
+            continue
+        report.copied += 1
     return report

@@ -31,7 +31,7 @@ def link(*, attachment: DeclarationAttachment, actor) -> StampedScanLink:
     """
     declaration = attachment.declaration
     stored = attachment.stored_file
-    numbers = qr_read.numbers_in_scan(storage.path_of(stored).read_bytes(),
+    numbers = qr_read.numbers_in_scan(storage.read(stored),
                                       stored.content_type)
     number = declaration.electronic_number if declaration.electronic_number in numbers \
         else (numbers[0] if numbers else None)

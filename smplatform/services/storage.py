@@ -1,9 +1,12 @@
 """File storage: content-checked uploads, written completely or not at all.
 
-Files live under UPLOAD_DIR (outside static/) as `<aa>/<bb>/<random key>`; the database keeps
-the original name, the detected type, the size and the SHA-256. A file written during a
+The bytes live in the store that the settings choose (smplatform/filestore.py: a local
+directory, UPLOAD_DIR, outside static/; or an S3-compatible bucket) under a random key; the
+database keeps the original name, the detected type, the size and the SHA-256. An upload is
+streamed to a staging file, checked there, then moved into the store. A file stored during a
 transaction that is rolled back is deleted again (see `_track`), so a failed request leaves no
-orphan. Downloads go through `send()` after the caller's permission check.
+orphan. Downloads go through `send()` after the caller's permission check: streamed through
+the app, or (DOWNLOADS = "presigned", S3 only) a redirect to a short-lived presigned URL.
 """
 from __future__ import annotations
 
@@ -13,17 +16,20 @@ import io
 import os
 import secrets
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
-from flask import current_app, send_file
+from flask import Response, current_app, redirect, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
+from werkzeug.http import dump_options_header
 from sqlalchemy.orm import Session
 
-from smplatform import clock, faults
+from smplatform import clock, faults, filestore
 from smplatform.extensions import db
 from smplatform.models import StoredFile
 from smplatform.services import DomainError
@@ -51,15 +57,26 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _OOXML_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 
 
+def store() -> filestore.Store:
+    """The configured store (STORAGE_BACKEND)."""
+    return filestore.store()
+
+
 def upload_dir() -> Path:
+    """Where uploads are staged (and, with the local store, kept)."""
     path = Path(current_app.config["UPLOAD_DIR"])
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def path_of(stored: StoredFile) -> Path:
-    key = stored.storage_key
-    return upload_dir() / key[:2] / key[2:4] / key
+def open_stored(stored: StoredFile) -> BinaryIO:
+    """The stored file's bytes as a stream (close it; FileNotFoundError when gone)."""
+    return store().open(stored.storage_key)
+
+
+def read(stored: StoredFile) -> bytes:
+    with open_stored(stored) as fh:
+        return fh.read()
 
 
 def detect_kind(path: Path, extension: str) -> str | None:
@@ -122,15 +139,17 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
          max_bytes: int | None = None, uploaded_by=None) -> StoredFile:
     """Store an uploaded file after checking its size and its content.
 
-    Side effects: writes the file under UPLOAD_DIR (atomically: a temporary file renamed into
-    place) and adds a StoredFile row; the file is deleted again if the transaction rolls back.
+    Side effects: streams the upload to a staging file in UPLOAD_DIR, checks it, moves it into
+    the store (a rename into place, or an upload to the bucket: whole or not at all) and adds
+    a StoredFile row; the file is deleted again if the transaction rolls back.
     Raises DomainError (nothing written) when the file is empty, too large, of a kind not
     allowed, or not what its name claims.
     """
     max_bytes = max_bytes or current_app.config["MAX_UPLOAD_BYTES"]
     name = os.path.basename((original_name or "").replace("\\", "/")).strip() or "file"
     extension = os.path.splitext(name)[1].lower()
-    directory = upload_dir()
+    target = store()
+    directory = target.staging_dir()
     digest = hashlib.sha256()
     size = 0
     try:
@@ -162,10 +181,8 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
                                 ext=extension or _("no extension"), kind=kind.upper()),
                               code="mismatch")
         key = secrets.token_hex(20)
-        final = directory / key[:2] / key[2:4] / key
-        final.parent.mkdir(parents=True, exist_ok=True)
         faults.pause("storage.before_rename")
-        os.replace(tmp, final)
+        target.put_file(key, tmp, KINDS[kind][0])
     except OSError as error:
         tmp.unlink(missing_ok=True)
         raise _storage_error(error) from error
@@ -176,7 +193,7 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
                         size=size, sha256=digest.hexdigest(),
                         uploaded_by_id=getattr(uploaded_by, "id", None), created_at=clock.now())
     db.session.add(stored)
-    _track(final)
+    _track(target, key)
     return stored
 
 
@@ -222,29 +239,69 @@ def _allowed_message(allowed: frozenset[str]) -> str:
 
 def delete(stored: StoredFile) -> None:
     """Remove a stored file's row now and its content once the transaction commits."""
-    path = path_of(stored)
     db.session.delete(stored)
-    db.session.info.setdefault("delete_on_commit", []).append(path)
+    db.session.info.setdefault("delete_on_commit", []).append((store(), stored.storage_key))
 
 
 def send(stored: StoredFile, download_name: str | None = None):
-    """Serve a stored file as an attachment (call only after the permission check)."""
-    response = send_file(path_of(stored), mimetype=stored.content_type, as_attachment=True,
-                         download_name=download_name or stored.original_name, max_age=0)
+    """Serve a stored file as an attachment (call only after the permission check).
+
+    Streamed through the app, or with DOWNLOADS = "presigned" and a store that can presign,
+    a redirect to a URL of the store valid for PRESIGNED_URL_SECONDS: the bytes then never
+    pass through an app node (the URL is short-lived and unguessable; it carries the
+    attachment disposition and the detected content type)."""
+    name = download_name or stored.original_name
+    target = store()
+    config = current_app.config
+    if config["DOWNLOADS"] == "presigned" and target.can_presign:
+        response = redirect(target.presigned_url(
+            stored.storage_key, content_type=stored.content_type,
+            disposition=content_disposition(name), seconds=config["PRESIGNED_URL_SECONDS"]), 303)
+    elif isinstance(target, filestore.LocalStore):
+        response = send_file(target.path(stored.storage_key), mimetype=stored.content_type,
+                             as_attachment=True, download_name=name, max_age=0)
+    else:
+        response = _streamed(target.open(stored.storage_key), stored, name)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-def _track(path: Path) -> None:
-    db.session.info.setdefault("new_files", []).append(path)
+def _streamed(body: BinaryIO, stored: StoredFile, name: str) -> Response:
+    """The store's stream passed on in chunks (never read whole into memory; the generator
+    needs no request context, and closing the response closes the stream)."""
+    def chunks():
+        with body:
+            while chunk := body.read(CHUNK):
+                yield chunk
+    response = Response(chunks(), mimetype=stored.content_type, direct_passthrough=True)
+    response.headers["Content-Disposition"] = content_disposition(name)
+    response.content_length = stored.size
+    return response
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the file name as send_file writes it (RFC 6266: an ASCII fallback
+    and the UTF-8 name)."""
+    try:
+        name.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+        quoted = quote(name, safe="!#$&+-.^_`|~")
+        return dump_options_header("attachment", {"filename": simple,
+                                                  "filename*": f"UTF-8''{quoted}"})
+    return dump_options_header("attachment", {"filename": name})
+
+
+def _track(target: filestore.Store, key: str) -> None:
+    db.session.info.setdefault("new_files", []).append((target, key))
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     session.info.pop("new_files", None)
-    for path in session.info.pop("delete_on_commit", []):
-        Path(path).unlink(missing_ok=True)
+    for target, key in session.info.pop("delete_on_commit", []):
+        target.delete(key)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -253,6 +310,6 @@ def _after_transaction_end(session: Session, transaction) -> None:
     written for it are orphans, so delete them; deletions it planned are cancelled."""
     if transaction.parent is not None or transaction.nested:
         return
-    for path in session.info.pop("new_files", []):
-        Path(path).unlink(missing_ok=True)
+    for target, key in session.info.pop("new_files", []):
+        target.delete(key)
     session.info.pop("delete_on_commit", None)

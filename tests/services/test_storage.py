@@ -1,20 +1,29 @@
-"""Content-checked uploads: what claims to be a PDF must be one; failures leave no file."""
+"""Content-checked uploads: what claims to be a PDF must be one; failures leave no file.
+Every test runs on both file stores (the local directory and an S3-compatible bucket)."""
 from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
+from smplatform import filestore
 from smplatform.extensions import db
 from smplatform.models import StoredFile
 from smplatform.services import DomainError, storage
 from tests.declaration_helpers import pdf_bytes, png_bytes
 
 
-def files_on_disk(app) -> list[Path]:
-    return [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()]
+@pytest.fixture(autouse=True)
+def _each_store(storage_backend):
+    return storage_backend
+
+
+def files_on_disk(app) -> list[str]:
+    """Every file of the store, interrupted uploads (staging files, unfinished multipart
+    uploads) included."""
+    store = filestore.store()
+    return sorted([e.name for e in store.entries()] + [p.name for p in store.partials()])
 
 
 def refuse(app, content: bytes, name: str, code: str, **kw):
@@ -31,7 +40,7 @@ def test_save_accepts_real_pdf(app):
     stored = storage.save_bytes(pdf_bytes(), "报告.pdf", allowed=storage.DOCUMENT_KINDS)
     db.session.commit()
     assert (stored.content_type, stored.original_name) == ("application/pdf", "报告.pdf")
-    assert storage.path_of(stored).read_bytes() == pdf_bytes()
+    assert storage.read(stored) == pdf_bytes()
 
 
 def test_save_accepts_png_and_docx(app):
