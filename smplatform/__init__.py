@@ -72,6 +72,8 @@ def create_app(config: dict | str | None = None) -> Flask:
         signing_dir / "key.pem")
     app.config["SIGNING_CERT_PATH"] = app.config.get("SIGNING_CERT_PATH") or str(
         signing_dir / "cert.pem")
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -124,9 +126,20 @@ def _sqlite_pragmas(busy_timeout_ms: int, database: str | None, checkpoint_s: fl
 
 
 def _postgres_timeouts(app: Flask) -> None:
-    """PostgreSQL: lock_timeout and statement_timeout as connection options (libpq -c)."""
+    """PostgreSQL: lock_timeout and statement_timeout as connection options (libpq -c).
+    Through PgBouncer (DB_POOLER): no session state at all, so no startup options (PgBouncer
+    sets the timeouts with its connect_query) and no server-side prepared statements."""
     if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
         return
+    if app.config.get("DB_POOLER") == "pgbouncer":
+        engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(engine_options.get("connect_args") or {})
+        connect_args["prepare_threshold"] = None
+        engine_options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+        return
+    if app.config.get("DB_POOLER"):
+        raise RuntimeError(f"DB_POOLER must be empty or pgbouncer, not {app.config['DB_POOLER']!r}")
     options = [f"-c {name}={int(app.config[key])}"
                for name, key in (("lock_timeout", "PG_LOCK_TIMEOUT_MS"),
                                  ("statement_timeout", "PG_STATEMENT_TIMEOUT_MS"))

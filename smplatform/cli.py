@@ -156,11 +156,20 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("send-mail")
     @click.option("--limit", default=100, show_default=True, help="At most this many e-mails.")
-    def send_mail(limit):
-        """Deliver the waiting e-mails of the outbox over SMTP (MAIL_SERVER, MAIL_PORT)."""
+    @click.option("--batch", default=20, show_default=True,
+                  help="E-mails claimed and committed at a time.")
+    def send_mail(limit, batch):
+        """Deliver the waiting e-mails of the outbox over SMTP (MAIL_SERVER, MAIL_PORT).
+        Safe to run on every node at once (each batch is claimed: never sent twice)."""
         from smplatform.services.notifications import deliver_outbox, outbox_status
-        sent, failed = deliver_outbox(limit=limit)
-        db.session.commit()
+        sent = failed = 0
+        while sent + failed < limit:
+            wanted = min(batch, limit - sent - failed)
+            batch_sent, batch_failed = deliver_outbox(limit=wanted)
+            db.session.commit()
+            sent, failed = sent + batch_sent, failed + batch_failed
+            if batch_failed or batch_sent < wanted:
+                break  # nothing more is due, or the server refuses: the next run retries
         click.echo(f"Sent {sent} e-mails, {failed} failed.")
         status = outbox_status()
         if status.waiting:

@@ -27,6 +27,16 @@ class Config:
     SQLITE_CHECKPOINT_INTERVAL_S = float(os.environ.get(
         "SMPLATFORM_SQLITE_CHECKPOINT_INTERVAL_S", "1"))
     PG_LOCK_TIMEOUT_MS = _env_int("SMPLATFORM_PG_LOCK_TIMEOUT_MS", 0)
+    # "pgbouncer": PostgreSQL is reached through PgBouncer in transaction pooling, where a
+    # server connection serves another client after each transaction. The app then keeps no
+    # session state on it: no server-side prepared statements (psycopg's prepare_threshold
+    # off) and no startup options (the two timeouts above go into PgBouncer's connect_query,
+    # deploy/pgbouncer.ini). The app takes no advisory locks and sends no SET; its row locks
+    # (SELECT … FOR UPDATE) end with their transaction.
+    DB_POOLER = os.environ.get("SMPLATFORM_DB_POOLER", "")
+    # State that every app node must share (smplatform/shared.py): rate limits, the
+    # dashboard's kept counts. Unset: each process keeps its own (one machine).
+    REDIS_URL = os.environ.get("REDIS_URL")
     PG_STATEMENT_TIMEOUT_MS = _env_int("SMPLATFORM_PG_STATEMENT_TIMEOUT_MS", 0)
     # Partial and orphan upload files older than this are removed by `flask clean-uploads`
     # (run it from cron; younger ones may belong to a request still in progress).
@@ -77,7 +87,11 @@ class Config:
     LOCKOUT_DURATION = timedelta(minutes=_env_int("SMPLATFORM_LOCKOUT_MINUTES", 15))
     PASSWORD_MIN_LENGTH = _env_int("SMPLATFORM_PASSWORD_MIN_LENGTH", 10)
     PASSWORD_MIN_CLASSES = _env_int("SMPLATFORM_PASSWORD_MIN_CLASSES", 3)
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Flask-Limiter's storage; unset: REDIS_URL when set (every node counts the same
+    # attempts), else memory:// (per process: fine for one machine with one worker).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    # Redis down: count in each process's memory meanwhile rather than refuse every sign-in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SIGN_IN = os.environ.get("SMPLATFORM_SIGN_IN_LIMIT", "20 per minute")
     RATELIMIT_REGISTER = os.environ.get("SMPLATFORM_REGISTER_LIMIT", "20 per hour")
     RATELIMIT_HEADERS_ENABLED = True

@@ -16,7 +16,7 @@ from email.utils import formatdate, make_msgid
 from flask import current_app
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select, update
 
 from smplatform import clock
 from smplatform.extensions import db
@@ -188,6 +188,16 @@ def _failed(mail: OutboxEmail, error: str, *, max_attempts: int) -> None:
             now, mail.attempts, base=config["MAIL_RETRY_BASE"], cap=config["MAIL_RETRY_CAP"])
 
 
+def _claim(query) -> list[OutboxEmail]:
+    """The mails of `query`, held by this transaction until it ends (see deliver_outbox)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return list(db.session.scalars(query.with_for_update(skip_locked=True)))
+    # An UPDATE that changes nothing, only to take SQLite's write lock before the read.
+    db.session.execute(update(OutboxEmail).where(false())
+                       .values(attempts=OutboxEmail.attempts))
+    return list(db.session.scalars(query))
+
+
 def deliver_outbox(*, limit: int = 100, max_attempts: int | None = None) -> tuple[int, int]:
     """Send the e-mails of the outbox that are due over SMTP (MAIL_SERVER, MAIL_PORT,
     MAIL_FROM), at most `limit`, oldest first.
@@ -201,11 +211,15 @@ def deliver_outbox(*, limit: int = 100, max_attempts: int | None = None) -> tupl
     last_error); on failure increments attempts, stores last_error and sets next_attempt_at
     (null once the attempts are used up). No audit entry (delivery is not a state change of
     the domain). Returns (sent, failed). The caller commits.
+
+    Safe to run on every node at once: each run claims the mails it sends until it commits
+    (PostgreSQL: FOR UPDATE SKIP LOCKED, so another run takes the next ones and never the
+    same; SQLite: the write lock first, so another run waits and then finds them sent).
     """
     config = current_app.config
     if max_attempts is None:
         max_attempts = config["MAIL_MAX_ATTEMPTS"]
-    pending = db.session.scalars(_due_query(clock.now(), max_attempts).limit(limit)).all()
+    pending = _claim(_due_query(clock.now(), max_attempts).limit(limit))
     if not pending:
         return 0, 0
     sent = failed = 0
