@@ -49,6 +49,7 @@ def smtp():
 
 def send_mail_process(database_url: str, port: int) -> subprocess.Popen:
     env = dict(os.environ, SMPLATFORM_CONFIG="development", DATABASE_URL=database_url,
+               SECRET_KEY="outbox-test-" + os.urandom(8).hex(),
                SMPLATFORM_SMTP_HOST="127.0.0.1", SMPLATFORM_SMTP_PORT=str(port))
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "send-mail",
                              "--limit", "1000", "--batch", "10"],
