@@ -6,8 +6,10 @@ SMPLATFORM_WORKER_CLASS (default: sync with one thread, else gthread),
 SMPLATFORM_BIND (default 127.0.0.1:8000, behind nginx: deploy/nginx.conf buffers requests
 and answers, which sync workers need, and keeps the browsers' connections alive).
 """
+import glob
 import multiprocessing
 import os
+import tempfile
 
 bind = os.environ.get("SMPLATFORM_BIND", "127.0.0.1:8000")
 # SQLite has one writer at a time: one single-threaded worker per CPU keeps the fewest
@@ -30,8 +32,18 @@ max_requests = 5000          # recycle workers now and then (memory hygiene)
 max_requests_jitter = 500
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("SMPLATFORM_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+# With SMPLATFORM_LOG_FORMAT=json the app logs each request itself, as JSON with nginx's
+# request id (smplatform/observability.py); otherwise gunicorn's access log.
+accesslog = None if os.environ.get("SMPLATFORM_LOG_FORMAT") == "json" else "-"
 errorlog = "-"
+# Prometheus metrics of all workers (smplatform/observability.py): each worker writes its
+# values to files in this directory, a scrape adds them up. Emptied at start; a dead worker's
+# live gauges are dropped (child_exit). Set before the app (and prometheus_client) loads.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="smplatform-metrics-")
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+for _stale in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+    os.unlink(_stale)
 # The master loads and warms the app (when_ready below) and workers fork from it: a worker
 # recycled by max_requests starts in milliseconds, not with ~1.2 s of imports and template
 # compiling on a machine busy serving (which showed as p99 spikes under load).
@@ -64,3 +76,10 @@ def post_fork(server, worker):
         from smplatform.extensions import db
         with app.app_context():
             db.engine.dispose(close=False)
+
+
+def child_exit(server, worker):
+    """A worker ended (recycled, killed): its live gauges (connections in use) no longer
+    count; its counters stay in the node's totals."""
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)

@@ -83,7 +83,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from smplatform import cli, errors, fragments, security, templating
+    from smplatform import cli, errors, fragments, observability, security, templating
+    observability.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

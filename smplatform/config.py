@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,13 @@ class Config:
     # State that every app node must share (smplatform/shared.py): rate limits, the
     # dashboard's kept counts. Unset: each process keeps its own (one machine).
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Operations (smplatform/observability.py): "json" logs one JSON object per line with the
+    # request id; the node's name in them; who may read GET /metrics (Prometheus): these
+    # networks (comma-separated), or a request with "Authorization: Bearer <token>".
+    LOG_FORMAT = os.environ.get("SMPLATFORM_LOG_FORMAT", "text")
+    NODE_NAME = os.environ.get("SMPLATFORM_NODE") or socket.gethostname()
+    METRICS_NETWORKS = os.environ.get("SMPLATFORM_METRICS_NETWORKS", "127.0.0.1/32,::1/128")
+    METRICS_TOKEN = os.environ.get("SMPLATFORM_METRICS_TOKEN")
     PG_STATEMENT_TIMEOUT_MS = _env_int("SMPLATFORM_PG_STATEMENT_TIMEOUT_MS", 0)
     # Partial and orphan upload files older than this are removed by `flask clean-uploads`
     # (run it from cron; younger ones may belong to a request still in progress).

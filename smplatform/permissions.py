@@ -295,6 +295,17 @@ def can_verify_document(user, _obj=None) -> bool:
     return True
 
 
+def can_read_metrics(_user, scrape) -> bool:
+    """The node's Prometheus metrics: a scrape (observability.Scrape) from the networks in
+    METRICS_NETWORKS or bearing METRICS_TOKEN; whoever is signed in does not matter."""
+    from flask import current_app
+
+    from smplatform.observability import scrape_allowed
+    config = current_app.config
+    return scrape is not None and scrape_allowed(scrape, networks=config["METRICS_NETWORKS"],
+                                                 token=config["METRICS_TOKEN"])
+
+
 TEMPLATE_FUNCTIONS = {
     name: obj for name, obj in list(globals().items())
     if name.startswith(("can_", "is_", "has_role"))

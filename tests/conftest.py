@@ -28,6 +28,9 @@ BACKEND = os.environ.get("SMPLATFORM_TEST_DB", "sqlite")
 STORAGE = os.environ.get("SMPLATFORM_TEST_STORAGE", "local")
 REFERENCE_TABLES = {"unit", "city", "alembic_version"}
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+# The cluster test (tests/cluster/: PostgreSQL, PgBouncer, Redis, S3, two app nodes, nginx)
+# runs on its own: `make test-cluster`.
+collect_ignore = [] if os.environ.get("SMPLATFORM_TEST_CLUSTER") else ["cluster"]
 
 
 def pytest_configure(config):

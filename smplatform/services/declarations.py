@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from smplatform import clock
+from smplatform.observability import AUTOSAVE_CONFLICTS
 from smplatform.enums import EDITABLE_STATES, Category, DeclarationState, Role
 from smplatform.extensions import db
 from smplatform.models import (
@@ -170,7 +171,8 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
 
     Side effects (when something valid changed and the version matches): updates
     Declaration.data, version (+1), low_service_share, klass/service_model, updated_at/by;
-    audit entry `declaration.save` listing the field names.
+    audit entry `declaration.save` listing the field names. A conflict is counted in the
+    metrics (smplatform_autosave_conflicts_total).
     """
     if declaration.state_enum not in EDITABLE_STATES:
         raise DomainError(_("This declaration can no longer be changed: it is \"%(state)s\".",
@@ -187,6 +189,7 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
             theirs = declaration.data.get(name, "" if not isinstance(value, list) else [])
             if theirs != value:
                 result.conflicts[name] = (theirs, value)
+        _count_conflict(result)
         return result
     changed = {k: v for k, v in values.items() if declaration.data.get(k) != v}
     if not changed:
@@ -201,6 +204,7 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
         for name, value in values.items():
             if declaration.data.get(name) != value:
                 result.conflicts[name] = (declaration.data.get(name, ""), value)
+        _count_conflict(result)
         return result
     _store_data(declaration, data)
     record("declaration.save", actor=actor, obj=declaration, unit_code=declaration.unit_code,
@@ -208,6 +212,11 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
     result.saved = sorted(changed)
     result.version = declaration.version
     return result
+
+
+def _count_conflict(result: SaveResult) -> None:
+    if result.conflicts:
+        AUTOSAVE_CONFLICTS.labels("declaration").inc()
 
 
 def _derived(declaration: Declaration, data: dict) -> dict:

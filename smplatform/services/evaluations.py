@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from smplatform import clock
+from smplatform.observability import AUTOSAVE_CONFLICTS
 from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.models import (
@@ -161,6 +162,7 @@ def save_filing(*, actor: User, task: EvaluationTask, raw: dict, version: int) -
         .execution_options(synchronize_session=False))
     db.session.refresh(task)
     if result.rowcount != 1:
+        AUTOSAVE_CONFLICTS.labels("evaluation").inc()
         raise ConflictError(task, values)
     if transition.next_state != from_state:  # the first save: not started → draft
         workflow.apply(task, "save", actor=actor, role=Role.APPLICANT)

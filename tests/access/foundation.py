@@ -11,6 +11,9 @@ ACCESS = [
     Access("public.home", "/", ALL_200),
     Access("public.notice", "/notice/2023", ALL_200),
     Access("public.healthz", "/healthz", ALL_200),
+    # From the test client's loopback address (METRICS_NETWORKS); tests/test_observability.py
+    # checks the refusals.
+    Access("public.metrics", "/metrics", ALL_200),
     Access("public.set_language", "/language", {r: 302 for r in ALL_200}, method="POST",
            data={"lang": "en", "next": "/"}),
     Access("auth.sign_in", "/account/sign-in", SIGNED_IN_REDIRECT),

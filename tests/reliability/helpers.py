@@ -118,6 +118,7 @@ class Response:
     status: int
     headers: http.client.HTTPMessage
     body: str
+    content: bytes = b""   # the body as sent (a download)
 
     def csrf(self) -> str:
         return CSRF_RE.search(self.body).group(1)
@@ -129,10 +130,11 @@ class Response:
 class Client:
     """One user's browser: a cookie jar and form posts, a new connection per request."""
 
-    def __init__(self, port: int, *, language: str = "en"):
+    def __init__(self, port: int, *, language: str = "en", source: str | None = None):
         self.port = port
         self.cookies: dict[str, str] = {}
         self.language = language
+        self.source = source  # the client's own loopback address (127.x.y.z), if any
 
     def request(self, method: str, path: str, *, data: dict | None = None,
                 body: bytes | None = None, headers: dict | None = None,
@@ -144,11 +146,14 @@ class Client:
         if data is not None:
             body = urllib.parse.urlencode(data, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", self.port, timeout=timeout,
+            source_address=(self.source, 0) if self.source else None)
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            text = response.read().decode("utf-8", errors="replace")
+            content = response.read()
+            text = content.decode("utf-8", errors="replace")
         finally:
             connection.close()
         for value in response.headers.get_all("Set-Cookie") or []:
@@ -156,7 +161,7 @@ class Client:
             cookie.load(value)
             for name, morsel in cookie.items():
                 self.cookies[name] = morsel.value
-        return Response(response.status, response.headers, text)
+        return Response(response.status, response.headers, text, content)
 
     def get(self, path: str, **kw) -> Response:
         return self.request("GET", path, **kw)
