@@ -1,11 +1,12 @@
-# smplatform: `make run` serves the site, `make test` runs every test (SQLite and PostgreSQL).
+# smplatform: `make run` serves the site, `make test` runs every test (SQLite and PostgreSQL),
+# `make test-cluster` the cluster test (several nodes behind nginx).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev system-deps translations migrate seed lint bench-smoke clean
+.PHONY: run test test-cluster install install-dev system-deps translations migrate seed lint bench-smoke clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,13 @@ run: seed
 test: install-dev
 	$(BIN)/python -m pytest -p no:cacheprovider
 	SMPLATFORM_TEST_DB=postgresql $(BIN)/python -m pytest -p no:cacheprovider -m "not sqlite_only"
+
+# Several app nodes as production runs them (tests/cluster): PostgreSQL, PgBouncer (transaction
+# pooling), Redis, an S3-compatible server (moto), two gunicorn nodes and nginx in front, all
+# started by the test on free ports and stopped after. Sessions, files, rate limits and races
+# across nodes; a deadline surge with one node killed halfway; send-mail on both nodes.
+test-cluster: install-dev
+	SMPLATFORM_TEST_CLUSTER=1 $(BIN)/python -m pytest -p no:cacheprovider tests/cluster
 
 # Benchmark smoke (not timed): ~200 declarations in a temporary SQLite file, every benchmarked
 # page loaded for 2 s with wrk; fails only on errors (non-2xx/3xx answers, autosave conflicts).

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from smplatform import permissions
-from smplatform.config import CONFIGS, instance_sqlite_uri
+from smplatform.config import CONFIGS, ratelimit_storage_uri, instance_sqlite_uri
 from smplatform.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -72,8 +72,7 @@ def create_app(config: dict | str | None = None) -> Flask:
         signing_dir / "key.pem")
     app.config["SIGNING_CERT_PATH"] = app.config.get("SIGNING_CERT_PATH") or str(
         signing_dir / "cert.pem")
-    if not app.config.get("RATELIMIT_STORAGE_URI"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app.config)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -179,3 +179,9 @@ CONFIGS = {
 
 def instance_sqlite_uri(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "smplatform.sqlite3")
+
+
+def ratelimit_storage_uri(config) -> str:
+    """Flask-Limiter's storage: RATELIMIT_STORAGE_URI, else REDIS_URL (shared by every
+    node), else each process's memory (one machine)."""
+    return config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"

@@ -157,9 +157,18 @@ def test_default_limits(app):
     from smplatform.config import Config
     assert (Config.SESSION_IDLE_TIMEOUT, Config.SESSION_ABSOLUTE_TIMEOUT,
             Config.LOCKOUT_THRESHOLD, Config.LOCKOUT_DURATION, Config.PASSWORD_MIN_LENGTH,
-            Config.PASSWORD_MIN_CLASSES, Config.RATELIMIT_STORAGE_URI) == (
+            Config.PASSWORD_MIN_CLASSES, app.config["RATELIMIT_STORAGE_URI"]) == (
         timedelta(minutes=30), timedelta(hours=12), 5, timedelta(minutes=15), 10, 3,
         "memory://")
+
+
+def test_rate_limits_counted_in_redis_when_redis_url_is_set():
+    from smplatform.config import ratelimit_storage_uri
+    assert ratelimit_storage_uri({"REDIS_URL": "redis://cache:6379/0"}) == "redis://cache:6379/0"
+    assert ratelimit_storage_uri({"REDIS_URL": "redis://cache:6379/0",
+                                  "RATELIMIT_STORAGE_URI": "redis://other:6379/1"}) == \
+        "redis://other:6379/1"
+    assert ratelimit_storage_uri({"REDIS_URL": None}) == "memory://"
 
 
 def test_units_count_and_planned_cities(app):
