@@ -280,6 +280,7 @@ class Cluster:
         self.nodes: list[AppNode] = []
         self.nginx: Nginx | None = None
         self.smtp_port = free_port()
+        self.env_overrides: dict[str, str] = {}   # e.g. bench/cluster.py's rate limits
 
     # -------------------------------------------------------------------------- backends
     def start_backends(self) -> Cluster:
@@ -315,6 +316,7 @@ class Cluster:
             SMPLATFORM_LOG_FORMAT="json",
             SMPLATFORM_METRICS_TOKEN="cluster-metrics-token",
         )
+        env.update(self.env_overrides)
         return env
 
     # ------------------------------------------------------------------ nodes and nginx
