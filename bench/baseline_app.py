@@ -64,6 +64,7 @@ PAGE = 25
 engine = create_engine(URL, pool_pre_ping=True)
 app = Flask(__name__, template_folder="templates")
 app.config["SECRET_KEY"] = "baseline-secret"  # noqa: S105  (benchmark only)
+app.config["SESSION_COOKIE_NAME"] = "smp_session"  # bench/run.py's Session keeps this cookie
 app.config["WTF_CSRF_TIME_LIMIT"] = None
 CSRFProtect(app)
 

@@ -374,6 +374,12 @@ def main(argv=None) -> int:
     try:
         baseline = measure(Page("baseline: fortunes", "/fortunes"), base_port, {}, args)
         results.append(baseline)
+        # The review lists' target (issue 13): a plainly written page of their shape.
+        list_session = Session(base_port)
+        list_session.request("GET", "/login")
+        results.append(measure(Page(LIST_BASELINE, "/list?state=passed&category=enterprise",
+                                    user="baseline"), base_port, {"baseline": list_session},
+                               args))
         sessions: dict[str, Session] = {}
         for page in PAGES:
             if args.pages and not any(p in page.name for p in args.pages):
@@ -412,6 +418,10 @@ def sizing_label(args) -> str:
     return f"{workers} {worker_class} workers × {threads} threads (gunicorn.conf.py)"
 
 
+LIST_BASELINE = "baseline: review-list shape (plain page, filtered, 25 of 20,000 rows)"
+REVIEW_LISTS = ("province: queue", "ministry: national")
+
+
 def render(results: list[Result], baseline: Result, args) -> str:
     lines = [
         f"# Page benchmarks{(' — ' + args.label) if args.label else ''}", "",
@@ -425,6 +435,12 @@ def render(results: list[Result], baseline: Result, args) -> str:
     for r in results:
         lines.append(f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
                      f"{r.errors} | {r.requests} | {r.rps / baseline.rps:.2f} |")
+    plain = next((r for r in results if r.name == LIST_BASELINE), None)
+    if plain is not None:
+        lines += ["", "Review lists against the plain page of their shape (target ≥ 1.00):", "",
+                  "| page | req/s | vs plain list page |", "| --- | ---: | ---: |"]
+        lines += [f"| {r.name} | {r.rps:.0f} | {r.rps / plain.rps:.2f} |"
+                  for r in results if r.name.startswith(REVIEW_LISTS)]
     return "\n".join(lines) + "\n"
 
 
