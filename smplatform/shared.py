@@ -44,6 +44,10 @@ PER_PROCESS = {
     "smplatform.sqlite_writer._checkpointers":
         "SQLite's checkpoint threads: SQLite is the one-machine set-up",
     "smplatform.shared._CLIENTS": "this process's connections to Redis",
+    "smplatform.documents.signing._cache":
+        "the signing key and certificate read from their files (every node has the same "
+        "files; reread when a file changes)",
+    "smplatform.documents.signing._kept_key_signer_class": "a class built once: code",
 }
 
 SHARED = {
