@@ -10,14 +10,13 @@ measure) while reading the CPU time (user + system, /proc) of each component's p
 the app nodes (masters and workers), PostgreSQL (postmaster and backends), PgBouncer, Redis
 and nginx. CPU milliseconds per request are what the capacity model in bench/RESULTS.md is
 built from: unlike requests per second they hardly depend on what else the machine does.
-Last, every bench-autosave draft is submitted once through nginx (CPU per submission).
+(Submissions are measured in-process: the generated drafts' attachments have no files.)
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import AUTOSAVE_USERS, PAGES  # noqa: E402
+from bench.pages import PAGES  # noqa: E402
 from bench.run import Session, measure, measure_autosave  # noqa: E402
 from tests.cluster.servers import Cluster  # noqa: E402
 
@@ -93,24 +92,6 @@ def stop_front(cluster: Cluster) -> None:
             process.stop()
 
 
-def submit_all(port: int) -> int:
-    """Submit every bench-autosave draft once through nginx; returns the submissions made."""
-    done = 0
-    for username in AUTOSAVE_USERS:
-        session = Session(port)
-        session.sign_in(username, PASSWORD)
-        number = session.find("/applicant/", r"/applicant/declarations/(\d+)")
-        _, page = session.request("GET", f"/applicant/declarations/{number}")
-        version = re.search(r'name="version" value="(\d+)"', page)
-        form = {"csrf_token": Session.CSRF.search(page).group(1),
-                "version": version.group(1) if version else ""}
-        status, _ = session.request("POST", f"/applicant/declarations/{number}/submit", form)
-        done += status == 302
-        if status != 302:
-            print(f"submission of {username}: {status}", file=sys.stderr)
-    return done
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -162,16 +143,6 @@ def main(argv=None) -> int:
                              "seconds": time.monotonic() - started,
                              "cpu_ms": costs(before, after, requests)})
                 print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
-            if count == args.nodes[-1]:
-                before = snapshot(cluster)
-                submitted = submit_all(port)
-                after = snapshot(cluster)
-                # Each submission comes with a sign-in (2 requests), the dashboard and the
-                # declaration's page: all counted in one "submission journey".
-                rows.append({"nodes": count, "page": "applicant: sign in, open, submit "
-                             f"({submitted} journeys)", "rps": 0, "p50": 0, "p99": 0,
-                             "errors": len(AUTOSAVE_USERS) - submitted, "requests": submitted,
-                             "seconds": 0, "cpu_ms": costs(before, after, submitted)})
             stop_front(cluster)
     finally:
         cluster.stop()
