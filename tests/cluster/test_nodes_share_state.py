@@ -3,6 +3,7 @@ the other, a file uploaded through one downloads through the other, and the sign
 limit counts the attempts made on both."""
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -95,3 +96,20 @@ def test_request_id_from_nginx_is_answered_and_logged(cluster):
     entries = [e for e in cluster.nginx.log_entries() if e["request_id"] == request_id]
     assert [(e["uri"], e["status"], e["upstream"]) for e in entries] == [
         ("/", 200, page.headers["X-Upstream"])]
+    # The node that answered logged the request as a JSON line with the same id.
+    node = next(n for n in cluster.nodes if n.address == page.headers["X-Upstream"])
+    lines = [json.loads(line) for line in node.log.read_text(errors="replace").splitlines()
+             if line.startswith("{") and request_id in line]
+    assert [(e["logger"], e["path"], e["status"], e["node"]) for e in lines] == [
+        ("smplatform.request", "/", 200, node.name)]
+
+
+def test_metrics_refused_to_the_public_served_with_the_token(cluster):
+    outsider = cluster.client("127.0.5.1")
+    refused = outsider.get("/metrics")
+    assert refused.status == 302 and "smplatform_" not in refused.body
+    scrape = outsider.get("/metrics",
+                          headers={"Authorization": "Bearer cluster-metrics-token"})
+    assert scrape.status == 200
+    assert 'smplatform_outbox_unsent{state="due"} 0.0' in scrape.body
+    assert "smplatform_http_requests_total{" in scrape.body
