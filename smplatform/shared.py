@@ -109,3 +109,11 @@ def delete(key: str) -> None:
     client = redis_client()
     if client is not None:
         client.delete(PREFIX + key)
+
+
+def delete_prefix(prefix: str) -> None:
+    """Forget every key starting with `prefix` (tests, a reset)."""
+    client = redis_client()
+    if client is not None:
+        for key in client.scan_iter(match=PREFIX + prefix + "*"):
+            client.delete(key)
