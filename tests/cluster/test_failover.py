@@ -29,6 +29,7 @@ APPLICANTS = int(os.environ.get("CLUSTER_SURGE_APPLICANTS", "200"))
 AUTOSAVES = 3
 REQUESTS_PER_JOURNEY = 7   # sign-in (form and post), section, 3 autosaves, 2 submit clicks
 UNITS = ("440000", "330000", "440300", "110000")
+GRACE = 0.1  # seconds
 
 
 class Surge:
@@ -125,14 +126,15 @@ def test_surge_with_a_node_killed_halfway_loses_nothing(cluster):
     elapsed = time.time() - started
     assert surge.killed_at is not None and not victim.running
 
-    # nginx's log: every 5xx came from the killed node and had started before it died.
+    # nginx's log: every 5xx came from the killed node and had started before it died (give
+    # or take the moment nginx needs to see the node's connections close: GRACE).
     log = cluster.nginx.log_entries()
     failures = [e for e in log if e["status"] >= 500]
     for entry in failures:
         assert entry["upstream"].split(",")[0].strip() == victim.address, entry
-        assert entry["msec"] - entry["request_time"] <= surge.killed_at + 0.01, entry
+        assert entry["msec"] - entry["request_time"] <= surge.killed_at + GRACE, entry
     # After the kill, the survivor answered everything (failover), and the victim nothing new.
-    after = [e for e in log if e["msec"] - e["request_time"] > surge.killed_at + 0.01]
+    after = [e for e in log if e["msec"] - e["request_time"] > surge.killed_at + GRACE]
     assert after and all(e["status"] < 500 for e in after)
     survivor = cluster.nodes[1].address
     assert all(e["upstream"].split(",")[-1].strip() == survivor for e in after)
