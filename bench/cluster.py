@@ -10,13 +10,15 @@ measure) while reading the CPU time (user + system, /proc) of each component's p
 the app nodes (masters and workers), PostgreSQL (postmaster and backends), PgBouncer, Redis
 and nginx. CPU milliseconds per request are what the capacity model in bench/RESULTS.md is
 built from: unlike requests per second they hardly depend on what else the machine does.
-(Submissions are measured in-process: the generated drafts' attachments have no files.)
+Last, with the most nodes, --submissions applicants with complete drafts (attachments
+really stored in the bucket) submit one by one: CPU per submission.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -92,6 +94,40 @@ def stop_front(cluster: Cluster) -> None:
             process.stop()
 
 
+def measure_submissions(cluster: Cluster, count: int) -> dict:
+    """`count` applicants with complete drafts (real attachments in the bucket), each signed
+    in through nginx; then CPU per submission, the submissions alone."""
+    from smplatform import create_app
+    from smplatform.extensions import db
+    from smplatform.models import Batch
+    from tests.factories import PASSWORD as TEST_PASSWORD
+    from tests.reliability import helpers
+    app = create_app({"CONFIG": "testing", "UPLOAD_DIR": tempfile.mkdtemp(),
+                      **cluster.app_settings()})
+    with app.app_context():
+        batch = db.session.query(Batch).filter_by(number=5).one()
+        drafts = helpers.complete_drafts(batch, count, ("440000", "330000", "110000"))
+    forms = []
+    for username, declaration_id, _unit in drafts:
+        session = Session(cluster.nginx.port)
+        session.sign_in(username, TEST_PASSWORD)
+        _, page = session.request("GET", f"/applicant/declarations/{declaration_id}")
+        forms.append((session, declaration_id, {
+            "csrf_token": Session.CSRF.search(page).group(1),
+            "version": re.search(r'name="version" value="(\d+)"', page).group(1)}))
+    before, logged = snapshot(cluster), len(cluster.nginx.log_entries())
+    started = time.monotonic()
+    statuses = [session.request("POST", f"/applicant/declarations/{d}/submit", form)[0]
+                for session, d, form in forms]
+    elapsed = time.monotonic() - started
+    after = snapshot(cluster)
+    requests = len(cluster.nginx.log_entries()) - logged
+    return {"nodes": len(cluster.nodes), "page": f"applicant: submission ({count}, one by one)",
+            "rps": count / elapsed, "p50": 0, "p99": 0,
+            "errors": sum(status != 302 for status in statuses), "requests": requests,
+            "seconds": elapsed, "cpu_ms": costs(before, after, requests)}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,6 +138,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--pages", nargs="*", help="only pages whose name contains one of these")
+    parser.add_argument("--submissions", type=int, default=100,
+                        help="then submit this many complete drafts, one by one (0: none)")
     parser.add_argument("--output", default=str(ROOT / "bench" / "out" / "cluster.md"))
     args = parser.parse_args(argv)
     wrk_args = SimpleNamespace(duration=args.duration, connections=args.connections,
@@ -143,6 +181,8 @@ def main(argv=None) -> int:
                              "seconds": time.monotonic() - started,
                              "cpu_ms": costs(before, after, requests)})
                 print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr)
+            if count == args.nodes[-1] and args.submissions:
+                rows.append(measure_submissions(cluster, args.submissions))
             stop_front(cluster)
     finally:
         cluster.stop()
