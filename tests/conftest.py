@@ -150,6 +150,14 @@ def storage_backend(request, app):
 
 
 @pytest.fixture
+def local_store(app):
+    """The local directory as the file store, whatever store the suite runs with (tests of
+    the directory itself: a full disk, files left in it)."""
+    app.config["STORAGE_BACKEND"] = "local"
+    return app
+
+
+@pytest.fixture
 def app(_session_app):
     """The application, with a clean database (reference data kept) and its default config."""
     saved = dict(_session_app.config)

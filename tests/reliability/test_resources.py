@@ -56,6 +56,7 @@ def draft(batch):
     return user, h.start(user, batch)
 
 
+@pytest.mark.usefixtures("local_store")
 def test_upload_to_a_full_disk_is_refused_cleanly(app, tiny_disk):
     batch = helpers.open_batch_now()
     user, d = draft(batch)
@@ -88,6 +89,7 @@ def test_upload_to_a_full_disk_is_refused_cleanly(app, tiny_disk):
     assert len(helpers.upload_files(tiny_disk)) == 1
 
 
+@pytest.mark.usefixtures("local_store")
 def test_upload_cleanup_removes_old_orphans_and_keeps_stored_files(app):
     batch = helpers.open_batch_now()
     user, d = draft(batch)

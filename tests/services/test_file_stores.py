@@ -117,6 +117,7 @@ def test_presigned_download_after_the_permission_check(app, setup, s3_server, ma
         assert answer.headers["Cache-Control"] == "private, no-store"
 
 
+@pytest.mark.usefixtures("local_store")
 def test_presigned_setting_with_the_local_store_streams(app, setup):
     app.config["DOWNLOADS"] = "presigned"
     d, _, client = setup
@@ -126,6 +127,7 @@ def test_presigned_setting_with_the_local_store_streams(app, setup):
     assert (response.status_code, response.data) == (200, h.pdf_bytes())
 
 
+@pytest.mark.usefixtures("local_store")
 def test_migrate_uploads_from_local_to_s3_and_back(app, setup, s3_server):
     d, _, client = setup
     for n in range(3):
@@ -154,6 +156,7 @@ def test_migrate_uploads_from_local_to_s3_and_back(app, setup, s3_server):
     assert check_consistency().ok
 
 
+@pytest.mark.usefixtures("local_store")
 def test_migrate_uploads_refuses_a_corrupt_source_file(app, setup, s3_server):
     d, _, client = setup
     upload(client, d, h.pdf_bytes(), "a.pdf")
