@@ -13,6 +13,7 @@ from smplatform.services import DomainError
 def init_app(app: Flask) -> None:
     app.cli.add_command(import_registry_command)
     app.cli.add_command(create_signing_certificate_command)
+    app.cli.add_command(send_reminders_command)
 
     @app.cli.command("init-db")
     def init_db():
@@ -252,3 +253,13 @@ def create_signing_certificate_command(force):
     signing.create_demo_certificate(key, cert,
                                     passphrase=current_app.config.get("SIGNING_PASSPHRASE"))
     click.echo(f"Demo signing certificate created: {cert} (key {key}).")
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """Remind experts and provincial officers of due dates coming up (run from cron, e.g.
+    hourly); each reminder is sent once."""
+    from smplatform.services.reminders import send_due_reminders
+    sent = send_due_reminders()
+    db.session.commit()
+    click.echo(f"Reminders sent: {sent['experts']} to experts, {sent['units']} to units.")

@@ -356,6 +356,8 @@ class ReviewState(LabelledEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     SUBMITTED = "submitted"
+    # Overdue, and given to another expert by the ministry.
+    WITHDRAWN = "withdrawn"
 
     @classmethod
     def _labels(cls):
@@ -364,6 +366,7 @@ class ReviewState(LabelledEnum):
             cls.ACCEPTED: _l("Accepted, being scored"),
             cls.DECLINED: _l("Declined"),
             cls.SUBMITTED: _l("Submitted"),
+            cls.WITHDRAWN: _l("Withdrawn: overdue, given to another expert"),
         }
 
 

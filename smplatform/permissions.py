@@ -174,8 +174,17 @@ def can_view_declaration(user, declaration) -> bool:
 
 
 def can_edit_declaration(user, declaration) -> bool:
+    """The applicant's own draft (or returned) declaration, until its deadline (the
+    organisation's, an extension included); after it the draft is read-only."""
     from smplatform.enums import EDITABLE_STATES
-    return _own_declaration(user, declaration) and declaration.state in EDITABLE_STATES
+    from smplatform.services.deadlines import declaration_deadline, is_past
+    return (_own_declaration(user, declaration) and declaration.state in EDITABLE_STATES
+            and not is_past(declaration_deadline(declaration)))
+
+
+def can_extend_deadline(user, _obj=None) -> bool:
+    """A provincial officer extends the applicant deadline for an organisation of its unit."""
+    return is_province(user)
 
 
 def can_submit_declaration(user, declaration) -> bool:
@@ -272,7 +281,7 @@ def can_run_selection(user, _obj=None) -> bool:
 def can_open_review(user, review) -> bool:
     """An expert opens only its own assignments, and not one it declined."""
     return (is_expert(user) and review.expert_id == user.id
-            and review.state != "declined")
+            and review.state not in ("declined", "withdrawn"))
 
 
 def can_respond_to_review(user, review) -> bool:

@@ -37,6 +37,11 @@ def init_app(app: Flask) -> None:
     # earlier declarations a draft can start from (templates/_history/).
     app.jinja_env.globals["organisation_history"] = organisation_history.history
     app.jinja_env.globals["copy_sources"] = organisation_history.sources_for
+    from smplatform.services import deadlines
+    app.jinja_env.globals["declaration_deadline"] = deadlines.declaration_deadline
+    app.jinja_env.globals["extension_limit"] = deadlines.extension_limit
+    from smplatform.services import review_assignments
+    app.jinja_env.globals["overdue_reviews"] = review_assignments.overdue_reviews
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

@@ -32,7 +32,7 @@ from smplatform.rules import annex1
 from smplatform.services import DomainError
 from smplatform.services import declarations as service
 from smplatform.services.attachments import kinds_for, label_of
-from smplatform.services.deadlines import applicant_deadline, open_batch
+from smplatform.services.deadlines import applicant_deadline, declaration_deadline, open_batch
 from smplatform.web import Routes
 
 routes = Routes()
@@ -105,7 +105,7 @@ def _overview(declaration, *, error=None, status=200):
     return render_template(
         "applicant/declaration.html", d=declaration, definition=definition,
         progress=progress(definition, declaration.data), missing=service.missing(declaration),
-        deadline=applicant_deadline(declaration.batch, declaration.unit_code),
+        deadline=declaration_deadline(declaration),
         returned=service.last_return(declaration), kinds=kinds_for(declaration),
         error=error), status
 

@@ -8,7 +8,7 @@ from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401
 from smplatform.models.corrections import RegistryCorrection  # noqa: F401
-from smplatform.models.deadlines import UnitDeadline  # noqa: F401
+from smplatform.models.deadlines import DeadlineExtension, DueReminder, UnitDeadline  # noqa: F401
 from smplatform.models.declaration import (  # noqa: F401
     Declaration,
     DeclarationAttachment,

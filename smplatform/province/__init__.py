@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from smplatform.permissions import is_province
 from smplatform.province import (attachments, contacts, corrections, dashboard, documents,
-                                 evaluation, queue, recommend, review, summary)
+                                 evaluation, extensions, queue, recommend, review, summary)
 from smplatform.web import area, signed_in_as
 
 bp = area("province", __name__,
           (dashboard, contacts, queue, review, recommend, summary, evaluation, documents,
-           attachments, corrections),
+           attachments, corrections, extensions),
           guard=signed_in_as(is_province), url_prefix="/province")

@@ -36,6 +36,15 @@ def label_of(kind: str) -> annex1.Text:
     return annex1.Text(kind, kind)
 
 
+def _before_deadline(declaration: Declaration) -> None:
+    """A draft's attachments change only until its deadline (the stamped scan of a passed
+    declaration is not bound by it)."""
+    from smplatform.services.deadlines import declaration_deadline, is_past
+    if declaration.state_enum in EDITABLE_STATES and is_past(declaration_deadline(declaration)):
+        raise DomainError(_("The deadline has passed: the draft can no longer be changed. "
+                            "Nothing was saved."), code="deadline")
+
+
 def total_size(declaration: Declaration) -> int:
     return db.session.scalar(
         select(func.coalesce(func.sum(StoredFile.size), 0))
@@ -57,6 +66,7 @@ def upload(*, declaration: Declaration, actor: User, kind: str, stream: BinaryIO
     if kind not in {k.key for k in kinds_for(declaration)}:
         raise DomainError(_("This kind of attachment cannot be uploaded now."), field="kind",
                           code="kind")
+    _before_deadline(declaration)
     allowed = storage.SCAN_KINDS if kind == annex1.STAMPED_SCAN.key else storage.DOCUMENT_KINDS
     stored = storage.save(stream, filename, allowed=allowed, uploaded_by=actor)
     limit = current_app.config["MAX_DECLARATION_UPLOAD_BYTES"]
@@ -89,6 +99,7 @@ def delete(*, attachment: DeclarationAttachment, actor: User) -> None:
     declaration = attachment.declaration
     if attachment.kind not in {k.key for k in kinds_for(declaration)}:
         raise DomainError(_("This attachment can no longer be deleted."), code="frozen")
+    _before_deadline(declaration)
     stored = attachment.stored_file
     detail = {"attachment": attachment.id, "kind": attachment.kind,
               "name": stored.original_name, "sha256": stored.sha256}

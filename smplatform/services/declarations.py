@@ -26,7 +26,12 @@ from smplatform.rules import annex1, eligibility, numbering
 from smplatform.rules import fields as field_rules
 from smplatform.services import DomainError, workflow
 from smplatform.services.audit import record
-from smplatform.services.deadlines import applicant_deadline, is_past, reporting_date
+from smplatform.services.deadlines import (
+    applicant_deadline,
+    declaration_deadline,
+    is_past,
+    reporting_date,
+)
 
 
 def prefill(organisation) -> dict:
@@ -59,7 +64,7 @@ def start(*, actor: User, batch: Batch, category: str, klass: str | None = None,
     Raises DomainError with every refusal in plain words.
     """
     org = actor.organisation
-    if is_past(applicant_deadline(batch, org.unit_code)):
+    if is_past(applicant_deadline(batch, org.unit_code, org.id)):
         raise DomainError(_("The deadline for declarations in your region has passed."))
     refusals = eligibility.refusals(
         org_type=org.org_type, category=category, attested=attested,
@@ -169,6 +174,7 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
     """Save the valid values of one section; report the invalid ones; never overwrite a
     newer version.
 
+    Refused once the declaration's deadline (its organisation's) has passed.
     Side effects (when something valid changed and the version matches): updates
     Declaration.data, version (+1), low_service_share, klass/service_model, updated_at/by;
     audit entry `declaration.save` listing the field names. A conflict is counted in the
@@ -177,6 +183,9 @@ def save_section(*, declaration: Declaration, actor: User, section_key: str, raw
     if declaration.state_enum not in EDITABLE_STATES:
         raise DomainError(_("This declaration can no longer be changed: it is \"%(state)s\".",
                             state=declaration.state_enum.label), code="frozen")
+    if is_past(declaration_deadline(declaration)):
+        raise DomainError(_("The deadline has passed: the draft can no longer be changed. "
+                            "Nothing was saved."), code="deadline")
     definition = annex1.definition(declaration.category)
     try:
         definition.section(section_key)
@@ -287,7 +296,7 @@ def submit(*, declaration: Declaration, actor: User, base_version: int,
     action = "resubmit" if state == DeclarationState.RETURNED else "submit"
     if state not in EDITABLE_STATES:
         raise DomainError(_already_message(declaration), code="already")
-    if is_past(applicant_deadline(declaration.batch, declaration.unit_code)):
+    if is_past(declaration_deadline(declaration)):
         raise DomainError(_("The deadline for submitting declarations in your region has "
                             "passed. Nothing was changed."), code="deadline")
     if missing(declaration):

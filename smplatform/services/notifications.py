@@ -61,6 +61,14 @@ MESSAGES = {
         "demonstration.", **p),
     "unit_submission.send_back": lambda p: gettext(
         "The ministry sent your unit's submission of batch %(batch)s back: %(reason)s", **p),
+    "review.withdrawn": lambda p: gettext(
+        "Your review of declaration %(number)s was overdue and has been given to another "
+        "expert.", **p),
+    "review.due_soon": lambda p: gettext(
+        "Your review of declaration %(number)s is due on %(due)s (China Standard Time).", **p),
+    "province.review_due_soon": lambda p: gettext(
+        "%(count)s declaration(s) of your unit still await your review; your unit submits to "
+        "the ministry by %(due)s (China Standard Time).", **p),
     "review.assigned": lambda p: gettext(
         "You have been assigned declaration %(number)s to review. Declare whether you have a "
         "conflict of interest before you open it.", **p),

@@ -356,6 +356,11 @@ def save_review(*, actor: User, review: ReviewAssignment, scores: Mapping[str, o
     if review.state != ReviewState.ACCEPTED:
         raise DomainError(_("Declare that you have no conflict of interest before scoring."),
                           code="bad_state")
+    if is_overdue(review):
+        raise DomainError(_("This review was due on %(due)s: it can no longer be scored. The "
+                            "ministry may give it to another expert.",
+                            due=clock.china(review.due_at).strftime("%Y-%m-%d %H:%M:%S")),
+                          code="overdue")
     _check_version(review, version)
     criteria = rubric.rubric_for(review.declaration.category)
     clean = _clean_scores(criteria, scores, complete=submit)
@@ -371,6 +376,64 @@ def save_review(*, actor: User, review: ReviewAssignment, scores: Mapping[str, o
                    "total": review.total})
     if submit:
         ask_further_reviewers_if_disagreeing(review=review)
+
+
+# Due dates: overdue reviews and their reassignment.
+
+OPEN_REVIEW_STATES = (ReviewState.ASSIGNED, ReviewState.ACCEPTED)
+
+
+def is_overdue(review: ReviewAssignment) -> bool:
+    """Assigned or accepted, with a due date that has passed (one second after it counts)."""
+    return (review.state in OPEN_REVIEW_STATES and review.due_at is not None
+            and clock.now() > review.due_at)
+
+
+def overdue_reviews(batch_id: int) -> list[ReviewAssignment]:
+    return db.session.scalars(
+        select(ReviewAssignment).join(Declaration,
+                                      Declaration.id == ReviewAssignment.declaration_id)
+        .where(Declaration.batch_id == batch_id,
+               ReviewAssignment.state.in_([str(s) for s in OPEN_REVIEW_STATES]),
+               ReviewAssignment.due_at.is_not(None), ReviewAssignment.due_at < clock.now())
+        .order_by(ReviewAssignment.id)).all()
+
+
+def reassign_overdue(*, actor: User, batch: Batch, due_at: datetime | None) -> AssignmentReport:
+    """Withdraw every overdue review of the batch and give each declaration a replacement,
+    chosen by the usual conflict-free, load-balanced rules (never the withdrawn expert).
+
+    Side effects: each overdue ReviewAssignment → withdrawn (audit `review.withdraw_overdue`,
+    the expert notified); new ReviewAssignments due `due_at` (audit `review.assign`,
+    how=overdue); audit `review.reassign_overdue` with who could not be replaced.
+    Raises DomainError when `due_at` is missing or not in the future.
+    """
+    if due_at is None or due_at <= clock.now():
+        raise DomainError(_("Give the replacements a due date in the future."), field="due_on")
+    overdue = overdue_reviews(batch.id)
+    for review in overdue:
+        review.state = ReviewState.WITHDRAWN
+        record("review.withdraw_overdue", actor=actor, obj=review,
+               unit_code=review.declaration.unit_code,
+               detail={"declaration_id": review.declaration_id, "expert_id": review.expert_id,
+                       "due_at": review.due_at.isoformat()})
+        notify_user(user=review.expert, key="review.withdrawn",
+                    params={"number": review.declaration.electronic_number or ""})
+    _flush()
+    declarations = list({r.declaration_id: r.declaration for r in overdue}.values())
+    report = AssignmentReport(assigned={}, unstaffed={}, loads={})
+    for declaration in declarations:
+        wanted = len(_active(assignments_of(declaration))) + sum(
+            1 for r in overdue if r.declaration_id == declaration.id)
+        part = _fill([declaration], wanted, actor=actor, due_at=due_at, batch_id=batch.id,
+                     how="overdue")
+        report.assigned.update(part.assigned)
+        report.unstaffed.update(part.unstaffed)
+    record("review.reassign_overdue", actor=actor, obj=batch,
+           detail={"withdrawn": [r.id for r in overdue],
+                   "assigned": {str(k): v for k, v in report.assigned.items()},
+                   "unstaffed": {str(k): v for k, v in report.unstaffed.items()}})
+    return report
 
 
 # Fair scoring: normalised per expert over the batch (rules/scoring.py).
@@ -554,6 +617,8 @@ def record_expert_outcome(*, actor: User, declaration: Declaration, passed: bool
 
 
 register_labels({
+    "review.withdraw_overdue": _l("Overdue review withdrawn"),
+    "review.reassign_overdue": _l("Overdue reviews given to other experts"),
     "review.further_requested": _l("Further reviewer assigned: the reviewers disagreed"),
     "review.further_unstaffed": _l("Reviewers disagreed: no further reviewer available"),
 })

@@ -77,6 +77,10 @@ ACCESS = [
     Access("province.summary_scan", _p("/province/summary/scan"), only("province", 404)),
     Access("province.submit", _p("/province/submit"), only("province", 409), method="POST"),
     Access("province.contacts", _p("/province/contacts"), only("province")),
+    Access("province.extensions", _p("/province/extensions"), only("province")),
+    # No organisation chosen: the form's message (422).
+    Access("province.extension_grant", _p("/province/extensions"), only("province", 422),
+           method="POST", data={"reason": "x"}),
     Access("province.contact_add", _p("/province/contacts"), only("province", 422),
            method="POST", data={"name": ""}),
     Access("province.contact_remove", _p("/province/contacts/999999/remove"),

@@ -70,6 +70,10 @@ ACCESS = [
            EXPERT_REDIRECT, method="POST", data={"reason": "曾为该单位提供咨询"}),
     # The ministry's expert review.
     Access("ministry.review", lambda w: f"/ministry/batches/{batch(w)}/review", MINISTRY_ONLY),
+    # No due date: refused with a message, back to the review page.
+    Access("ministry.review_reassign_overdue",
+           lambda w: f"/ministry/batches/{batch(w)}/review/reassign-overdue", MINISTRY_REDIRECT,
+           method="POST"),
     Access("ministry.review_experts", lambda w: f"/ministry/batches/{batch(w)}/review/experts",
            MINISTRY_ONLY),
     Access("ministry.review_assign", lambda w: f"/ministry/batches/{batch(w)}/review/assign",
