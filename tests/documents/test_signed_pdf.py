@@ -60,13 +60,19 @@ def _trust_roots(app):
 
 
 def _pyhanko_status(app, pdf: bytes):
+    """pyHanko's own validation, in a thread of its own: a browser test earlier in this
+    worker leaves an event loop running in the main thread, where asyncio.run refuses."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
     reader = PdfFileReader(io.BytesIO(pdf))
     assert len(reader.embedded_signatures) == 1
     context = ValidationContext(trust_roots=_trust_roots(app), allow_fetching=False)
-    return validate_pdf_signature(reader.embedded_signatures[0], context)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(validate_pdf_signature, reader.embedded_signatures[0],
+                           context).result()
 
 
 def _pdfsig(tmp_path, pdf: bytes) -> str:
