@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from smplatform import shared
+from smplatform.services import national
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,3 +48,34 @@ def test_every_per_process_cache_is_shared_or_explained():
     accounted = set(shared.PER_PROCESS) | set(shared.SHARED)
     assert caches - accounted == set()
     assert all(reason for reason in {**shared.PER_PROCESS, **shared.SHARED}.values())
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    from tests.cluster.servers import Redis
+    server = Redis(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+def test_dashboard_counts_kept_in_redis_are_the_same_on_every_node(app, make, redis_server):
+    """Two nodes share nothing but Redis: the counts one node made are what the other shows
+    (not recounted, not this process's copy) until NATIONAL_BOARD_MAX_AGE_SECONDS pass."""
+    from tests.province import helpers as province
+    app.config.update(REDIS_URL=redis_server.url, NATIONAL_BOARD_MAX_AGE_SECONDS=30)
+    national.kept.clear()
+    province.declaration()                      # one submitted declaration in batch 5
+    batch_id = province.batch().id
+    counted = national.figures(batch_id, max_age_seconds=30)
+    assert counted.per_unit == {"440000": (1, 0)}
+    assert 0 < redis_server.client().pttl(f"smplatform:national:figures:{batch_id}") <= 30_000
+
+    province.declaration()                      # a second one, after the counting
+    KeptLocally = national.KeptFigures           # noqa: N806
+    assert KeptLocally.get(national.kept, batch_id) is None   # nothing kept in this process
+    other_node = national.figures(batch_id, max_age_seconds=30)
+    assert (other_node, other_node is counted) == (counted, False)
+
+    national.kept.clear()
+    assert national.figures(batch_id, max_age_seconds=30).per_unit == {"440000": (2, 0)}
+    national.kept.clear()
