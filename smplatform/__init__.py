@@ -73,6 +73,13 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.config["SIGNING_CERT_PATH"] = app.config.get("SIGNING_CERT_PATH") or str(
         signing_dir / "cert.pem")
     app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app.config)
+    from smplatform.rules.working_days import parse_days
+    for key in ("PUBLIC_HOLIDAYS", "MAKEUP_WORKING_DAYS"):
+        try:
+            parse_days(app.config.get(key))
+        except ValueError as error:
+            raise RuntimeError(f"Refusing to start: SMPLATFORM_{key} must list ISO dates "
+                               f"(YYYY-MM-DD): {error}") from None
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -123,6 +123,14 @@ class Config:
     SIGNING_TRUST_PATHS = os.environ.get("SMPLATFORM_SIGNING_TRUST", "")
     SIGNING_LOCATION = os.environ.get("SMPLATFORM_SIGNING_LOCATION", "Beijing")
 
+    # The public notice (公示) of a shortlist lasts at least this many working days; public
+    # holidays and make-up working days (调休) are ISO dates from the State Council's yearly
+    # schedule, which the deployment lists (rules/working_days.py). Without them only
+    # weekends are non-working days.
+    NOTICE_MIN_WORKING_DAYS = _env_int("SMPLATFORM_NOTICE_MIN_WORKING_DAYS", 5)
+    PUBLIC_HOLIDAYS = os.environ.get("SMPLATFORM_PUBLIC_HOLIDAYS", "")
+    MAKEUP_WORKING_DAYS = os.environ.get("SMPLATFORM_MAKEUP_WORKING_DAYS", "")
+
     MAIL_SERVER = os.environ.get("SMPLATFORM_SMTP_HOST", "127.0.0.1")
     MAIL_PORT = _env_int("SMPLATFORM_SMTP_PORT", 25)
     MAIL_FROM = os.environ.get("SMPLATFORM_MAIL_FROM", "noreply@smplatform.localhost")

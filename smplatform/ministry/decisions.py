@@ -33,9 +33,12 @@ def _page(batch, notice_form=None, objection_forms=None, status: int = 200):
             objections.setdefault(o.declaration_id, []).append(o)
     inspections = {d.id: selection.latest_inspection(d) for d in rows}
     forms = objection_forms or {}
+    guidance = selection.notice_guidance(batch)
+    if notice_form is None:
+        notice_form = NoticeForm(starts_on=guidance.today, ends_on=guidance.earliest_end)
     return render_template(
         "ministry/decisions.html", batch=batch, by_state=by_state,
-        notice=selection.notice_of(batch), notice_form=notice_form or NoticeForm(),
+        notice=selection.notice_of(batch), notice_form=notice_form, guidance=guidance,
         objection_forms={d.id: forms.get(d.id) or ObjectionForm(prefix=f"o{d.id}")
                          for d in by_state[S.SHORTLISTED.value]},
         objections=objections, inspections=inspections,

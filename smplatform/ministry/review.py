@@ -16,6 +16,7 @@ from smplatform.ministry.selection_forms import AddReviewerForm, AssignForm, Out
 from smplatform.models import Batch, Declaration, ExpertProfile, ReviewAssignment, User
 from smplatform.rules import quotas as quota_rules
 from smplatform.rules import rubric
+from smplatform.rules.assignment import DEFAULT_REVIEWERS
 from smplatform.services import DomainError
 from smplatform.services import batches as batch_service
 from smplatform.services import review_assignments as service
@@ -68,9 +69,20 @@ def _staffing(batch: Batch) -> list:
     return [aggregates[d.id] for d in declarations]
 
 
-def _review_page(batch: Batch, form: AssignForm, report=None, status: int = 200):
+def _assign_form(batch: Batch, limit: int | None) -> AssignForm:
+    """The assignment form, proposing the default count or, when the pool cannot staff it,
+    the most it can."""
+    default = DEFAULT_REVIEWERS
+    return AssignForm(per_declaration=min(default, limit) if limit else default)
+
+
+def _review_page(batch: Batch, form: AssignForm | None, report=None, status: int = 200):
     table = batch_service.quota_table(batch)
+    limit = service.staffing_limit(batch)
+    form = form or _assign_form(batch, limit)
     return render_template("ministry/review.html", batch=batch, form=form, report=report,
+                           staffing_limit=limit, default_reviewers=DEFAULT_REVIEWERS,
+                           category_labels=Category.label_map(),
                            staffing=_staffing(batch), ranked=_ranked(batch), quota_table=table,
                            category_lines=CATEGORY_LINES,
                            line_labels={q.value: q.label for q in QuotaLine},
@@ -85,7 +97,7 @@ def _review_page(batch: Batch, form: AssignForm, report=None, status: int = 200)
 def review(batch_id: int):
     """The batch's expert review: staffing, automatic assignment, ranked lists with quotas."""
     batch = load(Batch, batch_id, permissions.can_run_selection)
-    return _review_page(batch, AssignForm())
+    return _review_page(batch, None)
 
 
 @routes.post("/batches/<int:batch_id>/review/assign")
@@ -107,9 +119,7 @@ def review_assign(batch_id: int):
         form.per_declaration.errors = list(form.per_declaration.errors) + [error.message]
         return _review_page(batch, form, status=400)
     db.session.commit()
-    flash(_("%(n)d declaration(s) received reviewers; %(m)d could not be fully staffed.",
-            n=len(report.assigned), m=len(report.unstaffed)),
-          "warning" if report.unstaffed else "success")
+    flash(_("%(n)d declaration(s) received reviewers.", n=len(report.assigned)), "success")
     return _review_page(batch, form, report=report)
 
 

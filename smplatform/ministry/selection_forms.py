@@ -67,7 +67,7 @@ class InspectionForm(FlaskForm):
     team = TextAreaField(_l("Inspection team"), validators=[REQUIRED, Length(max=TEXT_MAX)],
                          description=_l("Names and organisations of the team members."))
     notes = TextAreaField(_l("Findings"), validators=[Optional(), Length(max=TEXT_MAX)])
-    conclusion = RadioField(_l("Conclusion"), choices=InspectionConclusion.choices(),
+    conclusion = RadioField(_l("Inspection conclusion"), choices=InspectionConclusion.choices(),
                             validators=[REQUIRED])
     documents = MultipleFileField(_l("Documents"), description=_l(
         "Inspection record, photos, minutes: PDF, Word, Excel, JPEG or PNG."))

@@ -85,7 +85,8 @@ def published_export(number: int):
     def rows():
         for row in db.session.execute(query):
             unit = row.name_en if english() else row.name_zh
-            yield (row.org_name, categories.get(row.category, ""),
+            name = (row.city_en if english() else row.city_zh) if row.city_zh else row.org_name
+            yield (name, categories.get(row.category, ""),
                    classes.get(row.klass, "") if row.klass else "", unit)
 
     out = declaration_xlsx.write(rows(), [_("Name"), _("Category"), _("Class"),

@@ -83,6 +83,15 @@ def eligible_experts(item: Item, experts: Iterable[Expert]) -> list[Expert]:
     return [e for e in experts if is_eligible(item, e)]
 
 
+def reachable(items: Sequence[Item], experts: Sequence[Expert],
+              have: dict[int, int] | None = None) -> dict[int, int]:
+    """The most reviewers each item can have: those it has (`have`) plus the eligible
+    experts not yet on it (an expert already on an item is in its `declined` set)."""
+    have = have or {}
+    return {item.id: have.get(item.id, 0) + len(eligible_experts(item, experts))
+            for item in items}
+
+
 def assign(items: Sequence[Item], experts: Sequence[Expert],
            n: int = DEFAULT_REVIEWERS) -> Assignment:
     """Assign `n` reviewers to every item that has at least `n` eligible experts.

@@ -151,29 +151,73 @@ def _fill(declarations: list[Declaration], n: int, *, actor: User | None,
     return report
 
 
+def _under_review(batch: Batch) -> list[Declaration]:
+    return list(db.session.scalars(
+        select(Declaration).where(Declaration.batch_id == batch.id,
+                                  Declaration.state.in_([str(s) for s in EXPERT_REVIEW_STATES]))
+        .order_by(Declaration.id)))
+
+
+def _reachable(declarations: list[Declaration]) -> dict[int, int]:
+    """Per declaration, the most active reviewers the pool can give it now."""
+    if not declarations:
+        return {}
+    have = Counter()
+    for declaration_id, state in db.session.execute(
+            select(ReviewAssignment.declaration_id, ReviewAssignment.state)
+            .where(ReviewAssignment.declaration_id.in_([d.id for d in declarations]))):
+        if state in ACTIVE_REVIEW_STATES:
+            have[declaration_id] += 1
+    pool = _pool(declarations[0].batch_id, _taken(declarations))
+    return rules.reachable([_item(d) for d in declarations], pool, dict(have))
+
+
+def staffing_limit(batch: Batch) -> int | None:
+    """The largest number of reviewers per declaration that the active pool can give every
+    declaration awaiting or under expert review (None when there is none to staff)."""
+    reachable = _reachable(_under_review(batch))
+    return min(reachable.values()) if reachable else None
+
+
+def _refuse_unstaffable(declarations: list[Declaration], n: int) -> None:
+    reachable = _reachable(declarations)
+    short = [d for d in declarations if reachable[d.id] < n]
+    if not short:
+        return
+    named = "; ".join(_("%(name)s (%(unit)s): %(n)d", name=d.org_name, unit=d.unit.name,
+                        n=reachable[d.id]) for d in short[:5])
+    raise DomainError(_(
+        "The expert pool cannot give every declaration %(n)d reviewers: %(count)d "
+        "declaration(s) have too few eligible experts (experts never review their own "
+        "provincial-level unit or organisation). Most reviewers possible: %(named)s. Choose "
+        "at most %(max)d reviewers per declaration, or add active experts from other "
+        "provincial-level units to the pool. Nobody was assigned.",
+        n=n, count=len(short), named=named + ("; …" if len(short) > 5 else ""),
+        max=min(reachable.values())), field="per_declaration", code="unstaffable")
+
+
 def assign_batch(*, actor: User, batch: Batch, per_declaration: int = rules.DEFAULT_REVIEWERS,
                  due_at: datetime | None = None) -> AssignmentReport:
     """Give every forwarded or under-review declaration of the batch `per_declaration`
     reviewers, keeping those it already has (top-up).
 
+    Refused before anything is assigned when the active pool cannot give every declaration
+    that many reviewers (the message names the declarations and the most possible).
+
     Side effects: inserts ReviewAssignment rows (audit `review.assign` each); moves forwarded
     declarations to expert review (workflow `start_expert_review`); audit
-    `review.assign_batch` with the counts and the declarations that could not be staffed
-    (they get nobody new and are reported).
+    `review.assign_batch` with the counts.
     """
     if not 1 <= per_declaration <= MAX_REVIEWERS:
         raise DomainError(_("Choose between 1 and %(n)d reviewers per declaration.",
                             n=MAX_REVIEWERS), field="per_declaration")
-    declarations = db.session.scalars(
-        select(Declaration).where(Declaration.batch_id == batch.id,
-                                  Declaration.state.in_([str(s) for s in EXPERT_REVIEW_STATES]))
-        .order_by(Declaration.id)).all()
-    report = _fill(list(declarations), per_declaration, actor=actor, due_at=due_at,
+    declarations = _under_review(batch)
+    _refuse_unstaffable(declarations, per_declaration)
+    report = _fill(declarations, per_declaration, actor=actor, due_at=due_at,
                    batch_id=batch.id, how="automatic")
     record("review.assign_batch", actor=actor, obj=batch,
            detail={"per_declaration": per_declaration,
-                   "assigned": {str(k): v for k, v in report.assigned.items()},
-                   "unstaffed": {str(k): v for k, v in report.unstaffed.items()}})
+                   "assigned": {str(k): v for k, v in report.assigned.items()}})
     return report
 
 

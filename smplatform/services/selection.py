@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
 
@@ -25,6 +26,7 @@ from smplatform.enums import (
 from smplatform.extensions import db
 from smplatform.models import (
     Batch,
+    City,
     Declaration,
     Inspection,
     Objection,
@@ -33,6 +35,8 @@ from smplatform.models import (
     Unit,
     User,
 )
+from smplatform.rules import public_notice as notice_rules
+from smplatform.rules.working_days import Calendar, parse_days
 from smplatform.search import contains
 from smplatform.services import DomainError, registry, storage, workflow
 from smplatform.services.audit import record
@@ -175,20 +179,69 @@ def _count(batch: Batch, state: S) -> int:
         Declaration.batch_id == batch.id, Declaration.state == state))
 
 
+def notice_policy() -> notice_rules.NoticePolicy:
+    """The notice rules as this deployment sets them: the minimum number of working days,
+    and the public holidays and make-up working days it lists (config.py)."""
+    config = current_app.config
+    return notice_rules.NoticePolicy(
+        calendar=Calendar(holidays=parse_days(config.get("PUBLIC_HOLIDAYS")),
+                          makeup_days=parse_days(config.get("MAKEUP_WORKING_DAYS"))),
+        min_working_days=int(config.get("NOTICE_MIN_WORKING_DAYS")
+                             or notice_rules.DEFAULT_MIN_WORKING_DAYS))
+
+
+@dataclass(frozen=True)
+class NoticeGuidance:
+    """What the ministry's page says about the notice before anyone tries: the rules, the
+    earliest end of a notice starting today, and when the list may be published."""
+
+    today: date
+    min_working_days: int
+    earliest_end: date  # of a notice starting today
+    publishable_from: date | None  # None until a notice exists
+    may_publish: bool
+
+
+def notice_guidance(batch: Batch) -> NoticeGuidance:
+    policy, day, notice = notice_policy(), today(), notice_of(batch)
+    return NoticeGuidance(
+        today=day, min_working_days=policy.min_working_days,
+        earliest_end=policy.earliest_end(day),
+        publishable_from=notice_rules.publishable_from(notice.ends_on) if notice else None,
+        may_publish=notice is not None and notice.published_at is None
+        and notice_rules.may_publish(ends_on=notice.ends_on, today=day))
+
+
+def _check_period(starts_on: date, ends_on: date) -> None:
+    policy = notice_policy()
+    problems = policy.problems(starts_on=starts_on, ends_on=ends_on, today=today())
+    if notice_rules.STARTS_IN_PAST in problems:
+        raise DomainError(_("A public notice starts today (%(today)s) or later; it cannot be "
+                            "backdated.", today=today().isoformat()), field="starts_on")
+    if notice_rules.ENDS_BEFORE_START in problems:
+        raise DomainError(_("The notice cannot end before it starts."), field="ends_on")
+    if notice_rules.TOO_SHORT in problems:
+        raise DomainError(_("A public notice lasts at least %(n)d working days: starting on "
+                            "%(start)s, it can end on %(end)s at the earliest.",
+                            n=policy.min_working_days, start=starts_on.isoformat(),
+                            end=policy.earliest_end(starts_on).isoformat()), field="ends_on")
+
+
 def start_notice(*, actor: User, batch: Batch, starts_on: date | None,
                  ends_on: date | None) -> PublicNotice:
     """Put the batch's shortlist under public notice from `starts_on` to `ends_on` (inclusive).
 
-    Side effects: inserts PublicNotice; audit `notice.start`. Raises DomainError on missing or
-    reversed dates, an empty shortlist, declarations still awaiting the decision, or a notice
-    that already exists.
+    The notice starts today or later (China Standard Time) and lasts at least the configured
+    number of working days (notice_policy()).
+    Side effects: inserts PublicNotice; audit `notice.start`. Raises DomainError on missing,
+    reversed, backdated or too short dates, an empty shortlist, declarations still awaiting
+    the decision, or a notice that already exists.
     """
     if starts_on is None:
         raise DomainError(_("Enter the first day of the public notice."), field="starts_on")
     if ends_on is None:
         raise DomainError(_("Enter the last day of the public notice."), field="ends_on")
-    if ends_on < starts_on:
-        raise DomainError(_("The notice cannot end before it starts."), field="ends_on")
+    _check_period(starts_on, ends_on)
     if notice_of(batch) is not None:
         raise DomainError(_("This batch's shortlist is already under public notice."),
                           code="exists")
@@ -280,9 +333,10 @@ def publish(*, actor: User, batch: Batch) -> int:
         raise DomainError(_("Put the shortlist under public notice first."), code="no_notice")
     if notice.published_at is not None:
         raise DomainError(_("This batch's list is already published."), code="published")
-    if today() <= notice.ends_on:
-        raise DomainError(_("The list can be published only after the public notice ends "
-                            "(after %(end)s).", end=notice.ends_on.isoformat()),
+    if not notice_rules.may_publish(ends_on=notice.ends_on, today=today()):
+        raise DomainError(_("The list can be published only after the public notice ends: "
+                            "from %(day)s on.",
+                            day=notice_rules.publishable_from(notice.ends_on).isoformat()),
                           code="notice_running")
     shortlisted = db.session.scalars(select(Declaration).where(
         Declaration.batch_id == batch.id, Declaration.state == S.SHORTLISTED)
@@ -319,28 +373,36 @@ class PublishedEntry:
 
 
 def published_entries(batch: Batch) -> list[PublishedEntry]:
-    """The batch's published demonstrations, for the public registry of all batches."""
-    rows = db.session.scalars(select(Declaration).where(
-        Declaration.batch_id == batch.id, Declaration.state == S.PUBLISHED)
+    """The batch's published demonstrations, for the public registry of all batches. A
+    demonstration city is named by its city (佛山市), not by the department that declared."""
+    rows = db.session.execute(
+        select(Declaration, City.name_zh).outerjoin(City, City.code == Declaration.city_code)
+        .where(Declaration.batch_id == batch.id, Declaration.state == S.PUBLISHED)
         .order_by(Declaration.category, Declaration.unit_code, Declaration.org_name)).all()
     return [PublishedEntry(batch.number, batch.year, d.category,
                            d.service_model if d.category == Category.ENTERPRISE else d.klass,
-                           d.org_name, d.credit_code, d.unit_code, d.city_code,
-                           d.organisation_id, d.electronic_number) for d in rows]
+                           city if d.category == Category.CITY and city else d.org_name,
+                           d.credit_code, d.unit_code, d.city_code,
+                           d.organisation_id, d.electronic_number) for d, city in rows]
 
 
 def public_list(batch: Batch, states: Iterable[S], *, q: str | None = None,
                 category: str | None = None) -> Select:
-    """The public columns of a batch's shortlisted or published declarations."""
+    """The public columns of a batch's shortlisted or published declarations: name (a city
+    by its city's name: `city_zh`/`city_en`), category and class, provincial-level unit."""
     query = (select(Declaration.id, Declaration.org_name, Declaration.category,
-                    Declaration.klass, Declaration.unit_code, Unit.name_zh, Unit.name_en)
+                    Declaration.klass, Declaration.unit_code, Unit.name_zh, Unit.name_en,
+                    City.name_zh.label("city_zh"), City.name_en.label("city_en"))
              .join(Unit, Unit.code == Declaration.unit_code)
+             .outerjoin(City, and_(City.code == Declaration.city_code,
+                                   Declaration.category == Category.CITY.value))
              .where(Declaration.batch_id == batch.id,
                     Declaration.state.in_([str(s) for s in states]))
              .order_by(Declaration.category, Declaration.unit_code, Declaration.org_name))
     if q and q.strip():
         text = q.strip()
         query = query.where(or_(contains(Declaration.org_name, text),
+                                contains(City.name_zh, text), contains(City.name_en, text),
                                 contains(Unit.name_zh, text), contains(Unit.name_en, text)))
     if category in {c.value for c in Category}:
         query = query.where(Declaration.category == category)

@@ -2,7 +2,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 import pytest
 
-from smplatform.rules.assignment import Expert, Item, assign, in_conflict, is_eligible, load_spread
+from smplatform.rules.assignment import (
+    Expert,
+    Item,
+    assign,
+    in_conflict,
+    is_eligible,
+    load_spread,
+    reachable,
+)
 
 UNITS = ["110000", "310000", "440000", "440300", "650000", "330000"]
 
@@ -178,3 +186,10 @@ def test_assign_property_balanced_within_each_units_eligible_pool(item_units, ex
         assert all(result.loads[e.id] == 0 for e in pool if e.unit_code == unit)
     else:
         assert result.reviewers == {}
+
+
+def test_reachable_counts_present_and_eligible_reviewers():
+    items = [Item(1, "440000"), Item(2, "110000")]
+    experts = [Expert(10, "110000"), Expert(11, "110000", declined=frozenset({1})),
+               Expert(12, "310000", active=False)]
+    assert reachable(items, experts, {1: 1}) == {1: 2, 2: 0}

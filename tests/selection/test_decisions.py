@@ -108,7 +108,8 @@ def start_notice(ministry, batch, start="2023-08-01", end="2023-08-07"):
                          data={"starts_on": start, "ends_on": end})
 
 
-def test_notice_refused_while_decisions_pending(passed, ministry, batch):
+def test_notice_refused_while_decisions_pending(passed, ministry, batch, clock):
+    clock.set(datetime(2023, 7, 31, 4, tzinfo=UTC))
     inspect(ministry, passed["city"])
     ministry.post(f"/ministry/declarations/{passed['city'].id}/decision",
                   data={"decision": "shortlist"})
@@ -118,7 +119,8 @@ def test_notice_refused_while_decisions_pending(passed, ministry, batch):
         response.get_data(as_text=True)
 
 
-def test_notice_end_before_start_refused(passed, ministry, batch):
+def test_notice_end_before_start_refused(passed, ministry, batch, clock):
+    clock.set(datetime(2023, 7, 31, 4, tzinfo=UTC))
     shortlist_all(ministry, passed)
     response = start_notice(ministry, batch, "2023-08-07", "2023-08-01")
     assert "The notice cannot end before it starts." in response.get_data(as_text=True)
@@ -161,7 +163,7 @@ def test_full_way_notice_objection_publication(passed, ministry, batch, client, 
     # Publishing on the last day of the notice is refused.
     clock.set(datetime(2023, 8, 7, 15, 59, tzinfo=UTC))  # 23:59 in China
     response = ministry.post(f"/ministry/batches/{batch.id}/publish", follow_redirects=True)
-    assert "only after the public notice ends (after 2023-08-07)" in \
+    assert "only after the public notice ends: from 2023-08-08 on." in \
         response.get_data(as_text=True)
     assert state(passed["city"]) == S.SHORTLISTED
     assert client.get("/published/5").status_code == 404
@@ -196,8 +198,8 @@ def test_published_entries_hook(passed, ministry, batch, clock):
     from smplatform.services.selection import published_entries
     clock.set(datetime(2023, 7, 31, 4, tzinfo=UTC))
     shortlist_all(ministry, passed)
-    start_notice(ministry, batch, "2023-07-31", "2023-07-31")
-    clock.set(datetime(2023, 8, 1, 4, tzinfo=UTC))
+    start_notice(ministry, batch, "2023-07-31", "2023-08-04")
+    clock.set(datetime(2023, 8, 5, 4, tzinfo=UTC))
     ministry.post(f"/ministry/batches/{batch.id}/publish")
     db.session.expire_all()
     entries = published_entries(db.session.merge(batch))

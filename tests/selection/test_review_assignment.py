@@ -1,4 +1,5 @@
-"""Assigning reviewers: conflicts, balance, count, unstaffable report, manual changes, decline."""
+"""Assigning reviewers: conflicts, balance, count, unstaffable refusal, manual changes, decline."""
+import re
 from collections import Counter
 
 from sqlalchemy import select
@@ -55,7 +56,7 @@ def test_assignment_gives_each_declaration_n_reviewers_and_balances(app, make, b
     assert {d.state for d in db.session.scalars(select(Declaration))} == {S.EXPERT_REVIEW}
 
 
-def test_assignment_reports_unstaffable_declaration(app, make, batch, ministry):
+def test_assignment_refuses_a_count_the_pool_cannot_staff(app, make, batch, ministry):
     beijing = helpers.declaration(batch, "110000", name="北京无人可评企业")
     fine = helpers.declaration(batch, "440000")
     helpers.expert(make, unit="110000")
@@ -63,14 +64,32 @@ def test_assignment_reports_unstaffable_declaration(app, make, batch, ministry):
     helpers.expert(make, unit="310000")
     response = ministry.post(f"/ministry/batches/{batch.id}/review/assign",
                              data={"per_declaration": "2"})
-    page = response.get_data(as_text=True)
-    assert "北京无人可评企业" in page.split('id="unstaffed"')[1].split("</div>")[0]
-    assert "1 eligible expert(s)" in page
-    assert len(reviews(beijing.id)) == 0
-    assert len(reviews(fine.id)) == 2
-    entry = db.session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "review.assign_batch"))
-    assert entry.detail["unstaffed"] == {str(beijing.id): 1}
+    assert response.status_code == 400
+    error = re.search(r'id="per_declaration-error">(.*?)</p>',
+                      response.get_data(as_text=True), re.S).group(1)
+    assert "cannot give every declaration 2 reviewers: 1 declaration(s)" in error
+    assert "北京无人可评企业 (Beijing): 1" in error
+    assert "Choose at most 1 reviewers per declaration" in error
+    assert (reviews(beijing.id), reviews(fine.id)) == ([], [])  # refused before assigning
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "review.assign_batch")) is None
+
+
+def test_review_page_says_how_many_reviewers_the_pool_can_staff(app, make, batch, ministry):
+    helpers.declaration(batch, "110000")
+    helpers.declaration(batch, "440000")
+    helpers.expert(make, unit="110000")
+    helpers.expert(make, unit="310000")
+    helpers.expert(make, unit="320000")
+    page = ministry.get(f"/ministry/batches/{batch.id}/review").get_data(as_text=True)
+    assert re.search(r'id="staffing-limit">(.*?)<a', page, re.S).group(1).strip() == (
+        "The active expert pool can give every declaration at most 2 reviewer(s) now. A "
+        "larger number is refused before anyone is assigned.")
+    assert re.search(r'id="per_declaration"[^>]*value="2"', page)
+    response = ministry.post(f"/ministry/batches/{batch.id}/review/assign",
+                             data={"per_declaration": "2"})
+    assert response.status_code == 200
+    assert len(pairs()) == 4
 
 
 def test_assignment_tops_up_and_skips_staffed(app, make, batch, ministry):
@@ -184,3 +203,14 @@ def test_declined_expert_not_reassigned_by_automatic_assignment(app, make, batch
 def helpers_english(client):
     client.post("/language", data={"lang": "en", "next": "/"})
     return client
+
+
+def test_ranked_sections_headed_by_category_labels_even_when_empty(app, batch, ministry):
+    english = ministry.get(f"/ministry/batches/{batch.id}/review").get_data(as_text=True)
+    headings = re.findall(r'<h3 id="ranked-\w+-title">(.*?)</h3>', english)
+    assert headings == ["Demonstration enterprise", "Demonstration platform",
+                        "Demonstration city"]
+    ministry.post("/language", data={"lang": "zh_CN", "next": "/"})
+    chinese = ministry.get(f"/ministry/batches/{batch.id}/review")
+    assert re.findall(r'<h3 id="ranked-\w+-title">(.*?)</h3>',
+                      chinese.get_data(as_text=True)) == ["示范企业", "示范平台", "示范城市"]
