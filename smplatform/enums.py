@@ -165,6 +165,16 @@ class CityClass(LabelledEnum):
                 cls.INDUSTRIAL_DESIGN: _l("Industrial design characteristic")}
 
 
+def class_label(value: str | None) -> str:
+    """The label of a declaration's class: a platform class or a city class ("" for none)."""
+    if not value:
+        return ""
+    for cls in (PlatformClass, CityClass):
+        if value in cls._value2member_map_:
+            return cls(value).label
+    return value
+
+
 class ServiceModel(LabelledEnum):
     CUSTOMISED = "customised"
     SUPPLY_CHAIN = "supply_chain"

@@ -9,6 +9,8 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from smplatform import clock
+from smplatform.enums import class_label
+from smplatform.presenters.audit import detail_rows, object_label
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
 
@@ -42,6 +44,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["extension_limit"] = deadlines.extension_limit
     from smplatform.services import review_assignments
     app.jinja_env.globals["overdue_reviews"] = review_assignments.overdue_reviews
+    app.jinja_env.globals["audit_details"] = detail_rows
+    app.jinja_env.globals["class_label"] = class_label
+    app.jinja_env.globals["audit_object"] = object_label
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

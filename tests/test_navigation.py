@@ -23,7 +23,8 @@ ACCOUNT = ["/account/notifications", "/account/password"]
 
 @pytest.mark.parametrize("role, links", [
     ("applicant", ["/applicant/"]),
-    ("province", ["/province/", "/province/declarations", "/province/recommendations"]),
+    ("province", ["/province/", "/province/declarations", "/province/recommendations",
+                  "/province/evaluations"]),
     ("expert", ["/expert/"]),
     ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts", "/ministry/users",
                   "/ministry/audit"]),

@@ -70,11 +70,17 @@ class BatchForm(FlaskForm):
         REQUIRED, NumberRange(min=2000, max=2100,
                               message=_l("Enter a year between 2000 and 2100."))])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=100)])
-    opens_at = ChinaDateTimeField(_l("Opens at"), validators=[REQUIRED])
+    opens_at = ChinaDateTimeField(
+        _l("Declarations open at"), validators=[REQUIRED],
+        description=_l("From this moment applicants can start declarations in this batch. "
+                       "China Standard Time, e.g. 2023-03-02 00:00."))
     contact_deadline = ChinaDateTimeField(_l("Deadline for the provinces' liaison contacts"),
                                           validators=[REQUIRED])
     province_deadline = ChinaDateTimeField(
-        _l("Deadline for the provinces to submit to the ministry"), validators=[REQUIRED])
+        _l("Deadline for the provinces to submit to the ministry"), validators=[REQUIRED],
+        description=_l("Also the applicants' deadline for submitting declarations, unless a "
+                       "provincial department sets an earlier one for its own applicants. "
+                       "China Standard Time, e.g. 2023-05-31 23:59."))
     evaluation_deadline = ChinaDateTimeField(
         _l("Deadline for earlier batches' evaluation materials"), validators=[REQUIRED])
     reporting_date = LocalDateField(

@@ -354,11 +354,12 @@ def _already_message(declaration) -> str:
 def withdraw(*, declaration: Declaration, actor: User) -> None:
     """Withdraw a submitted declaration back to draft, until the province starts reviewing.
 
-    Side effects: state → draft (the electronic number is kept); version +1;
+    Side effects: state → draft (the electronic number is kept; the submission time is
+    cleared, as a draft is not submitted: its history keeps when it was); version +1;
     DeclarationEvent; audit entry `declaration.withdraw`.
     """
     if not _claim(declaration, version=declaration.version,
-                  states={DeclarationState.SUBMITTED}):
+                  states={DeclarationState.SUBMITTED}, submitted_at=None):
         raise DomainError(_("The declaration can no longer be withdrawn: it is \"%(state)s\".",
                             state=declaration.state_enum.label), code="bad_transition")
     workflow.apply(declaration, "withdraw", actor=actor, role=Role.APPLICANT)
