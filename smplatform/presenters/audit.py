@@ -67,6 +67,9 @@ KEY_LABELS = {
     "per_declaration": _l("Reviewers per declaration"), "planned_on": _l("Inspection date"),
     "published": _l("Published"), "rank": _l("Rank"), "reason": _l("Reason"),
     "received_on": _l("Received on"), "recommended": _l("Recommended"),
+    "reference": _l("Reference"),
+    "number_read": _l("Number read from the scan's QR code"),
+    "submission_seq": _l("Submission (1 = first)"),
     "registry_created": _l("Registry entries created"),
     "registry_updated": _l("Registry entries updated"),
     "replacement_expert_id": _l("Replacement expert"), "role": _l("Role"),
@@ -113,6 +116,9 @@ SIGN_IN_REASONS = {
 ASSIGNMENT_HOW = {"automatic": _l("Automatic"), "manual": _l("By hand"),
                   "replacement": _l("Replacement after a decline")}
 DIRECTIONS = {"up": _l("Up"), "down": _l("Down")}
+SCAN_OUTCOMES = {"matches": _l("The number matches"),
+                 "other_number": _l("Another number"),
+                 "unreadable": _l("No number could be read")}
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 YES, NO, NONE = _l("Yes"), _l("No"), "—"
 
@@ -181,7 +187,8 @@ def _value_formatter(action: str, key: str) -> Callable[[object], str] | None:
         return None
     by_key = {
         "status": _enum(BatchStatus) if area == "batch" else None,
-        "outcome": _enum(ObjectionOutcome),
+        "outcome": _mapping(SCAN_OUTCOMES) if action == "declaration.stamped_scan_link"
+        else _enum(ObjectionOutcome),
         "conclusion": _enum(Conclusion) if area == "evaluation"
         else _enum(InspectionConclusion),
         "category": _enum(DemoCategory) if area in ("registry", "evaluation")
