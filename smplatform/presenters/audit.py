@@ -70,6 +70,8 @@ KEY_LABELS = {
     "reference": _l("Reference"),
     "number_read": _l("Number read from the scan's QR code"),
     "submission_seq": _l("Submission (1 = first)"),
+    "correction_id": _l("Correction"), "source_id": _l("Copied from declaration"),
+    "source_number": _l("Its electronic number"), "source_batch": _l("Its batch"),
     "registry_created": _l("Registry entries created"),
     "registry_updated": _l("Registry entries updated"),
     "replacement_expert_id": _l("Replacement expert"), "role": _l("Role"),
