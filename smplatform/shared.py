@@ -31,6 +31,10 @@ PER_PROCESS = {
         "on every node of a release",
     "smplatform._parsed_locale": "parsed Babel locales: pure",
     "smplatform.enums._labels_of": "each enum's label messages: constants of the code",
+    "smplatform.presenters.audit._field_labels":
+        "Annex 1 field names and their labels: constants of the code",
+    "smplatform.presenters.audit._criterion_labels":
+        "the rubric's criteria and their labels: constants of the code",
     "smplatform.rules.passwords.common_passwords": "the common-password list shipped in data/",
     "smplatform.services.accounts._HASHERS":
         "argon2 hashers and a dummy hash used only to make a sign-in for an unknown name take "
