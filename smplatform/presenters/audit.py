@@ -67,7 +67,7 @@ KEY_LABELS = {
     "per_declaration": _l("Reviewers per declaration"), "planned_on": _l("Inspection date"),
     "published": _l("Published"), "rank": _l("Rank"), "reason": _l("Reason"),
     "received_on": _l("Received on"), "recommended": _l("Recommended"),
-    "reference": _l("Reference"),
+    "reference": _l("Reference"), "late": _l("After the deadline"),
     "number_read": _l("Number read from the scan's QR code"),
     "submission_seq": _l("Submission (1 = first)"),
     "correction_id": _l("Correction"), "source_id": _l("Copied from declaration"),
@@ -80,6 +80,9 @@ KEY_LABELS = {
     "source": _l("Source"), "starts_on": _l("Notice starts on"), "state": _l("State"),
     "status": _l("Status"), "tasks_created": _l("Evaluation tasks created"), "to": _l("To"),
     "total": _l("Total score"), "unchanged": _l("Unchanged"), "until": _l("Until"),
+    "experts": _l("Experts reminded"), "units": _l("Provincial-level units reminded"),
+    "unstaffed": _l("Declarations left without enough reviewers"),
+    "withdrawn": _l("Reviews withdrawn"),
     "updated": _l("Updated"), "upload_dir": _l("Upload directory"), "user_id": _l("Account"),
     "username": _l("User name"), "inspection_id": _l("Inspection"),
     "objection_id": _l("Objection"), "mean": _l("Mean score"), "reviews": _l("Reviews"),
@@ -96,7 +99,8 @@ KEY_LABELS = {
 }
 
 # Where a key means something else in one area's entries.
-AREA_KEY_LABELS = {("inspection", "conclusion"): _l("Inspection conclusion")}
+AREA_KEY_LABELS = {("inspection", "conclusion"): _l("Inspection conclusion"),
+                   ("auth", "until"): _l("Locked until")}
 
 OBJECT_LABELS = {
     "declaration": _l("Declaration"), "user_account": _l("Account"),

@@ -79,8 +79,7 @@ def test_required_star_stays_on_its_label(app, clock, make, live_server, browser
     clock.set(h.DURING)
     batch = h.batch5()
     applicant = make.applicant(username="star-applicant")
-    d = h.start(applicant, batch)
-    clock.current = None
+    d = h.start(applicant, batch)  # the clock stays before the deadline: the draft is editable
     page, base = browser_page, live_server.url
     sign_in(page, base, applicant.username)
     page.goto(f"{base}/applicant/declarations/{d.id}/sections/basic")
