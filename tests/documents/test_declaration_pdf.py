@@ -1,7 +1,6 @@
 """The declaration PDF read back: Chinese text, margins on every page, draft mark, seal block."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -160,17 +159,6 @@ def test_pdf_seal_block_of_enterprise_and_platform_is_the_applicant(app, login_a
     assert "法定代表人（签字）" in last
     assert "年　　月　　日" in last
     assert "城市人民政府" not in last
-
-
-def test_pdf_render_time_is_reasonable(app):
-    user = helpers.applicant(name=ORG)
-    declaration = helpers.declaration(user)
-    declaration_pdf.render_declaration(declaration)  # fonts loaded once per process
-    started = time.perf_counter()
-    pdf = declaration_pdf.render_declaration(declaration)
-    elapsed = time.perf_counter() - started
-    print(f"\nrender of one {len(pdftext.pages(pdf))}-page declaration PDF: {elapsed:.2f} s")
-    assert elapsed < 10
 
 
 def test_filename_is_number_or_draft_id(app):
