@@ -219,10 +219,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from smplatform.applicant import bp as applicant_bp
     from smplatform.auth import bp as auth_bp
+    from smplatform.city import bp as city_bp
     from smplatform.expert import bp as expert_bp
     from smplatform.ministry import bp as ministry_bp
     from smplatform.province import bp as province_bp
     from smplatform.public import bp as public_bp
-    for bp in (public_bp, auth_bp, applicant_bp, province_bp, ministry_bp, expert_bp):
+    for bp in (public_bp, auth_bp, applicant_bp, province_bp, ministry_bp, expert_bp, city_bp):
         app.register_blueprint(bp)
     app.jinja_env.globals.update(permissions.TEMPLATE_FUNCTIONS)

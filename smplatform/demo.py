@@ -23,6 +23,8 @@ STAFF = [
     ("prov-330000", "浙江省经济和信息化厅", Role.PROVINCE, "330000", False),
     ("expert-1", "评审专家一", Role.EXPERT, None, False),
     ("expert-2", "评审专家二", Role.EXPERT, None, False),
+    # A city industry and IT officer (its "unit" column is its city: Guangzhou).
+    ("city-440100", "广州市工业和信息化局（市级初审）", Role.CITY, "440100", False),
 ]
 
 APPLICANTS = [
@@ -55,7 +57,9 @@ def seed(password: str) -> list[str]:
         if not accounts.username_taken(username):
             accounts.create_staff_user(actor=None, username=username, display_name=name,
                                        email=f"{username}@example.gov.cn", role=role,
-                                       password=password, unit_code=unit, is_admin=admin)
+                                       password=password, is_admin=admin,
+                                       unit_code=None if role == Role.CITY else unit,
+                                       city_code=unit if role == Role.CITY else None)
             created.append(username)
     for username, org_type, name, code, unit, city, contact in APPLICANTS:
         if not accounts.username_taken(username):

@@ -57,6 +57,9 @@ class Role(LabelledEnum):
     PROVINCE = "province"
     MINISTRY = "ministry"
     EXPERT = "expert"
+    # The prefecture-level city's industry and IT officer (市级工信部门), scoped to one city:
+    # the initial review (市级初审) where the province has turned it on.
+    CITY = "city"
 
     @classmethod
     def _labels(cls):
@@ -65,10 +68,11 @@ class Role(LabelledEnum):
             cls.PROVINCE: _l("Provincial department"),
             cls.MINISTRY: _l("Ministry"),
             cls.EXPERT: _l("Expert"),
+            cls.CITY: _l("City industry and IT officer"),
         }
 
 
-STAFF_ROLES = frozenset({Role.PROVINCE, Role.MINISTRY, Role.EXPERT})
+STAFF_ROLES = frozenset({Role.PROVINCE, Role.MINISTRY, Role.EXPERT, Role.CITY})
 
 
 class OrgType(LabelledEnum):
@@ -203,6 +207,8 @@ class DeclarationState(LabelledEnum):
     """States of a fifth-batch declaration. Transitions live in rules/workflow.py."""
 
     DRAFT = "draft"
+    # Where the province has turned on the prefecture tier: the city's initial review first.
+    CITY_REVIEW = "city_review"
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
     RETURNED = "returned"
@@ -222,6 +228,7 @@ class DeclarationState(LabelledEnum):
     def _labels(cls):
         return {
             cls.DRAFT: _l("Draft"),
+            cls.CITY_REVIEW: _l("Submitted, under the city's initial review"),
             cls.SUBMITTED: _l("Submitted, awaiting provincial review"),
             cls.UNDER_REVIEW: _l("Under provincial review"),
             cls.RETURNED: _l("Returned for revision"),
@@ -243,6 +250,10 @@ class DeclarationAction(LabelledEnum):
     step, then the state it led to ("Submit → Submitted, awaiting provincial review")."""
 
     SUBMIT = "submit"
+    SUBMIT_TO_CITY = "submit_to_city"
+    CITY_PASS = "city_pass"  # noqa: S105  (a step, not a password)
+    CITY_RETURN = "city_return"
+    RESUBMIT_TO_CITY = "resubmit_to_city"
     WITHDRAW = "withdraw"
     START_REVIEW = "start_review"
     PASS = "pass"  # noqa: S105  (a step, not a password)
@@ -264,6 +275,10 @@ class DeclarationAction(LabelledEnum):
     def _labels(cls):
         return {
             cls.SUBMIT: _l("Submit"),
+            cls.SUBMIT_TO_CITY: _l("Submit to the city's initial review"),
+            cls.CITY_PASS: _l("Pass the city's initial review"),
+            cls.CITY_RETURN: _l("Return for revision (city)"),
+            cls.RESUBMIT_TO_CITY: _l("Resubmit to the city's initial review"),
             cls.WITHDRAW: _l("Withdraw"),
             cls.START_REVIEW: _l("Start the provincial review"),
             cls.PASS: _l("Pass the provincial review"),

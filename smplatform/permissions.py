@@ -45,6 +45,32 @@ def is_expert(user, _obj=None) -> bool:
     return has_role(user, Role.EXPERT)
 
 
+def is_city(user, _obj=None) -> bool:
+    """A prefecture-level city's industry and IT officer (scoped to one city)."""
+    return has_role(user, Role.CITY)
+
+
+def _own_city(user, declaration) -> bool:
+    return (is_city(user) and declaration is not None and bool(user.city_code)
+            and user.city_code == declaration.city_code
+            and user.unit_code == declaration.unit_code)
+
+
+def can_view_city_declaration(user, declaration) -> bool:
+    """A city officer sees its own city's declarations once submitted (never a draft)."""
+    return _own_city(user, declaration) and declaration.state != "draft"
+
+
+def can_city_review(user, declaration) -> bool:
+    """The city officer of the declaration's city, while it is under the city's review."""
+    return _own_city(user, declaration) and declaration.state == "city_review"
+
+
+def can_manage_prefecture_review(user, _obj=None) -> bool:
+    """A provincial officer turns the prefecture tier on or off for its unit."""
+    return is_province(user)
+
+
 def is_ministry_admin(user, _obj=None) -> bool:
     return is_ministry(user) and bool(user.is_admin)
 
@@ -168,9 +194,13 @@ def can_view_declaration(user, declaration) -> bool:
         return True
     if declaration.state == DeclarationState.DRAFT:
         return False
+    if declaration.state == DeclarationState.CITY_REVIEW:
+        # At the city's initial review: the city's officer, not yet the province.
+        return _own_city(user, declaration) or is_ministry(user)
     if is_ministry(user):
         return True
-    return is_province(user) and user.unit_code == declaration.unit_code
+    return (is_province(user) and user.unit_code == declaration.unit_code) or \
+        can_view_city_declaration(user, declaration)
 
 
 def can_edit_declaration(user, declaration) -> bool:
@@ -189,8 +219,9 @@ def can_extend_deadline(user, _obj=None) -> bool:
 
 def can_submit_declaration(user, declaration) -> bool:
     from smplatform.rules import workflow
-    return _own_declaration(user, declaration) and bool({"submit", "resubmit"} & set(
-        workflow.DECLARATION.actions_from(declaration.state, Role.APPLICANT)))
+    return _own_declaration(user, declaration) and bool(
+        {"submit", "resubmit", "submit_to_city", "resubmit_to_city"} & set(
+            workflow.DECLARATION.actions_from(declaration.state, Role.APPLICANT)))
 
 
 def can_withdraw_declaration(user, declaration) -> bool:
@@ -237,16 +268,18 @@ def can_download_declaration_pdf(user, declaration) -> bool:
     submitted = declaration.state != DeclarationState.DRAFT and bool(
         declaration.electronic_number)
     if is_province(user):
-        return submitted and user.unit_code == declaration.unit_code
+        return submitted and user.unit_code == declaration.unit_code and \
+            declaration.state != DeclarationState.CITY_REVIEW
     if is_ministry(user):
         return submitted
-    return False
+    return submitted and can_view_city_declaration(user, declaration)
 # --- Provincial review and recommendation (province area) -------------------------------
 
 def can_review_declaration(user, declaration) -> bool:
     """A provincial officer reviews only its own unit's declarations (drafts never)."""
     return (is_province(user) and declaration is not None
-            and user.unit_code == declaration.unit_code and declaration.state != "draft")
+            and user.unit_code == declaration.unit_code
+            and declaration.state not in ("draft", "city_review"))
 
 
 def can_act_on_declaration(user, declaration, action: str) -> bool:

@@ -57,3 +57,13 @@ class Factories:
 
     def expert(self, **kw):
         return self.staff(Role.EXPERT, **kw)
+
+    def city(self, city: str = "440600", **kw):
+        """A city industry and IT officer (default Foshan, Guangdong)."""
+        n = next(_seq)
+        user = accounts.create_staff_user(
+            actor=None, username=kw.pop("username", None) or f"city{n}",
+            display_name=f"city {n}", email=f"city{n}@example.gov.cn", role=Role.CITY,
+            password=kw.pop("password", PASSWORD), city_code=city)
+        db.session.commit()
+        return user

@@ -21,6 +21,8 @@ class World:
             "province": make.province("440000"),
             "ministry": make.ministry(admin=True),
             "expert": make.expert(),
+            # Guangzhou's officer: the world's applicant is in Guangdong, but not in its city.
+            "city": make.city("440100"),
         }
         self._login_as = login_as
         self.cache: dict = {}

@@ -23,6 +23,7 @@ DASHBOARDS = {
     Role.PROVINCE: "province.dashboard",
     Role.MINISTRY: "ministry.dashboard",
     Role.EXPERT: "expert.dashboard",
+    Role.CITY: "city.dashboard",
 }
 
 

@@ -36,8 +36,12 @@ class RegistrationForm(FlaskForm):
     unit_code = SelectField(_l("Provincial-level unit"), validators=[REQUIRED],
                             description=_l("Applicants in Dalian, Qingdao, Ningbo, Xiamen and "
                                            "Shenzhen choose their city, not the province."))
-    city_code = SelectField(_l("City (for a city department)"), validators=[Optional()],
-                            validate_choice=False)
+    city_code = SelectField(_l("Prefecture-level city"), validators=[Optional()],
+                            validate_choice=False,
+                            description=_l("Required for a city department. Enterprises and "
+                                           "platform operators: your city, where your province "
+                                           "has the city's industry and IT department review "
+                                           "declarations first."))
     contact_name = StringField(_l("Contact person"), validators=[REQUIRED, Length(max=100)],
                                render_kw={"autocomplete": "name"})
     contact_mobile = StringField(_l("Mobile"), validators=[REQUIRED, MOBILE],

@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     # Applicants belong to an organisation; provincial officers to a unit.
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
+    # A city industry and IT officer's prefecture-level city (within its unit).
+    city_code: Mapped[str | None] = mapped_column(ForeignKey("city.code"))
     is_org_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
@@ -61,6 +63,7 @@ class User(UserMixin, db.Model):
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
     unit: Mapped[Unit | None] = relationship()
+    city: Mapped[City | None] = relationship()
 
     # Set by the user loader: the server-side session this request runs in.
     session_token = None

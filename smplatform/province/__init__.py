@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from smplatform.permissions import is_province
 from smplatform.province import (attachments, contacts, corrections, dashboard, documents,
-                                 evaluation, extensions, queue, recommend, review, summary)
+                                 evaluation, extensions, prefecture, queue, recommend, review,
+                                 summary)
 from smplatform.web import area, signed_in_as
 
 bp = area("province", __name__,
           (dashboard, contacts, queue, review, recommend, summary, evaluation, documents,
-           attachments, corrections, extensions),
+           attachments, corrections, extensions, prefecture),
           guard=signed_in_as(is_province), url_prefix="/province")

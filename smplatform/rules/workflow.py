@@ -105,6 +105,14 @@ DECLARATION = Workflow(states=S, actions=A, rows=(
     step(S.UNDER_REVIEW, A.RETURN, S.RETURNED, Role.PROVINCE),
     step(S.UNDER_REVIEW, A.REJECT, S.REJECTED, Role.PROVINCE),
     step(S.RETURNED, A.RESUBMIT, S.SUBMITTED, Role.APPLICANT),
+    # The prefecture tier (市级初审), where the province has turned it on for the batch: a
+    # declaration of an organisation in a prefecture-level city goes to that city's officer
+    # first, who passes it on to the province's queue or returns it for revision.
+    step(S.DRAFT, A.SUBMIT_TO_CITY, S.CITY_REVIEW, Role.APPLICANT),
+    step(S.RETURNED, A.RESUBMIT_TO_CITY, S.CITY_REVIEW, Role.APPLICANT),
+    step(S.CITY_REVIEW, A.WITHDRAW, S.DRAFT, Role.APPLICANT),
+    step(S.CITY_REVIEW, A.CITY_PASS, S.SUBMITTED, Role.CITY),
+    step(S.CITY_REVIEW, A.CITY_RETURN, S.RETURNED, Role.CITY),
     # The unit's submission to the ministry moves every passed declaration on.
     step(S.PASSED, A.FORWARD, S.FORWARDED, Role.PROVINCE),
     step(S.PASSED, A.NOT_RECOMMEND, S.NOT_RECOMMENDED, Role.PROVINCE),

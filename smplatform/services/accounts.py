@@ -112,13 +112,13 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
     unit = db.session.get(Unit, unit_code)
     if unit is None:
         raise DomainError(_("Choose your provincial-level unit."), field="unit_code")
-    if org_type == OrgType.CITY_DEPARTMENT:
+    # A city department must name its city; an enterprise or platform operator may (the city's
+    # initial review reaches it when its province turns the prefecture tier on).
+    if org_type == OrgType.CITY_DEPARTMENT or city_code:
         city = db.session.get(City, city_code) if city_code else None
         if city is None or city.unit_code != unit.code:
             raise DomainError(_("Choose a city of the selected provincial-level unit."),
                               field="city_code")
-    else:
-        city_code = None
     if username_taken(username):
         raise DomainError(_("This user name is taken. Choose another."), field="username")
     problems = password_messages(password, username)
@@ -142,8 +142,9 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
 
 def create_staff_user(*, actor: User | None, username: str, display_name: str, email: str,
                       role: Role, password: str, unit_code: str | None = None,
-                      is_admin: bool = False) -> User:
-    """Create a provincial officer, ministry staff member or expert.
+                      is_admin: bool = False, city_code: str | None = None) -> User:
+    """Create a provincial officer, ministry staff member, expert or city industry and IT
+    officer (its unit is its city's).
 
     Side effects: inserts User; audit entry `user.create` (actor None means the CLI).
     """
@@ -155,14 +156,23 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
         if not unit_code or db.session.get(Unit, unit_code) is None:
             raise DomainError(_("A provincial officer needs a provincial-level unit."),
                               field="unit_code")
+        city_code = None
+    elif role == Role.CITY:
+        from smplatform.models import City
+        city = db.session.get(City, city_code or "")
+        if city is None:
+            raise DomainError(_("A city industry and IT officer needs its prefecture-level "
+                                "city."), field="city_code")
+        unit_code = city.unit_code
     else:
-        unit_code = None
+        unit_code = city_code = None
     problems = password_messages(password, username)
     if problems:
         raise DomainError(problems[0], field="password")
     now = clock.now()
     user = User(username=username, display_name=display_name, email=email,
                 password_hash=hash_password(password), role=str(role), unit_code=unit_code,
+                city_code=city_code,
                 is_admin=bool(is_admin and role == Role.MINISTRY), created_at=now,
                 password_changed_at=now)
     db.session.add(user)

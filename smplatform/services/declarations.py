@@ -282,7 +282,9 @@ def _next_sequence(declaration: Declaration) -> int:
 
 def submit(*, declaration: Declaration, actor: User, base_version: int,
            demonstration_cities=eligibility.KNOWN_DEMONSTRATION_CITY_CODES) -> None:
-    """Submit (or resubmit after a return) to the province's queue.
+    """Submit (or resubmit after a return) to the province's queue, or, where the province
+    has turned on the prefecture tier and the organisation is in one of its cities, to the
+    city's initial review (`submit_to_city` / `resubmit_to_city`).
 
     Refused when incomplete, past the applicant deadline (the unit's internal one if set),
     ineligible, or when the declaration changed or was submitted meanwhile (two clicks, two
@@ -294,6 +296,9 @@ def submit(*, declaration: Declaration, actor: User, base_version: int,
     """
     state = declaration.state_enum
     action = "resubmit" if state == DeclarationState.RETURNED else "submit"
+    from smplatform.services import prefecture
+    if prefecture.goes_to_city(declaration):
+        action = f"{action}_to_city"
     if state not in EDITABLE_STATES:
         raise DomainError(_already_message(declaration), code="already")
     if is_past(declaration_deadline(declaration)):
@@ -359,7 +364,8 @@ def withdraw(*, declaration: Declaration, actor: User) -> None:
     DeclarationEvent; audit entry `declaration.withdraw`.
     """
     if not _claim(declaration, version=declaration.version,
-                  states={DeclarationState.SUBMITTED}, submitted_at=None):
+                  states={DeclarationState.SUBMITTED, DeclarationState.CITY_REVIEW},
+                  submitted_at=None):
         raise DomainError(_("The declaration can no longer be withdrawn: it is \"%(state)s\".",
                             state=declaration.state_enum.label), code="bad_transition")
     workflow.apply(declaration, "withdraw", actor=actor, role=Role.APPLICANT)

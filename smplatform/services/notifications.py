@@ -61,6 +61,12 @@ MESSAGES = {
         "demonstration.", **p),
     "unit_submission.send_back": lambda p: gettext(
         "The ministry sent your unit's submission of batch %(batch)s back: %(reason)s", **p),
+    "declaration.city_pass": lambda p: gettext(
+        "The city's industry and IT department passed your declaration %(number)s on to the "
+        "provincial department.", **p),
+    "declaration.city_return": lambda p: gettext(
+        "The city's industry and IT department returned your declaration %(number)s for "
+        "revision. See its comments, revise and submit again.", **p),
     "review.withdrawn": lambda p: gettext(
         "Your review of declaration %(number)s was overdue and has been given to another "
         "expert.", **p),

@@ -22,7 +22,10 @@ from smplatform.services.notifications import notify_organisation
 from smplatform.services.workflow import apply
 
 # The province never sees an applicant's drafts.
-VISIBLE_STATES = tuple(s.value for s in DeclarationState if s != DeclarationState.DRAFT)
+# What the province's queue and counts show: not drafts, and not declarations still at the
+# city's initial review (the prefecture tier; the province sees those as counts per city).
+VISIBLE_STATES = tuple(s.value for s in DeclarationState
+                       if s not in (DeclarationState.DRAFT, DeclarationState.CITY_REVIEW))
 SORTS = {
     "submitted": (Declaration.submitted_at.asc(), Declaration.id.asc()),
     "-submitted": (Declaration.submitted_at.desc(), Declaration.id.desc()),

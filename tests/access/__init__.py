@@ -11,7 +11,7 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "applicant", "province", "ministry", "expert")
+ROLES = ("anonymous", "applicant", "province", "ministry", "expert", "city")
 
 
 def expect(default: int, **by_role: int) -> dict[str, int]:

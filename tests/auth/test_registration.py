@@ -171,9 +171,16 @@ def test_register_planned_city_department(client):
     assert (org.unit_code, org.city_code) == ("440300", "440300")
 
 
-def test_register_enterprise_city_is_ignored(client):
+def test_register_enterprise_city_is_kept(client):
+    """An enterprise may name its prefecture-level city (the city's initial review reaches it
+    when its province turns that tier on); none is fine too."""
     register(client, city_code="440600")
-    assert db.session.scalar(select(Organisation.city_code)) is None
+    assert db.session.scalar(select(Organisation.city_code)) == "440600"
+
+
+def test_register_enterprise_city_of_another_unit_refused(client):
+    register(client, city_code="330100")
+    assert count(Organisation) == 0
 
 
 def test_register_unknown_unit_refused(client):

@@ -18,7 +18,8 @@ from tests import evaluation_helpers as ev
 USERS = {Role.APPLICANT: lambda make: make.applicant(),
          Role.PROVINCE: lambda make: make.province("440000"),
          Role.MINISTRY: lambda make: make.ministry(),
-         Role.EXPERT: lambda make: make.expert()}
+         Role.EXPERT: lambda make: make.expert(),
+         Role.CITY: lambda make: make.city("440600")}
 NOT_STEPS = {"delete", "approve"}
 
 
@@ -85,8 +86,10 @@ def test_every_state_action_role_combination(world, kind):
 
 @pytest.mark.parametrize("state", list(DeclarationState))
 def test_applicant_actions_per_state(state):
-    expected = {DeclarationState.DRAFT: ["submit"], DeclarationState.SUBMITTED: ["withdraw"],
-                DeclarationState.RETURNED: ["resubmit"]}.get(state, [])
+    expected = {DeclarationState.DRAFT: ["submit", "submit_to_city"],
+                DeclarationState.SUBMITTED: ["withdraw"],
+                DeclarationState.CITY_REVIEW: ["withdraw"],
+                DeclarationState.RETURNED: ["resubmit", "resubmit_to_city"]}.get(state, [])
     assert table.DECLARATION.actions_from(state, Role.APPLICANT) == expected
 
 
