@@ -11,7 +11,7 @@ from smplatform.models import AuditEntry, Batch, City, Unit, User
 from tests.helpers import count
 
 DEMO_NAMES = ["ministry", "prov-440000", "prov-440300", "prov-330000", "expert-1", "expert-2",
-              "enterprise-demo", "platform-demo", "city-demo"]
+              "city-440100", "enterprise-demo", "platform-demo", "city-demo"]
 
 
 def usernames() -> list[str]:
@@ -21,12 +21,13 @@ def usernames() -> list[str]:
 
 def test_seed_demo_creates_every_demo_account(app, client):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert (result.exit_code, result.output) == (0, "Demo data ready (9 accounts created).\n")
+    assert (result.exit_code, result.output) == (0, "Demo data ready (10 accounts created).\n")
     assert usernames() == sorted(DEMO_NAMES)
     assert [s[0] for s in STAFF] + [a[0] for a in APPLICANTS] == DEMO_NAMES
     assert db.session.scalar(select(Batch.number)) == 5
     for name, landing in [("ministry", "/ministry/"), ("prov-440300", "/province/"),
-                          ("city-demo", "/applicant/"), ("expert-2", "/expert/")]:
+                          ("city-demo", "/applicant/"), ("expert-2", "/expert/"),
+                          ("city-440100", "/city/")]:
         c = app.test_client()
         response = c.post("/account/sign-in", data={"username": name,
                                                      "password": "Demo-Password-2023"})
@@ -38,7 +39,7 @@ def test_seed_demo_is_idempotent(app):
     runner.invoke(args=["seed-demo"])
     result = runner.invoke(args=["seed-demo"])
     assert result.output == "Demo data ready (0 accounts created).\n"
-    assert (count(User), count(Batch)) == (9, 1)
+    assert (count(User), count(Batch)) == (10, 1)
 
 
 def test_seed_demo_uses_configured_password(app, client):

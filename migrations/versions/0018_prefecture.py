@@ -17,10 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("city_code", sa.String(length=6), nullable=True))
-        batch_op.create_foreign_key("fk_user_account_city_code", "city", ["city_code"],
-                                    ["code"])
+    # A plain ADD COLUMN (no table copy: on SQLite, copying user_account trips the foreign
+    # keys that point at it); the foreign key where the database can add one in place.
+    op.add_column("user_account", sa.Column("city_code", sa.String(length=6), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        op.create_foreign_key("fk_user_account_city_code", "user_account", "city",
+                              ["city_code"], ["code"])
     op.create_table(
         "prefecture_review",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -40,6 +42,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table("prefecture_review")
-    with op.batch_alter_table("user_account", schema=None) as batch_op:
-        batch_op.drop_constraint("fk_user_account_city_code", type_="foreignkey")
-        batch_op.drop_column("city_code")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_constraint("fk_user_account_city_code", "user_account", type_="foreignkey")
+    op.drop_column("user_account", "city_code")

@@ -77,18 +77,21 @@ def test_view_and_download_permissions_per_role_and_state(two_orgs, make, state)
     d, a = data[mine.id]
     h.set_state(d, state)
     submitted = state != DeclarationState.DRAFT
+    # At the city's initial review the province does not see it yet (the prefecture tier).
+    province_sees = submitted and state != DeclarationState.CITY_REVIEW
     officer, other_officer = make.province("440000"), make.province("330000")
     ministry, expert = make.ministry(), make.expert()
     assert [p.can_view_declaration(u, d) for u in (mine, theirs, officer, other_officer,
                                                     ministry, expert)] == [
-        True, False, submitted, False, submitted, False]
+        True, False, province_sees, False, submitted, False]
     assert [p.can_download_attachment(u, a) for u in (mine, theirs, officer, ministry)] == [
-        True, False, submitted, submitted]
+        True, False, province_sees, submitted]
     editable = state in (DeclarationState.DRAFT, DeclarationState.RETURNED)
     assert [p.can_edit_declaration(u, d) for u in (mine, theirs, officer)] == [
         editable, False, False]
     assert p.can_submit_declaration(mine, d) == editable
     assert p.can_submit_declaration(theirs, d) is False
-    assert p.can_withdraw_declaration(mine, d) == (state == DeclarationState.SUBMITTED)
+    assert p.can_withdraw_declaration(mine, d) == (
+        state in (DeclarationState.SUBMITTED, DeclarationState.CITY_REVIEW))
     assert p.can_upload_attachment(mine, d) == (editable or state == DeclarationState.PASSED)
     assert p.can_upload_attachment(officer, d) is False

@@ -98,5 +98,6 @@ def test_can_download_declaration_pdf_by_role_and_state(app, make, state):
         "ministry": permissions.can_download_declaration_pdf(make.ministry(admin=False), d),
         "expert": permissions.can_download_declaration_pdf(make.expert(), d),
         "anonymous": permissions.can_download_declaration_pdf(None, d),
-    } == {"owner": True, "other applicant": False, "own officer": submitted,
+    } == {"owner": True, "other applicant": False,
+          "own officer": submitted and state != DeclarationState.CITY_REVIEW,
           "other officer": False, "ministry": submitted, "expert": False, "anonymous": False}
