@@ -54,6 +54,7 @@ KEY_LABELS = {
     "assigned": _l("Reviewers assigned"), "attachment": _l("Attachment"),
     "automatic": _l("Automatic"), "batch": _l("Batch"), "batches": _l("Batches"),
     "category": _l("Category"), "changes": _l("Changes"), "class": _l("Class"),
+    "city_deadline": _l("The cities' deadline"), "enabled": _l("City initial review on"),
     "coi_declared_at": _l("No conflict of interest declared at"),
     "conclusion": _l("Conclusion"), "created": _l("Created"),
     "credit_code": _l("Unified social credit code"), "declaration_id": _l("Declaration"),
