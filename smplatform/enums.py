@@ -397,6 +397,8 @@ class ReviewState(LabelledEnum):
 
 ACTIVE_REVIEW_STATES = frozenset({ReviewState.ASSIGNED, ReviewState.ACCEPTED,
                                   ReviewState.SUBMITTED})
+# The expert reads the declaration once it has declared no conflict of interest.
+READABLE_REVIEW_STATES = frozenset({ReviewState.ACCEPTED, ReviewState.SUBMITTED})
 
 
 class InspectionConclusion(LabelledEnum):

@@ -7,7 +7,13 @@ from __future__ import annotations
 from flask import abort
 from flask_login import current_user
 
-from smplatform.enums import DeclarationState, Role
+from smplatform.enums import (
+    READABLE_REVIEW_STATES,
+    BatchStatus,
+    DeclarationState,
+    ReviewState,
+    Role,
+)
 from smplatform.extensions import db
 
 
@@ -127,11 +133,11 @@ def can_manage_batches(user, _obj=None) -> bool:
 
 
 def can_open_batch(user, batch) -> bool:
-    return can_manage_batches(user) and batch.status != "open"
+    return can_manage_batches(user) and batch.status != BatchStatus.OPEN
 
 
 def can_close_batch(user, batch) -> bool:
-    return can_manage_batches(user) and batch.status == "open"
+    return can_manage_batches(user) and batch.status == BatchStatus.OPEN
 
 
 def can_manage_experts(user, _obj=None) -> bool:
@@ -253,7 +259,7 @@ def _expert_accepted_review_of(user, declaration_id: int) -> bool:
     return db.session.scalar(select(ReviewAssignment.id).where(
         ReviewAssignment.declaration_id == declaration_id,
         ReviewAssignment.expert_id == user.id,
-        ReviewAssignment.state.in_(("accepted", "submitted"))).limit(1)) is not None
+        ReviewAssignment.state.in_(sorted(READABLE_REVIEW_STATES))).limit(1)) is not None
 # ---- documents: the declaration PDF -------------------------------------------------------
 
 
@@ -279,7 +285,7 @@ def can_review_declaration(user, declaration) -> bool:
     """A provincial officer reviews only its own unit's declarations (drafts never)."""
     return (is_province(user) and declaration is not None
             and user.unit_code == declaration.unit_code
-            and declaration.state not in ("draft", "city_review"))
+            and declaration.state not in (DeclarationState.DRAFT, DeclarationState.CITY_REVIEW))
 
 
 def can_act_on_declaration(user, declaration, action: str) -> bool:
@@ -292,6 +298,11 @@ def can_act_on_declaration(user, declaration, action: str) -> bool:
 def can_manage_recommendations(user, item) -> bool:
     """A recommendation (or submission) row of the officer's own unit."""
     return is_province(user) and item is not None and user.unit_code == item.unit_code
+
+
+def can_manage_liaison_contact(user, contact) -> bool:
+    """A liaison contact of the officer's own unit."""
+    return is_province(user) and contact is not None and user.unit_code == contact.unit_code
 
 
 def can_send_back_submission(user, _obj=None) -> bool:
@@ -312,22 +323,29 @@ def can_run_selection(user, _obj=None) -> bool:
 
 
 def can_open_review(user, review) -> bool:
-    """An expert opens only its own assignments, and not one it declined."""
+    """An expert opens only its own assignments, and not one it declined or that was taken
+    from it (withdrawn)."""
     return (is_expert(user) and review.expert_id == user.id
-            and review.state not in ("declined", "withdrawn"))
+            and review.state not in (ReviewState.DECLINED, ReviewState.WITHDRAWN))
+
+
+def can_read_review_declaration(user, review) -> bool:
+    """The declaration under review, its form and attachments: after accepting the review."""
+    return can_open_review(user, review) and review.state in READABLE_REVIEW_STATES
 
 
 def can_respond_to_review(user, review) -> bool:
     """Declare no conflict of interest, or decline: before the review is accepted."""
-    return can_open_review(user, review) and review.state == "assigned"
+    return can_open_review(user, review) and review.state == ReviewState.ASSIGNED
 
 
 def can_score_review(user, review) -> bool:
-    return can_open_review(user, review) and review.state == "accepted"
+    return can_open_review(user, review) and review.state == ReviewState.ACCEPTED
 
 
 def can_decline_review(user, review) -> bool:
-    return can_open_review(user, review) and review.state in ("assigned", "accepted")
+    return can_open_review(user, review) and review.state in (ReviewState.ASSIGNED,
+                                                              ReviewState.ACCEPTED)
 
 
 # Signed documents (public verification).

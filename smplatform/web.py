@@ -14,7 +14,8 @@ A route reads in about five lines::
   the object is missing, 403 when the check says no. A route that answers without passing
   through one of them fails the test suite (`CHECK_PERMISSION_STEP`, on in testing).
 - `perform` runs one service call: commit on success; on `DomainError` roll back and show
-  the message (flashed, or through `failed`); then redirect, or answer htmx.
+  the message (flashed, or through `failed`); then redirect, or answer htmx. Routes never
+  commit, roll back or catch `DomainError` themselves.
 - `page` renders a page or, for an htmx request, its fragment, and always adds
   `HX-Request` to `Vary`.
 - `lang()` is the request's language ("zh" or "en"), read one way.
@@ -31,16 +32,15 @@ from flask import (
     abort,
     flash,
     g,
-    has_request_context,
     make_response,
     redirect,
     render_template,
     request,
 )
-from flask_babel import get_locale
 from flask_login import current_user
 
 from smplatform.extensions import db
+from smplatform.language import lang as lang  # the request's language, re-exported
 from smplatform.services import DomainError
 
 Check = Callable[[Any, Any], bool]
@@ -48,18 +48,8 @@ Check = Callable[[Any, Any], bool]
 PAGE_SIZE = 50  # rows of a list page, unless the list says otherwise
 
 
-# ------------------------------------------------------------------ the request's language
-
-
-def lang() -> str:
-    """"en" when the request's locale is English, else "zh" (the default language)."""
-    if not has_request_context():
-        return "zh"
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"
-
-
 def is_htmx() -> bool:
+    """Whether htmx sent the request (its `HX-Request` header)."""
     return request.headers.get("HX-Request") == "true"
 
 
@@ -201,6 +191,22 @@ def _resolve(value, result):
     return value(result) if callable(value) else value
 
 
+def go(url: str, status: int = 302):
+    """Go to `url`: a redirect; for an htmx request an `HX-Redirect`, so that the browser
+    navigates (htmx would follow a redirect and swap the page into its target)."""
+    if is_htmx():
+        response = vary(make_response(""))
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, status)
+
+
+def refused(error: DomainError, url: str, status: int = 302):
+    """A service's refusal as a flashed message on the page at `url` (redirected to)."""
+    flash(error.message, "error")
+    return redirect(url, status)
+
+
 def form_error(form, error: DomainError, default_field: str | None = None) -> None:
     """Show a service's refusal on a WTForms form: on the field it names (else
     `default_field`), or among the form's own errors."""
@@ -212,22 +218,28 @@ def form_error(form, error: DomainError, default_field: str | None = None) -> No
         target.errors = list(target.errors) + [error.message]
 
 
-def perform(action: Callable[[], Any], *, done=None, then=None,
-            failed: Callable[[DomainError], Any] | None = None,
+def perform(action: Callable[[], Any], *, done=None, then=None, failed=None,
             answer: Callable[[Any], Any] | None = None, trigger: str | None = None,
-            commit_refusal: bool = False, status: int = 302):
-    """Run `action()` (one service call) and answer.
+            commit_refusal: bool = False, expire: bool = True, status: int = 302):
+    """Run `action()` (one service call, with what belongs to it) and answer.
 
-    - On success: commit; then, for an htmx request with `answer`, return `answer(result)`
-      (a fragment) with the `HX-Trigger` event `trigger`; otherwise flash `done` (a message,
-      or a function of the result) and redirect to `then` (a URL, or a function of the
-      result; default: the page the request came from).
-    - On `DomainError`: roll back (or commit, with `commit_refusal`, when the service
-      records the refusal itself, e.g. a failed sign-in's count); return `failed(error)`
-      when given (re-render the form with the message), else flash the message and redirect
-      to `then`.
-    - Redirects are 302 (Flask's default, what the access table expects of most routes);
-      a route that answered 303 before passes `status=303`.
+    On success, commit. With `expire=False` the objects stay loaded across the commit, for
+    an answer rendered from them without reading them again (the autosave). Then:
+    - an htmx request with `answer`: `answer(result)` (a fragment), with the `HX-Trigger`
+      event `trigger`;
+    - otherwise flash `done` and go to `then`. `done`: a message, or a function of the result
+      giving one, or a (message, category) pair, or None (nothing to say). `then`: a URL, or
+      a function of the result giving a URL or a response (a page shown after the commit,
+      e.g. a form whose refused values are marked); default: the page the request came from.
+
+    On `DomainError`, roll back (or commit, with `commit_refusal`, when the service recorded
+    the refusal itself: a failed sign-in's count and audit entry). Then `failed(error)` when
+    it is a function (the form again, with the message); else flash the message and go to
+    `failed` when it is a URL, else to `then` when that is a URL, else back.
+
+    "Go to" is a redirect with `status` (302, Flask's default and what the access table
+    expects of most routes; a route that answered 303 passes it). To make an htmx request's
+    page navigate instead, `then` gives `go(url)`.
     """
     try:
         result = action()
@@ -236,10 +248,12 @@ def perform(action: Callable[[], Any], *, done=None, then=None,
             db.session.commit()
         else:
             db.session.rollback()
-        if failed is not None:
+        if callable(failed):
             return vary(failed(error))
-        flash(error.message, "error")
-        return redirect(_resolve(then, None) or request.referrer or "/", status)
+        target = failed if failed is not None else None if callable(then) else then
+        return refused(error, target or request.referrer or "/", status)
+    if not expire:
+        db.session().expire_on_commit = False  # this request's session only
     db.session.commit()
     if answer is not None and is_htmx():
         response = vary(answer(result))
@@ -248,8 +262,12 @@ def perform(action: Callable[[], Any], *, done=None, then=None,
         return response
     message = _resolve(done, result)
     if message:
-        flash(message, "success")
-    return redirect(_resolve(then, result) or request.referrer or "/", status)
+        text, category = message if isinstance(message, tuple) else (message, "success")
+        flash(text, category)
+    target = _resolve(then, result)
+    if target is not None and not isinstance(target, str):
+        return vary(target)
+    return redirect(target or request.referrer or "/", status)
 
 
 def init_app(app: Flask) -> None:

@@ -6,7 +6,7 @@ from flask import abort
 from smplatform import permissions
 from smplatform.models import DeclarationAttachment
 from smplatform.services import attachments, storage
-from smplatform.web import Routes
+from smplatform.web import Routes, load
 
 routes = Routes()
 
@@ -15,8 +15,8 @@ routes = Routes()
 def attachment_download(declaration_id: int, attachment_id: int):
     """Download an attachment (permissions.can_download_attachment: the officer's own unit's
     submitted declarations only)."""
-    attachment = permissions.get_or_404(DeclarationAttachment, attachment_id,
-                                        permissions.can_download_attachment)
+    attachment = load(DeclarationAttachment, attachment_id,
+                      permissions.can_download_attachment)
     if attachment.declaration_id != declaration_id:
         abort(404)
     return storage.send(attachment.stored_file, attachments.download_name(attachment))

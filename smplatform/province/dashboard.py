@@ -1,22 +1,15 @@
-"""The province's area. Every route here requires the province role (checked before each
-request)."""
+"""The officer's dashboard: counts, quota meters, deadlines and what to do next."""
 from __future__ import annotations
 
-from flask import render_template
 from flask_login import current_user
 
 from smplatform import clock
 from smplatform.enums import Category, DeclarationState
-from smplatform.web import Routes, lang
+from smplatform.permissions import is_province
+from smplatform.services import liaison, recommendation, review
+from smplatform.web import Routes, allow, lang, page
 
 routes = Routes()
-
-
-
-
-
-
-
 
 
 def days_left(deadline) -> int | None:
@@ -28,7 +21,7 @@ def days_left(deadline) -> int | None:
 @routes.get("/")
 def dashboard():
     """Counts, quota meters, deadlines and what needs doing next, for the officer's unit."""
-    from smplatform.services import liaison, recommendation, review
+    allow(is_province)
     batch = review.current_batch()
     unit = current_user.unit
     context = {"batch": batch, "unit": unit}
@@ -53,7 +46,7 @@ def dashboard():
                        liaison.contacts_of(batch.id, unit.code)
                        or clock.now() > batch.contact_deadline, deadline),
         )
-    return render_template("province/dashboard.html", **context)
+    return page("province/dashboard.html", **context)
 
 
 def _todo(counts, items, submission, contacts_done, deadline) -> list[tuple[str, str, dict]]:
@@ -77,5 +70,3 @@ def _todo(counts, items, submission, contacts_done, deadline) -> list[tuple[str,
     return [(key, endpoint, args, total(key) if key in ("submitted", "under_review") else 0)
             for key, endpoint, args in todo]
 
-
-# Route modules register themselves on `bp`.

@@ -1,16 +1,17 @@
 """The review queue: search, filter, sort and page the unit's declarations (htmx-enhanced)."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import request
 from flask_login import current_user
 
+from smplatform import permissions
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
 from smplatform.models import Declaration
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
 from smplatform.services.selection import page_rows
 from smplatform.services import review as review_service
-from smplatform.web import Routes, found, is_htmx
+from smplatform.web import Routes, allow, found, page
 
 routes = Routes()
 
@@ -39,22 +40,19 @@ def filters_from_args(args) -> QueueFilters:
 
 @routes.get("/declarations")
 def queue():
-    """The unit's declarations. An htmx request gets the results table alone."""
+    """The unit's declarations. An htmx request aimed at the results (the filter form, the
+    pager) gets the results table alone."""
+    allow(permissions.is_province)
     batch = found(review_service.current_batch())
     filters = filters_from_args(request.args)
     # Two steps: the count and the page of ids from the covering index ix_declaration_queue
     # (no row is read), then those rows (the form's values are not in them).
     query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code, filters=filters)
-    page = db.paginate(query.with_only_columns(Declaration.id), per_page=PAGE_SIZE,
-                       error_out=False, max_per_page=PAGE_SIZE)
-    page.items = page_rows(page.items)
+    results = db.paginate(query.with_only_columns(Declaration.id), per_page=PAGE_SIZE,
+                          error_out=False, max_per_page=PAGE_SIZE)
+    results.items = page_rows(results.items)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    context = {"page": page, "filters": filters, "args": args,
-               "filter_choices": FILTER_CHOICES, "categories": Category.label_map(),
-               "states": DeclarationState.label_map()}
-    template = ("province/_queue_results.html" if is_htmx()
-                and request.headers.get("HX-Target") == "queue-results"
-                else "province/queue.html")
-    response = make_response(render_template(template, **context))
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return page("province/queue.html", fragment="province/_queue_results.html",
+                target="queue-results", page=results, filters=filters, args=args,
+                filter_choices=FILTER_CHOICES, categories=Category.label_map(),
+                states=DeclarationState.label_map())

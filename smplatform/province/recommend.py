@@ -5,7 +5,7 @@ event (the meters listen for it); a plain form post is redirected back to the pa
 """
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from smplatform.extensions import db
 from smplatform.models import Declaration, Recommendation
 from smplatform.services import DomainError, recommendation
 from smplatform.services import review as review_service
-from smplatform.web import Routes, found, is_htmx, lang
+from smplatform.web import Routes, allow, found, is_htmx, lang, load, page, perform
 
 routes = Routes()
 
@@ -41,68 +41,56 @@ def _context(batch, error: str | None = None) -> dict:
 
 @routes.get("/recommendations")
 def recommendations():
+    allow(permissions.is_province)
     batch = found(review_service.current_batch())
-    response = make_response(render_template("province/recommendations.html", **_context(batch)))
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return page("province/recommendations.html", **_context(batch))
 
 
 @routes.get("/recommendations/meters")
 def meters():
     """The quota meters alone (refreshed by htmx on `quota-changed`)."""
+    allow(permissions.is_province)
     batch = found(review_service.current_batch())
-    return render_template("province/_meters.html",
-                           meters=recommendation.meters(batch, current_user.unit),
-                           line_label=lambda line: recommendation.line_label(line, lang()))
+    language = lang()
+    return page("province/_meters.html", meters=recommendation.meters(batch, current_user.unit),
+                line_label=lambda line: recommendation.line_label(line, language))
 
 
-def _answer(batch, success: str | None, error: str | None):
-    if is_htmx():
-        response = make_response(render_template("province/_recommend_panel.html",
-                                                  **_context(batch, error)))
-        if success:
-            response.headers["HX-Trigger"] = "quota-changed"
-        response.headers["Vary"] = "HX-Request"
-        return response
-    if error:
-        response = make_response(render_template("province/recommendations.html",
-                                                 **_context(batch, error)), 409)
-        return response
-    flash(success, "success")
-    return redirect(url_for("province.recommendations"), 303)
-
-
-def _run(action, success: str):
+def _change(action, done: str):
+    """Perform a change of the list: htmx gets the panel (and `quota-changed` for the
+    meters), a plain post the page again; a refusal shows the panel (htmx) or the page
+    (409) with the reason."""
     batch = found(review_service.current_batch())
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        return _answer(batch, None, error.message)
-    db.session.commit()
-    return _answer(batch, success, None)
+
+    def failed(error: DomainError):
+        if is_htmx():
+            return page("province/_recommend_panel.html", **_context(batch, error.message))
+        return page("province/recommendations.html", status=409,
+                    **_context(batch, error.message))
+    return perform(action, done=done, then=url_for("province.recommendations"), status=303,
+                   answer=lambda _result: page("province/_recommend_panel.html",
+                                               **_context(batch)),
+                   trigger="quota-changed", failed=failed)
 
 
 @routes.post("/recommendations/add")
 def recommend_add():
-    declaration_id = request.form.get("declaration_id", type=int)
-    d = permissions.get_or_404(Declaration, declaration_id, permissions.can_review_declaration)
-    return _run(lambda: recommendation.add(actor=current_user, declaration=d),
-                _("Added to the recommendation list."))
+    d = load(Declaration, request.form.get("declaration_id", type=int),
+             permissions.can_review_declaration)
+    return _change(lambda: recommendation.add(actor=current_user, declaration=d),
+                   _("Added to the recommendation list."))
 
 
 @routes.post("/recommendations/<int:item_id>/move")
 def recommend_move(item_id: int):
-    item = permissions.get_or_404(Recommendation, item_id,
-                                  permissions.can_manage_recommendations)
-    return _run(lambda: recommendation.move(actor=current_user, item=item,
-                                            direction=request.form.get("direction", "")),
-                _("The order was changed."))
+    item = load(Recommendation, item_id, permissions.can_manage_recommendations)
+    return _change(lambda: recommendation.move(actor=current_user, item=item,
+                                               direction=request.form.get("direction", "")),
+                   _("The order was changed."))
 
 
 @routes.post("/recommendations/<int:item_id>/remove")
 def recommend_remove(item_id: int):
-    item = permissions.get_or_404(Recommendation, item_id,
-                                  permissions.can_manage_recommendations)
-    return _run(lambda: recommendation.remove(actor=current_user, item=item),
-                _("Removed from the recommendation list."))
+    item = load(Recommendation, item_id, permissions.can_manage_recommendations)
+    return _change(lambda: recommendation.remove(actor=current_user, item=item),
+                   _("Removed from the recommendation list."))

@@ -1,7 +1,7 @@
 """One declaration: read-only view with flags, attachments and history; the review actions."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,14 +12,10 @@ from smplatform.documents import annex1_view
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationEvent, Recommendation
 from smplatform.rules import annex1
-from smplatform.services import DomainError, review
-from smplatform.web import Routes, lang
+from smplatform.services import review
+from smplatform.web import Routes, lang, load, page, perform
 
 routes = Routes()
-
-
-def _load(declaration_id: int) -> Declaration:
-    return permissions.get_or_404(Declaration, declaration_id, permissions.can_review_declaration)
 
 
 def _display_value(field: annex1.Field, value, language: str) -> str:
@@ -47,9 +43,13 @@ def sections_view(declaration: Declaration, language: str) -> list[dict]:
 
 
 @routes.get("/declarations/<int:declaration_id>")
-def declaration(declaration_id: int, errors: dict | None = None, status: int = 200):
+def declaration(declaration_id: int):
     """The whole declaration, read-only, with the actions the officer may take now."""
-    d = _load(declaration_id)
+    return _declaration_page(load(Declaration, declaration_id,
+                                  permissions.can_review_declaration))
+
+
+def _declaration_page(d: Declaration, errors: dict | None = None, status: int = 200):
     language = lang()
     events = db.session.scalars(
         select(DeclarationEvent).options(selectinload(DeclarationEvent.actor))
@@ -60,7 +60,7 @@ def declaration(declaration_id: int, errors: dict | None = None, status: int = 2
         Recommendation.declaration_id == d.id)) is not None
     share = (annex1.service_share(d.data or {}, annex1.YEARS[-1])
              if d.category == "enterprise" else None)
-    return render_template(
+    return page(
         "province/declaration.html", d=d, sections=sections_view(d, language), events=events,
         section_titles={s.key: s.title.get(language) for s in definition.sections}
         if definition else {},
@@ -68,20 +68,18 @@ def declaration(declaration_id: int, errors: dict | None = None, status: int = 2
         attachment_label=lambda a: annex1_view.attachment_label(d.category, a, language),
         recommended=recommended, share=share,
         errors=errors or {},
-        form=request.form), status
+        form=request.form, status=status)
 
 
-def _run(declaration_id: int, action, success: str):
-    d = _load(declaration_id)
-    try:
-        action(d)
-    except DomainError as error:
-        db.session.rollback()
-        return declaration(declaration_id, errors={error.field or "action": error.message},
-                           status=422)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("province.declaration", declaration_id=declaration_id), 303)
+def _run(declaration_id: int, action, done: str):
+    """A review step on a declaration of the officer's unit (`can_review_declaration`, the
+    check inside the buttons' `can_act_on_declaration`). Whether the workflow allows it now
+    is the service's answer: a refusal shows the page again with the reason (422)."""
+    d = load(Declaration, declaration_id, permissions.can_review_declaration)
+    return perform(lambda: action(d), done=done, status=303,
+                   then=url_for("province.declaration", declaration_id=declaration_id),
+                   failed=lambda error: _declaration_page(
+                       d, errors={error.field or "action": error.message}, status=422))
 
 
 @routes.post("/declarations/<int:declaration_id>/start-review")

@@ -1,7 +1,7 @@
 """Annex 2: preview, Excel and PDF downloads, the stamped scan, and the submission to MIIT."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,9 +11,10 @@ from smplatform.documents import signing
 from smplatform.documents import summary as annex2
 from smplatform.extensions import db
 from smplatform.models import City
-from smplatform.services import DomainError, recommendation, storage
+from smplatform.permissions import is_province
+from smplatform.services import recommendation, storage
 from smplatform.services import review as review_service
-from smplatform.web import Routes, found, lang
+from smplatform.web import Routes, allow, found, lang, page, perform
 
 routes = Routes()
 
@@ -37,17 +38,22 @@ def _summary_context(batch) -> dict:
 
 
 @routes.get("/summary")
-def summary(error: str | None = None, status: int = 200):
+def summary():
     """Preview of Annex 2, downloads, the stamped scan upload and the submit button."""
-    batch = found(review_service.current_batch())
+    allow(is_province)
+    return _summary_page(found(review_service.current_batch()))
+
+
+def _summary_page(batch, error: str | None = None, status: int = 200):
     context = _summary_context(batch)
     unconfirmed = [r for r in context["items"] if r.declaration.stamped_confirmed_at is None]
-    return render_template("province/summary.html", error=error, unconfirmed=unconfirmed,
-                           **context), status
+    return page("province/summary.html", status=status, error=error, unconfirmed=unconfirmed,
+                **context)
 
 
 @routes.get("/summary.xlsx")
 def summary_xlsx():
+    allow(is_province)
     batch = found(review_service.current_batch())
     c = _summary_context(batch)
     content = annex2.to_xlsx(unit_name=c["unit"].name, date=c["today"], rows=c["rows"],
@@ -62,6 +68,7 @@ def summary_xlsx():
 
 @routes.get("/summary.pdf")
 def summary_pdf():
+    allow(is_province)
     batch = found(review_service.current_batch())
     context = _summary_context(batch)
     html = render_template("province/summary_pdf.html", **context)
@@ -80,39 +87,35 @@ def summary_pdf():
 
 @routes.post("/summary/scan")
 def summary_upload():
+    allow(is_province)
     batch = found(review_service.current_batch())
     upload = request.files.get("scan")
     if upload is None or not upload.filename:
-        return summary(error=_("Choose the scan of the stamped summary."), status=422)
-    try:
-        recommendation.upload_summary(actor=current_user, batch=batch,
-                                      unit_code=current_user.unit_code, stream=upload.stream,
-                                      filename=upload.filename)
-    except DomainError as error:
-        db.session.rollback()
-        return summary(error=error.message, status=422)
-    db.session.commit()
-    flash(_("The stamped summary was uploaded."), "success")
-    return redirect(url_for("province.summary"), 303)
+        return _summary_page(batch, error=_("Choose the scan of the stamped summary."),
+                             status=422)
+    return perform(
+        lambda: recommendation.upload_summary(actor=current_user, batch=batch,
+                                              unit_code=current_user.unit_code,
+                                              stream=upload.stream, filename=upload.filename),
+        done=_("The stamped summary was uploaded."), then=url_for("province.summary"),
+        status=303, failed=lambda error: _summary_page(batch, error=error.message, status=422))
 
 
 @routes.get("/summary/scan")
 def summary_scan():
+    allow(is_province)
     batch = found(review_service.current_batch())
     submission = recommendation.get_submission(batch.id, current_user.unit_code)
-    if submission is None or submission.summary_file is None:
-        abort(404)
-    return storage.send(submission.summary_file)
+    return storage.send(found(submission and submission.summary_file))
 
 
 @routes.post("/submit")
 def submit():
+    allow(is_province)
     batch = found(review_service.current_batch())
-    try:
-        recommendation.submit(actor=current_user, batch=batch, unit_code=current_user.unit_code)
-    except DomainError as error:
-        db.session.rollback()
-        return summary(error=error.message, status=409)
-    db.session.commit()
-    flash(_("Submitted to the ministry. The list is locked."), "success")
-    return redirect(url_for("province.summary"), 303)
+    return perform(
+        lambda: recommendation.submit(actor=current_user, batch=batch,
+                                      unit_code=current_user.unit_code),
+        done=_("Submitted to the ministry. The list is locked."),
+        then=url_for("province.summary"), status=303,
+        failed=lambda error: _summary_page(batch, error=error.message, status=409))

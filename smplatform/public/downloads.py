@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, render_template, send_file
-from flask_babel import get_locale
+from flask import abort, send_file
 
 from smplatform.documents import annex2_xlsx, declaration_pdf
+from smplatform.permissions import can_view_public
 from smplatform.rules import annex1
-from smplatform.web import Routes
+from smplatform.web import Routes, allow, lang, page
 
 routes = Routes()
 
@@ -22,15 +22,16 @@ MAX_AGE = 3600
 
 @routes.get("/downloads")
 def downloads():
-    locale = get_locale()
-    lang = "en" if locale is not None and locale.language == "en" else "zh"
-    forms = [(category, definition.title.get(lang))
+    allow(can_view_public)
+    language = lang()
+    forms = [(category, definition.title.get(language))
              for category, definition in annex1.FORMS.items()]
-    return render_template("public/downloads.html", forms=forms)
+    return page("public/downloads.html", forms=forms)
 
 
 @routes.get("/downloads/annex1-<category>.pdf")
 def annex1_blank(category: str):
+    allow(can_view_public)
     if category not in annex1.FORMS:
         abort(404)
     return send_file(BytesIO(declaration_pdf.render_blank(category)),
@@ -40,5 +41,6 @@ def annex1_blank(category: str):
 
 @routes.get("/downloads/annex2-template.xlsx")
 def annex2_template():
+    allow(can_view_public)
     return send_file(BytesIO(annex2_xlsx.blank_template()), mimetype=XLSX, as_attachment=True,
                      download_name="annex2-template.xlsx", max_age=MAX_AGE)

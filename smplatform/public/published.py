@@ -3,8 +3,7 @@ list of demonstrations, searchable and exportable. Only public columns are shown
 category and class, provincial-level unit."""
 from __future__ import annotations
 
-from flask import abort, make_response, render_template, request, send_file
-from flask_babel import get_locale
+from flask import abort, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,8 +11,9 @@ from smplatform.documents import declaration_xlsx
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass
 from smplatform.extensions import db
 from smplatform.models import Batch
+from smplatform.permissions import can_view_public
 from smplatform.services import selection
-from smplatform.web import Routes
+from smplatform.web import Routes, allow, found, lang, page
 
 routes = Routes()
 
@@ -21,15 +21,7 @@ S = DeclarationState
 
 
 def _batch(number: int) -> Batch:
-    batch = db.session.scalar(select(Batch).where(Batch.number == number))
-    if batch is None:
-        abort(404)
-    return batch
-
-
-def english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
+    return found(db.session.scalar(select(Batch).where(Batch.number == number)))
 
 
 def _class_labels() -> dict:
@@ -39,13 +31,14 @@ def _class_labels() -> dict:
 @routes.get("/notice/shortlist/<int:number>")
 def shortlist_notice(number: int):
     """The shortlist under public notice, from the notice's first day on."""
+    allow(can_view_public)
     batch = _batch(number)
     notice = selection.notice_of(batch)
     if not selection.notice_visible(notice):
         abort(404)
     rows = db.session.execute(selection.public_list(batch, selection.SHORTLIST_STATES)).all()
-    return render_template("public/shortlist.html", batch=batch, notice=notice, rows=rows,
-                           classes=_class_labels(), english=english())
+    return page("public/shortlist.html", batch=batch, notice=notice, rows=rows,
+                classes=_class_labels(), english=lang() == "en")
 
 
 def _published(number: int):
@@ -58,24 +51,25 @@ def _published(number: int):
 
 @routes.get("/published/<int:number>")
 def published(number: int):
-    """The published demonstrations of a batch, searchable by name, unit and category."""
+    """The published demonstrations of a batch, searchable by name, unit and category (the
+    search form's htmx request gets the list alone)."""
+    allow(can_view_public)
     batch, notice = _published(number)
     q, category = request.args.get("q", "")[:100], request.args.get("category", "")
     rows = db.session.execute(selection.public_list(batch, [S.PUBLISHED], q=q,
                                                     category=category)).all()
-    template = ("public/_published_list.html" if request.headers.get("HX-Request")
-                else "public/published.html")
-    response = make_response(render_template(
-        template, batch=batch, notice=notice, rows=rows, q=q, category=category,
-        categories=Category.choices(), classes=_class_labels(), english=english()))
-    response.vary.add("HX-Request")
-    return response
+    return page("public/published.html", fragment="public/_published_list.html",
+                batch=batch, notice=notice, rows=rows, q=q,
+                category=category, categories=Category.choices(), classes=_class_labels(),
+                english=lang() == "en")
 
 
 @routes.get("/published/<int:number>/export.xlsx")
 def published_export(number: int):
     """The published list (with the same search) as Excel."""
+    allow(can_view_public)
     batch, _notice = _published(number)
+    english = lang() == "en"
     query = selection.public_list(batch, [S.PUBLISHED], q=request.args.get("q", "")[:100],
                                   category=request.args.get("category", ""))
     categories = {m.value: str(m.label) for m in Category}
@@ -84,8 +78,8 @@ def published_export(number: int):
 
     def rows():
         for row in db.session.execute(query):
-            unit = row.name_en if english() else row.name_zh
-            name = (row.city_en if english() else row.city_zh) if row.city_zh else row.org_name
+            unit = row.name_en if english else row.name_zh
+            name = (row.city_en if english else row.city_zh) if row.city_zh else row.org_name
             yield (name, categories.get(row.category, ""),
                    classes.get(row.klass, "") if row.klass else "", unit)
 

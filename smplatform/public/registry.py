@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import abort, make_response, render_template, request
+from flask import abort, make_response, request
 from sqlalchemy import select
 
 from smplatform.documents import spreadsheet
@@ -13,8 +13,9 @@ from smplatform.extensions import db
 from smplatform.models import Unit
 from smplatform.rules.evaluation import DemoCategory
 from smplatform.rules.spreadsheet import csv_row
+from smplatform.permissions import can_view_public
 from smplatform.services import registry
-from smplatform.web import Routes
+from smplatform.web import Routes, allow, page
 
 routes = Routes()
 
@@ -37,22 +38,23 @@ def _filters(batches: dict[int, int]) -> dict:
 
 @routes.get("/registry")
 def registry_list():
+    """The registry, filtered and paginated (the filter form's htmx request gets the results
+    alone)."""
+    allow(can_view_public)
     batches = registry.batch_years()
     filters = _filters(batches)
-    page = db.paginate(registry.search_query(**filters), per_page=PAGE_SIZE, error_out=False)
+    results = db.paginate(registry.search_query(**filters), per_page=PAGE_SIZE,
+                          error_out=False)
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     args = {k if k != "unit_code" else "unit": v for k, v in filters.items() if v}
-    response = make_response(render_template(
-        "public/registry.html" if request.headers.get("HX-Request") != "true"
-        else "public/registry_results.html",
-        page=page, units=units, filters=filters, args=args, categories=DemoCategory,
-        batches=batches))
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return page("public/registry.html", fragment="public/registry_results.html",
+                page=results, units=units, filters=filters,
+                args=args, categories=DemoCategory, batches=batches)
 
 
 @routes.get("/registry/export.<fmt>")
 def registry_export(fmt: str):
+    allow(can_view_public)
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = _filters(registry.batch_years())

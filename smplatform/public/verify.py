@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hmac
 
-from flask import current_app, render_template, request
+from flask import current_app, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -73,8 +73,8 @@ def verify():
     if form.validate_on_submit():
         checked = True
         match = find_submitted(form.number.data, form.code.data)
-    return render_template("public/verify.html", form=form, checked=checked, match=match,
-                           pdf_form=VerifyPdfForm(formdata=None))
+    return page("public/verify.html", form=form, checked=checked, match=match,
+                pdf_form=VerifyPdfForm(formdata=None))
 
 
 @routes.post("/verify/pdf")

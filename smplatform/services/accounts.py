@@ -194,6 +194,16 @@ def set_user_active(*, actor: User, user: User, active: bool) -> None:
     record("user.update", actor=actor, obj=user, detail={"active": active})
 
 
+def set_language(*, user: User, language: str) -> None:
+    """Remember the user's language on the account (nothing when it is already that one).
+
+    Side effects: `user.language`; audit `user.language`."""
+    if user.language == language:
+        return
+    user.language = language
+    record("user.language", actor=user, obj=user, detail={"language": language})
+
+
 def authenticate(*, username: str, password: str) -> User:
     """Check a sign-in attempt; return the user or raise DomainError with a neutral message.
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from smplatform import filestore
@@ -29,6 +29,17 @@ from smplatform.extensions import db
 from smplatform.models import StoredFile
 
 PG_BIN = Path(os.environ.get("SMPLATFORM_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def database_ok() -> bool:
+    """Whether the database answers (what /healthz reports); never raises. Side effect: a
+    failed check rolls the session back, so that the request can still answer."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001  (report, never raise: this is what monitoring polls)
+        db.session.rollback()
+        return False
+    return True
 
 
 def _pg_tool(name: str) -> str:
