@@ -5,7 +5,7 @@ import pytest
 from flask import get_flashed_messages
 from flask_login import login_user
 from jinja2 import ChoiceLoader, DictLoader
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from werkzeug.exceptions import HTTPException
 
 from smplatform import web
@@ -179,6 +179,78 @@ def test_perform_without_htmx_redirects_even_with_an_answer(app, make):
         response = web.perform(_rename(user.id, "Plain"), then="/x",
                                answer=lambda u: "fragment")
         assert (response.status_code, response.location) == (302, "/x")
+
+
+def test_perform_done_may_name_its_category_or_say_nothing(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        web.perform(_rename(user.id, "A"), done=("Nothing changed.", "info"), then="/")
+        web.perform(_rename(user.id, "B"), done=lambda u: None, then="/")
+        assert get_flashed_messages(with_categories=True) == [("info", "Nothing changed.")]
+
+
+def test_perform_then_may_answer_a_page_after_the_commit(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "Partly"),
+                               then=lambda u: (f"saved as {u.display_name}", 400))
+        assert (response.status_code, response.get_data(as_text=True)) == (
+            400, "saved as Partly")
+        assert "HX-Request" in response.vary
+    assert _display_name(user.id) == "Partly"
+
+
+def test_perform_refusal_goes_to_failed_when_it_is_a_url(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST"):
+        response = web.perform(_rename(user.id, "Lost", refuse="Too late."), then="/done",
+                               failed="/overview")
+        assert (response.status_code, response.location) == (302, "/overview")
+        assert get_flashed_messages(with_categories=True) == [("error", "Too late.")]
+
+
+def test_perform_refusal_with_then_a_function_goes_back(app, make):
+    user = make.ministry()
+    with app.test_request_context("/", method="POST", headers={"Referer": "/form"}):
+        response = web.perform(_rename(user.id, "Lost", refuse="No."),
+                               then=lambda u: f"/users/{u.id}")
+        assert (response.status_code, response.location) == (302, "/form")
+
+
+def test_perform_expire_false_keeps_the_objects_loaded_across_the_commit(app, make):
+    user_id = make.ministry().id
+    db.session.expunge_all()
+    with app.test_request_context("/", method="POST"):
+        kept = web.perform(_rename(user_id, "Kept"), expire=False,
+                           then=lambda u: (str(inspect(u).expired_attributes), 200))
+        assert kept.get_data(as_text=True) == "set()"
+    db.session().expire_on_commit = True
+    with app.test_request_context("/", method="POST"):
+        expired = web.perform(_rename(user_id, "Read again"),
+                              then=lambda u: (str(sorted(inspect(u).expired_attributes)), 200))
+        assert "display_name" in expired.get_data(as_text=True)
+
+
+def test_go_redirects_or_makes_htmx_navigate(app):
+    with app.test_request_context("/"):
+        response = web.go("/there")
+        assert (response.status_code, response.location) == (302, "/there")
+    with app.test_request_context("/", headers=HTMX):
+        response = web.go("/there")
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, "/there")
+        assert "HX-Request" in response.vary
+
+
+def test_form_error_marks_the_named_field_or_the_form(app):
+    from smplatform.auth.forms import SignInForm
+    with app.test_request_context("/", method="POST"):
+        form = SignInForm(meta={"csrf": False})
+        form.validate()
+        web.form_error(form, DomainError("Taken.", field="username"))
+        web.form_error(form, DomainError("Wrong.", field="no_such_field"))
+        web.form_error(form, DomainError("Locked."), default_field="password")
+        assert (form.username.errors[-1], form.form_errors, form.password.errors[-1]) == (
+            "Taken.", ["Wrong."], "Locked.")
 
 
 # ------------------------------------------------------------------------------- page
