@@ -145,6 +145,11 @@ def can_manage_experts(user, _obj=None) -> bool:
     return is_ministry(user)
 
 
+def can_edit_expert(user, expert) -> bool:
+    """An expert's profile (the account must be an expert's)."""
+    return can_manage_experts(user) and expert is not None and expert.role == Role.EXPERT
+
+
 # ---------------------------------------------------------------- evaluation (batches 1–4)
 
 
@@ -239,6 +244,11 @@ def can_withdraw_declaration(user, declaration) -> bool:
 def can_upload_attachment(user, declaration) -> bool:
     from smplatform.services.attachments import kinds_for
     return _own_declaration(user, declaration) and bool(kinds_for(declaration))
+
+
+def can_delete_attachment(user, attachment) -> bool:
+    """An attachment of a declaration that still takes uploads (its own organisation's)."""
+    return attachment is not None and can_upload_attachment(user, attachment.declaration)
 
 
 def can_download_attachment(user, attachment) -> bool:

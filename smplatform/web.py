@@ -208,10 +208,10 @@ def refused(error: DomainError, url: str, status: int = 302):
 
 
 def form_error(form, error: DomainError, default_field: str | None = None) -> None:
-    """Show a service's refusal on a WTForms form: on the field it names (else
-    `default_field`), or among the form's own errors."""
-    name = error.field or default_field
-    target = getattr(form, name, None) if name else None
+    """Show a service's refusal on a WTForms form: on the field it names, else on
+    `default_field`, else among the form's own errors."""
+    target = next((form[name] for name in (error.field, default_field)
+                   if name and name in form), None)
     if target is None:
         form.form_errors.append(error.message)
     else:
@@ -220,7 +220,9 @@ def form_error(form, error: DomainError, default_field: str | None = None) -> No
 
 def perform(action: Callable[[], Any], *, done=None, then=None, failed=None,
             answer: Callable[[Any], Any] | None = None, trigger: str | None = None,
-            commit_refusal: bool = False, expire: bool = True, status: int = 302):
+            commit_refusal: bool = False,
+            record_refusal: Callable[[DomainError], None] | None = None,
+            expire: bool = True, status: int = 302):
     """Run `action()` (one service call, with what belongs to it) and answer.
 
     On success, commit. With `expire=False` the objects stay loaded across the commit, for
@@ -233,7 +235,9 @@ def perform(action: Callable[[], Any], *, done=None, then=None, failed=None,
       e.g. a form whose refused values are marked); default: the page the request came from.
 
     On `DomainError`, roll back (or commit, with `commit_refusal`, when the service recorded
-    the refusal itself: a failed sign-in's count and audit entry). Then `failed(error)` when
+    the refusal itself: a failed sign-in's count and audit entry); `record_refusal(error)`
+    then records what must survive the rollback (an audit entry of a full disk), committed
+    on its own. Then `failed(error)` when
     it is a function (the form again, with the message); else flash the message and go to
     `failed` when it is a URL, else to `then` when that is a URL, else back.
 
@@ -248,6 +252,9 @@ def perform(action: Callable[[], Any], *, done=None, then=None, failed=None,
             db.session.commit()
         else:
             db.session.rollback()
+        if record_refusal is not None:
+            record_refusal(error)
+            db.session.commit()
         if callable(failed):
             return vary(failed(error))
         target = failed if failed is not None else None if callable(then) else then

@@ -160,6 +160,15 @@ def test_perform_commit_refusal_keeps_what_the_service_recorded(app, make):
     assert _display_name(user.id) == "Counted"
 
 
+def test_perform_record_refusal_survives_the_rollback(app, make):
+    user, other = make.ministry(), make.ministry()
+    with app.test_request_context("/", method="POST"):
+        web.perform(_rename(user.id, "Lost", refuse="Disk full."), then="/",
+                    record_refusal=lambda error: _rename(other.id, error.message)())
+    assert (_display_name(user.id), _display_name(other.id)) == (user.display_name,
+                                                                 "Disk full.")
+
+
 def test_perform_htmx_answers_the_fragment_with_its_trigger(app, make):
     user = make.ministry()
     with app.test_request_context("/", method="POST", headers=HTMX):
@@ -247,10 +256,11 @@ def test_form_error_marks_the_named_field_or_the_form(app):
         form = SignInForm(meta={"csrf": False})
         form.validate()
         web.form_error(form, DomainError("Taken.", field="username"))
-        web.form_error(form, DomainError("Wrong.", field="no_such_field"))
+        web.form_error(form, DomainError("Wrong."))
         web.form_error(form, DomainError("Locked."), default_field="password")
-        assert (form.username.errors[-1], form.form_errors, form.password.errors[-1]) == (
-            "Taken.", ["Wrong."], "Locked.")
+        web.form_error(form, DomainError("Late.", field="no_such_field"), "password")
+        assert (form.username.errors[-1], form.form_errors, form.password.errors[-2:]) == (
+            "Taken.", ["Wrong."], ["Locked.", "Late."])
 
 
 # ------------------------------------------------------------------------------- page

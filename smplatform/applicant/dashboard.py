@@ -1,15 +1,13 @@
-"""The applicant's area. Every route here requires the applicant role (checked before each
-request)."""
+"""The applicant's dashboard: its declarations, the open batch's deadline, evaluations."""
 from __future__ import annotations
 
-from flask import render_template
-
-from smplatform.web import Routes
+from smplatform.permissions import is_applicant
+from smplatform.web import Routes, allow, page
 
 routes = Routes()
 
 
-
 @routes.get("/")
 def dashboard():
-    return render_template("applicant/dashboard.html")
+    allow(is_applicant)
+    return page("applicant/dashboard.html")

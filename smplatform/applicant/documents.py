@@ -4,7 +4,7 @@ from __future__ import annotations
 from smplatform import permissions
 from smplatform.documents import declaration_pdf as pdf
 from smplatform.models import Declaration
-from smplatform.web import Routes
+from smplatform.web import Routes, load
 
 routes = Routes()
 
@@ -12,6 +12,5 @@ routes = Routes()
 @routes.get("/declarations/<int:declaration_id>/pdf")
 def declaration_pdf(declaration_id: int):
     """Download the declaration form as PDF, to check it or to print, seal and upload it."""
-    declaration = permissions.get_or_404(Declaration, declaration_id,
-                                         permissions.can_download_declaration_pdf)
+    declaration = load(Declaration, declaration_id, permissions.can_download_declaration_pdf)
     return pdf.send(declaration)

@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from smplatform import permissions
+from smplatform import permissions, web
 from smplatform.documents import annex1_view
 from smplatform.extensions import db
 from smplatform.models import ReviewAssignment, StoredFile
 from smplatform.rules import rubric
 from smplatform.services import DomainError, storage
 from smplatform.services import review_assignments as service
-from smplatform.web import Routes, allow, found, lang, load, page, perform, refused
+from smplatform.web import Routes, allow, found, load, page, perform, refused
 
 routes = Routes()
 
@@ -38,20 +38,19 @@ def dashboard():
 def _page(review: ReviewAssignment, errors: dict | None = None, values: dict | None = None,
           status: int = 200):
     declaration = review.declaration
-    language = lang()
+    lang = web.lang()
     criteria = rubric.rubric_for(declaration.category)
     show_full = permissions.can_read_review_declaration(current_user, review)
     return page(
-        "expert/review.html", status=status, review=review, declaration=declaration,
-        criteria=criteria, lang=language, max_score=rubric.MAX_SCORE, errors=errors or {},
+        "expert/review.html", review=review, declaration=declaration, criteria=criteria,
+        lang=lang, max_score=rubric.MAX_SCORE, errors=errors or {},
         scores=(values or {}).get("scores", review.scores or {}),
         comments=(values or {}).get("comments", review.comments or {}),
-        sections=annex1_view.sections(declaration.category, declaration.data, language,
+        sections=annex1_view.sections(declaration.category, declaration.data, lang,
                                       yes=_("Yes"), no=_("No")) if show_full else [],
         attachments=annex1_view.attachments(declaration) if show_full else [],
-        attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a,
-                                                                language),
-    )
+        attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a, lang),
+        status=status)
 
 
 def _review_url(review_id: int) -> str:

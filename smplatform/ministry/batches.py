@@ -1,7 +1,7 @@
 """Batch administration (批次管理): batches, their dates, opening and closing, quota tables."""
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -12,22 +12,13 @@ from smplatform.ministry.batch_forms import BatchForm, QuotaForm, quota_field_na
 from smplatform.models import Batch
 from smplatform.services import DomainError
 from smplatform.services import batches as batch_service
-from smplatform.web import Routes, allow
+from smplatform.web import Routes, allow, form_error, load, page, perform
 
 routes = Routes()
 
 
 def _load(batch_id: int) -> Batch:
-    return permissions.get_or_404(Batch, batch_id,
-                                  lambda user, _batch: permissions.can_manage_batches(user))
-
-
-def _form_error(form, error: DomainError) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is None:
-        form.form_errors.append(error.message)
-    else:
-        target.errors = list(target.errors) + [error.message]
+    return load(Batch, batch_id, permissions.can_manage_batches)
 
 
 def _quota_form(batch: Batch) -> QuotaForm:
@@ -43,7 +34,13 @@ def batches():
     """Every batch, newest first, with its status and deadlines."""
     allow(permissions.can_manage_batches)
     rows = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
-    return render_template("ministry/batches.html", batches=rows)
+    return page("ministry/batches.html", batches=rows)
+
+
+def _batch_form_page(form: BatchForm, batch: Batch | None, error: DomainError | None = None):
+    if error is not None:
+        form_error(form, error)
+    return page("ministry/batch_form.html", form=form, batch=batch)
 
 
 @routes.route("/batches/new", methods=["GET", "POST"])
@@ -55,23 +52,19 @@ def batch_new():
         form.number.data = (db.session.scalar(select(func.max(Batch.number))) or 0) + 1
         form.year.data = clock.china(clock.now()).year
     if form.validate_on_submit():
-        try:
-            batch = batch_service.create_batch(actor=current_user, **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Batch %(n)d created. It is not open yet.", n=batch.number), "success")
-            return redirect(url_for("ministry.batch", batch_id=batch.id))
-    return render_template("ministry/batch_form.html", form=form, batch=None)
+        return perform(
+            lambda: batch_service.create_batch(actor=current_user, **form.values()),
+            done=lambda batch: _("Batch %(n)d created. It is not open yet.", n=batch.number),
+            then=lambda batch: url_for("ministry.batch", batch_id=batch.id),
+            failed=lambda error: _batch_form_page(form, None, error))
+    return _batch_form_page(form, None)
 
 
 @routes.get("/batches/<int:batch_id>")
 def batch(batch_id: int):
     """A batch: its dates, its status with the open/close action, and its quota table."""
     batch = _load(batch_id)
-    return render_template("ministry/batch.html", batch=batch, quota_form=_quota_form(batch))
+    return page("ministry/batch.html", batch=batch, quota_form=_quota_form(batch))
 
 
 @routes.route("/batches/<int:batch_id>/edit", methods=["GET", "POST"])
@@ -80,44 +73,45 @@ def batch_edit(batch_id: int):
     batch = _load(batch_id)
     form = BatchForm(obj=batch)
     if form.validate_on_submit():
-        try:
-            changes = batch_service.update_batch(actor=current_user, batch=batch,
-                                                 **form.values())
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Batch %(n)d saved.", n=batch.number) if changes
-                  else _("Nothing was changed."), "success" if changes else "info")
-            return redirect(url_for("ministry.batch", batch_id=batch.id))
-    return render_template("ministry/batch_form.html", form=form, batch=batch)
-
-
-def _status_action(batch_id: int, action, done_message: str):
-    batch = _load(batch_id)
-    number = batch.number
-    try:
-        action(actor=current_user, batch=batch)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(done_message % {"n": number}, "success")
-    return redirect(url_for("ministry.batch", batch_id=batch_id))
+        return perform(
+            lambda: batch_service.update_batch(actor=current_user, batch=batch, **form.values()),
+            done=lambda changes: _("Batch %(n)d saved.", n=batch.number) if changes
+            else (_("Nothing was changed."), "info"),
+            then=url_for("ministry.batch", batch_id=batch.id),
+            failed=lambda error: _batch_form_page(form, batch, error))
+    return _batch_form_page(form, batch)
 
 
 @routes.post("/batches/<int:batch_id>/open")
 def batch_open(batch_id: int):
     """Open a batch for declarations; refused while another batch is open."""
-    return _status_action(batch_id, batch_service.open_batch, _("Batch %(n)d is now open."))
+    batch = _load(batch_id)
+    return perform(lambda: batch_service.open_batch(actor=current_user, batch=batch),
+                   done=_("Batch %(n)d is now open.", n=batch.number),
+                   then=url_for("ministry.batch", batch_id=batch_id))
 
 
 @routes.post("/batches/<int:batch_id>/close")
 def batch_close(batch_id: int):
     """Close an open batch."""
-    return _status_action(batch_id, batch_service.close_batch, _("Batch %(n)d is now closed."))
+    batch = _load(batch_id)
+    return perform(lambda: batch_service.close_batch(actor=current_user, batch=batch),
+                   done=_("Batch %(n)d is now closed.", n=batch.number),
+                   then=url_for("ministry.batch", batch_id=batch_id))
+
+
+def _quota_page(batch: Batch, form: QuotaForm, error: DomainError | None = None,
+                saved: str | None = None):
+    """The batch page, or (htmx) its quota table alone."""
+    if error is not None:
+        form_error(form, error)
+    return page("ministry/batch.html", fragment="ministry/_quota_table.html", batch=batch,
+                quota_form=form, saved=saved)
+
+
+def _quotas_saved(changes) -> str:
+    return (_("Quota table saved: %(n)d line(s) changed.", n=len(changes)) if changes
+            else _("Nothing was changed."))
 
 
 @routes.post("/batches/<int:batch_id>/quotas")
@@ -125,26 +119,11 @@ def batch_quotas(batch_id: int):
     """Save the batch's quota table. An htmx request gets the table partial back."""
     batch = _load(batch_id)
     form = _quota_form(batch)
-    saved = None
     if form.validate_on_submit():
-        try:
-            changes = batch_service.set_quotas(actor=current_user, batch=batch,
-                                               limits=form.limits())
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            saved = (_("Quota table saved: %(n)d line(s) changed.", n=len(changes)) if changes
-                     else _("Nothing was changed."))
-            if not request.headers.get("HX-Request"):
-                flash(saved, "success")
-                return redirect(url_for("ministry.batch", batch_id=batch.id))
-    if request.headers.get("HX-Request"):
-        response = make_response(render_template("ministry/_quota_table.html", batch=batch,
-                                                 quota_form=form, saved=saved))
-    else:
-        response = make_response(render_template("ministry/batch.html", batch=batch,
-                                                 quota_form=form))
-    response.vary.add("HX-Request")
-    return response
+        return perform(
+            lambda: batch_service.set_quotas(actor=current_user, batch=batch,
+                                             limits=form.limits()),
+            done=_quotas_saved, then=url_for("ministry.batch", batch_id=batch.id),
+            answer=lambda changes: _quota_page(batch, form, saved=_quotas_saved(changes)),
+            failed=lambda error: _quota_page(batch, form, error))
+    return _quota_page(batch, form)

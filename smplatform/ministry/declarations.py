@@ -2,8 +2,7 @@
 and one declaration read-only with its history, reviews and inspections."""
 from __future__ import annotations
 
-from flask import make_response, render_template, request, send_file
-from flask_babel import get_locale
+from flask import render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,14 +13,10 @@ from smplatform.extensions import db
 from smplatform.ministry.selection_forms import DeclarationFilterForm
 from smplatform.models import Batch, Declaration, Unit
 from smplatform.services import review_assignments, selection
-from smplatform.web import Routes, PAGE_SIZE, allow, load
+from smplatform import web
+from smplatform.web import PAGE_SIZE, Routes, allow, is_htmx, load, page
 
 routes = Routes()
-
-
-def _lang() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"
 
 
 def _filter_form() -> DeclarationFilterForm:
@@ -68,21 +63,17 @@ def declarations():
     form = _filter_form()
     # Two steps: the count and the page of ids (from an index where one covers the filters),
     # then the shown columns of those 25.
-    page = db.paginate(_query(form).with_only_columns(Declaration.id), per_page=PAGE_SIZE,
-                       error_out=False, max_per_page=PAGE_SIZE)
-    page.items = selection.page_rows(page.items)
+    results = db.paginate(_query(form).with_only_columns(Declaration.id), per_page=PAGE_SIZE,
+                          error_out=False, max_per_page=PAGE_SIZE)
+    results.items = selection.page_rows(results.items)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    template = ("ministry/_declaration_list.html" if request.headers.get("HX-Request")
-                else "ministry/declarations.html")
-    form_html = "" if request.headers.get("HX-Request") else fragments.kept_html(
+    form_html = "" if is_htmx() else fragments.kept_html(
         ("ministry/_declaration_filters.html", fragments.form_key(form)),
         lambda: render_template("ministry/_declaration_filters.html", form=form))
-    response = make_response(render_template(
-        template, form=form, page=page, args=args, filter_form_html=form_html,
-        unit_names={u.code: u.name for u in form.units}, categories=Category.label_map(),
-        states=DeclarationState.label_map()))
-    response.vary.add("HX-Request")
-    return response
+    return page("ministry/declarations.html", fragment="ministry/_declaration_list.html",
+                form=form, page=results, args=args, filter_form_html=form_html,
+                unit_names={u.code: u.name for u in form.units}, categories=Category.label_map(),
+                states=DeclarationState.label_map())
 
 
 @routes.get("/declarations/export.xlsx")
@@ -126,8 +117,8 @@ def declarations_export():
 def declaration(declaration_id: int):
     """One declaration read-only: its form, attachments, history, reviews, inspections."""
     declaration = load(Declaration, declaration_id, permissions.can_run_selection)
-    lang = _lang()
-    return render_template(
+    lang = web.lang()
+    return page(
         "ministry/declaration.html", declaration=declaration,
         sections=annex1_view.sections(declaration.category, declaration.data, lang,
                                       yes=_("Yes"), no=_("No")),

@@ -1,7 +1,7 @@
 """The expert pool (专家库): expert accounts with their organisation, region and fields."""
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
@@ -14,7 +14,7 @@ from smplatform.models import ExpertExpertise, ExpertProfile, Unit, User
 from smplatform.services import DomainError
 from smplatform.search import contains
 from smplatform.services import experts as expert_service
-from smplatform.web import Routes, PAGE_SIZE, allow
+from smplatform.web import PAGE_SIZE, Routes, allow, form_error, load, page, perform
 
 routes = Routes()
 
@@ -26,13 +26,10 @@ def _unit_choices(empty_label) -> list[tuple[str, str]]:
     return [("", empty_label)] + [(u.code, f"{u.code} {u.name}") for u in units]
 
 
-def _form_error(form, error: DomainError) -> None:
-    name = "expertise" if error.field == "fields" else error.field
-    target = getattr(form, name, None) if name else None
-    if target is None:
-        form.form_errors.append(error.message)
-    else:
-        target.errors = list(target.errors) + [error.message]
+def _expert_form_page(form, expert: User | None, error: DomainError | None = None):
+    if error is not None:  # the service's "fields" are the form's "expertise"
+        form_error(form, error, "expertise" if error.field == "fields" else None)
+    return page("ministry/expert_form.html", form=form, expert=expert)
 
 
 def _profile_values(form: ExpertProfileForm) -> dict:
@@ -73,16 +70,12 @@ def experts():
     allow(permissions.can_manage_experts)
     form = ExpertFilterForm(request.args)
     form.unit_code.choices = _unit_choices(_("Any"))
-    page = db.paginate(_filtered_query(form), per_page=PAGE_SIZE, error_out=False)
+    results = db.paginate(_filtered_query(form), per_page=PAGE_SIZE, error_out=False)
     profiles = {p.user_id: p for p in db.session.scalars(select(ExpertProfile).where(
-        ExpertProfile.user_id.in_([u.id for u in page.items])))}
+        ExpertProfile.user_id.in_([u.id for u in results.items])))}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    template = ("ministry/_expert_list.html" if request.headers.get("HX-Request")
-                else "ministry/experts.html")
-    response = make_response(render_template(template, form=form, page=page, args=args,
-                                             profiles=profiles))
-    response.vary.add("HX-Request")
-    return response
+    return page("ministry/experts.html", fragment="ministry/_expert_list.html", form=form,
+                page=results, args=args, profiles=profiles)
 
 
 @routes.route("/experts/new", methods=["GET", "POST"])
@@ -92,41 +85,31 @@ def expert_new():
     form = ExpertCreateForm()
     form.unit_code.choices = _unit_choices(_("Choose…"))
     if form.validate_on_submit():
-        try:
-            profile = expert_service.create_expert(
+        return perform(
+            lambda: expert_service.create_expert(
                 actor=current_user, username=form.username.data.strip(),
                 display_name=form.display_name.data.strip(), email=form.email.data.strip(),
-                password=form.password.data, **_profile_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Expert %(name)s created.", name=profile.user.username), "success")
-            return redirect(url_for("ministry.experts"))
-    return render_template("ministry/expert_form.html", form=form, expert=None)
+                password=form.password.data, **_profile_values(form)),
+            done=lambda profile: _("Expert %(name)s created.", name=profile.user.username),
+            then=url_for("ministry.experts"),
+            failed=lambda error: _expert_form_page(form, None, error))
+    return _expert_form_page(form, None)
 
 
 @routes.route("/experts/<int:user_id>/edit", methods=["GET", "POST"])
 def expert_edit(user_id: int):
     """Edit (or give, for an expert account made elsewhere) an expert's profile."""
-    expert = permissions.get_or_404(
-        User, user_id,
-        lambda user, obj: permissions.can_manage_experts(user) and obj.role == Role.EXPERT)
+    expert = load(User, user_id, permissions.can_edit_expert)
     profile = expert_service.profile_of(expert)
     form = ExpertProfileForm(obj=profile)
     form.unit_code.choices = _unit_choices(_("Choose…"))
     if request.method == "GET" and profile is not None:
         form.expertise.data = profile.fields
     if form.validate_on_submit():
-        try:
-            expert_service.save_expert_profile(actor=current_user, user=expert,
-                                               **_profile_values(form))
-        except DomainError as error:
-            db.session.rollback()
-            _form_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Profile of expert %(name)s saved.", name=expert.username), "success")
-            return redirect(url_for("ministry.experts"))
-    return render_template("ministry/expert_form.html", form=form, expert=expert)
+        return perform(
+            lambda: expert_service.save_expert_profile(actor=current_user, user=expert,
+                                                       **_profile_values(form)),
+            done=_("Profile of expert %(name)s saved.", name=expert.username),
+            then=url_for("ministry.experts"),
+            failed=lambda error: _expert_form_page(form, expert, error))
+    return _expert_form_page(form, expert)

@@ -16,7 +16,7 @@ from smplatform.extensions import db
 from smplatform.models import Batch, DeclarationAttachment
 from smplatform.services import attachments, national, storage
 from smplatform.services.review import current_batch
-from smplatform.web import Routes
+from smplatform.web import Routes, allow, found, load, page
 
 routes = Routes()
 
@@ -24,7 +24,7 @@ routes = Routes()
 def _batch() -> Batch | None:
     batch_id = request.args.get("batch", type=int)
     if batch_id:
-        return db.session.get(Batch, batch_id) or abort(404)
+        return found(db.session.get(Batch, batch_id))
     return current_batch()
 
 
@@ -48,14 +48,14 @@ def dashboard():
     """The 37 units as a board (contacts, submitted, passed, recommended, submission state),
     totals by category, class and service model, and two charts drawn from the same figures.
     Every figure links to the national list of declarations behind it."""
+    allow(permissions.is_ministry)
     batch = _batch()
     batches = db.session.scalars(select(Batch).order_by(Batch.number.desc())).all()
     if batch is None:
-        return render_template("ministry/dashboard.html", board=None, batch=None,
-                               batches=batches)
+        return page("ministry/dashboard.html", board=None, batch=None, batches=batches)
     max_age = current_app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"]
-    return render_template("ministry/dashboard.html", board=True, batch=batch,
-                           figures_html=_figures_html(batch, batches, max_age))
+    return page("ministry/dashboard.html", board=True, batch=batch,
+                figures_html=_figures_html(batch, batches, max_age))
 
 
 # The figures part of the page, rendered, per batch, language and script root: kept as long as
@@ -112,8 +112,7 @@ def _totals_tables(board: national.Board) -> list[tuple[str, str, list]]:
 @routes.get("/declarations/<int:declaration_id>/attachments/<int:attachment_id>")
 def attachment_download(declaration_id: int, attachment_id: int):
     """Download an attachment of a submitted declaration (never a draft's)."""
-    attachment = permissions.get_or_404(DeclarationAttachment, attachment_id,
-                                        permissions.can_download_attachment)
+    attachment = load(DeclarationAttachment, attachment_id, permissions.can_download_attachment)
     if attachment.declaration_id != declaration_id:
         abort(404)
     return storage.send(attachment.stored_file, attachments.download_name(attachment))

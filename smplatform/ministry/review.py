@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from smplatform import clock, permissions
-from smplatform.enums import Category, DeclarationState, QuotaLine, QuotaUnitGroup, Role
+from smplatform.enums import (
+    EXPERT_REVIEW_STATES,
+    Category,
+    DeclarationState,
+    QuotaLine,
+    QuotaUnitGroup,
+    Role,
+)
 from smplatform.extensions import db
 from smplatform.ministry.selection_forms import AddReviewerForm, AssignForm, OutcomeForm
 from smplatform.models import Batch, Declaration, ExpertProfile, ReviewAssignment, User
@@ -20,7 +27,7 @@ from smplatform.rules.assignment import DEFAULT_REVIEWERS
 from smplatform.services import DomainError
 from smplatform.services import batches as batch_service
 from smplatform.services import review_assignments as service
-from smplatform.web import Routes, load
+from smplatform.web import Routes, form_error, found, load, page, perform
 
 routes = Routes()
 
@@ -76,21 +83,24 @@ def _assign_form(batch: Batch, limit: int | None) -> AssignForm:
     return AssignForm(per_declaration=min(default, limit) if limit else default)
 
 
-def _review_page(batch: Batch, form: AssignForm | None, report=None, status: int = 200):
+def _review_page(batch: Batch, form: AssignForm | None, report=None, status: int = 200,
+                 error: DomainError | None = None):
+    if error is not None:
+        form_error(form, error, "per_declaration")
     table = batch_service.quota_table(batch)
     limit = service.staffing_limit(batch)
     form = form or _assign_form(batch, limit)
-    return render_template("ministry/review.html", batch=batch, form=form, report=report,
-                           staffing_limit=limit, default_reviewers=DEFAULT_REVIEWERS,
-                           category_labels=Category.label_map(),
-                           staffing=_staffing(batch), ranked=_ranked(batch), quota_table=table,
-                           category_lines=CATEGORY_LINES,
-                           line_labels={q.value: q.label for q in QuotaLine},
-                           group_labels={g.value: g.label for g in QuotaUnitGroup},
-                           threshold=rubric.DISAGREEMENT_THRESHOLD,
-                           declarations={d.id: d for d in db.session.scalars(
-                               select(Declaration).where(Declaration.batch_id == batch.id))}
-                           if report else {}), status
+    return page("ministry/review.html", status=status, batch=batch, form=form, report=report,
+                staffing_limit=limit, default_reviewers=DEFAULT_REVIEWERS,
+                category_labels=Category.label_map(),
+                staffing=_staffing(batch), ranked=_ranked(batch), quota_table=table,
+                category_lines=CATEGORY_LINES,
+                line_labels={q.value: q.label for q in QuotaLine},
+                group_labels={g.value: g.label for g in QuotaUnitGroup},
+                threshold=rubric.DISAGREEMENT_THRESHOLD,
+                declarations={d.id: d for d in db.session.scalars(
+                    select(Declaration).where(Declaration.batch_id == batch.id))}
+                if report else {})
 
 
 @routes.get("/batches/<int:batch_id>/review")
@@ -110,17 +120,14 @@ def review_assign(batch_id: int):
     form = AssignForm()
     if not form.validate_on_submit():
         return _review_page(batch, form, status=400)
-    try:
-        report = service.assign_batch(actor=current_user, batch=batch,
-                                      per_declaration=form.per_declaration.data,
-                                      due_at=end_of_day(form.due_on.data))
-    except DomainError as error:
-        db.session.rollback()
-        form.per_declaration.errors = list(form.per_declaration.errors) + [error.message]
-        return _review_page(batch, form, status=400)
-    db.session.commit()
-    flash(_("%(n)d declaration(s) received reviewers.", n=len(report.assigned)), "success")
-    return _review_page(batch, form, report=report)
+    return perform(
+        lambda: service.assign_batch(actor=current_user, batch=batch,
+                                     per_declaration=form.per_declaration.data,
+                                     due_at=end_of_day(form.due_on.data)),
+        done=lambda report: _("%(n)d declaration(s) received reviewers.",
+                              n=len(report.assigned)),
+        then=lambda report: _review_page(batch, form, report=report),
+        failed=lambda error: _review_page(batch, form, status=400, error=error))
 
 
 def _expert_choices() -> list[tuple[int, str]]:
@@ -137,12 +144,13 @@ def _declaration_review_page(declaration: Declaration, add_form=None, outcome_fo
     add_form = add_form or AddReviewerForm()
     add_form.expert_id.choices = _expert_choices()
     reviews = service.assignments_of(declaration)
-    return render_template(
-        "ministry/declaration_review.html", declaration=declaration, reviews=reviews,
+    return page(
+        "ministry/declaration_review.html", status=status, declaration=declaration,
+        reviews=reviews,
         aggregate=service.aggregates([declaration])[declaration.id],
         criteria=rubric.rubric_for(declaration.category), add_form=add_form,
         outcome_form=outcome_form or OutcomeForm(),
-        can_change=declaration.state in (S.FORWARDED, S.EXPERT_REVIEW)), status
+        can_change=declaration.state in EXPERT_REVIEW_STATES)
 
 
 @routes.get("/declarations/<int:declaration_id>/review")
@@ -158,22 +166,22 @@ def reviewer_add(declaration_id: int):
     declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     form = AddReviewerForm()
     form.expert_id.choices = _expert_choices()
-    if form.validate_on_submit():
-        expert = db.session.get(User, form.expert_id.data)
-        try:
-            if expert is None:
-                abort(404)
-            service.add_reviewer(actor=current_user, declaration=declaration, expert=expert,
-                                 due_at=_latest_due(declaration))
-        except DomainError as error:
-            db.session.rollback()
-            form.expert_id.errors = list(form.expert_id.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("Reviewer %(name)s added.", name=expert.display_name), "success")
-            return redirect(url_for("ministry.declaration_review",
-                                    declaration_id=declaration_id))
-    return _declaration_review_page(declaration, add_form=form, status=400)
+    if not form.validate_on_submit():
+        return _declaration_review_page(declaration, add_form=form, status=400)
+    expert = found(db.session.get(User, form.expert_id.data))
+
+    def refused_page(error: DomainError):
+        form_error(form, error, "expert_id")
+        return _declaration_review_page(declaration, add_form=form, status=400)
+    return perform(lambda: service.add_reviewer(actor=current_user, declaration=declaration,
+                                                expert=expert,
+                                                due_at=_latest_due(declaration)),
+                   done=_("Reviewer %(name)s added.", name=expert.display_name),
+                   then=_declaration_review_url(declaration_id), failed=refused_page)
+
+
+def _declaration_review_url(declaration_id: int) -> str:
+    return url_for("ministry.declaration_review", declaration_id=declaration_id)
 
 
 def _latest_due(declaration: Declaration):
@@ -184,18 +192,10 @@ def _latest_due(declaration: Declaration):
 @routes.post("/reviews/<int:review_id>/remove")
 def reviewer_remove(review_id: int):
     """Take an expert off a declaration (refused once its review is submitted)."""
-    review = permissions.get_or_404(ReviewAssignment, review_id,
-                                    lambda user, _r: permissions.can_run_selection(user))
-    declaration_id = review.declaration_id
-    try:
-        service.remove_reviewer(actor=current_user, review=review)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Reviewer removed."), "success")
-    return redirect(url_for("ministry.declaration_review", declaration_id=declaration_id))
+    review = load(ReviewAssignment, review_id, permissions.can_run_selection)
+    return perform(lambda: service.remove_reviewer(actor=current_user, review=review),
+                   done=_("Reviewer removed."),
+                   then=_declaration_review_url(review.declaration_id))
 
 
 @routes.post("/declarations/<int:declaration_id>/expert-outcome")
@@ -203,18 +203,16 @@ def expert_outcome(declaration_id: int):
     """Record the expert review's outcome of a declaration: passed or not."""
     declaration = load(Declaration, declaration_id, permissions.can_run_selection)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            service.record_expert_outcome(actor=current_user, declaration=declaration,
-                                          passed=form.outcome.data == "pass",
-                                          comment=form.comment.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.outcome.errors = list(form.outcome.errors) + [error.message]
-        else:
-            db.session.commit()
-            flash(_("Outcome recorded: %(state)s.", state=declaration.state_enum.label),
-                  "success")
-            return redirect(url_for("ministry.declaration_review",
-                                    declaration_id=declaration_id))
-    return _declaration_review_page(declaration, outcome_form=form, status=400)
+    if not form.validate_on_submit():
+        return _declaration_review_page(declaration, outcome_form=form, status=400)
+
+    def refused_page(error: DomainError):
+        form_error(form, error, "outcome")
+        return _declaration_review_page(declaration, outcome_form=form, status=400)
+    return perform(lambda: service.record_expert_outcome(actor=current_user,
+                                                         declaration=declaration,
+                                                         passed=form.outcome.data == "pass",
+                                                         comment=form.comment.data),
+                   done=lambda _result: _("Outcome recorded: %(state)s.",
+                                          state=declaration.state_enum.label),
+                   then=_declaration_review_url(declaration_id), failed=refused_page)
