@@ -182,7 +182,18 @@ def can_correct_registry_entry(user, _entry=None) -> bool:
 
 
 def can_conclude_evaluation(user, task) -> bool:
+    """The ministry records the conclusion of a confirmed filing."""
     return is_ministry(user)
+
+
+def can_act_on_evaluation(user, task, action: str) -> bool:
+    """A button of the filing: the user takes part in it (its organisation, its unit's
+    officer, the ministry; the routes' permission step) and the filing's state table allows
+    `action` for the user's role now (else the service refuses it with the reason)."""
+    from smplatform.rules import evaluation
+    takes_part = (can_file_evaluation(user, task) or can_review_evaluation(user, task)
+                  or can_conclude_evaluation(user, task))
+    return takes_part and evaluation.WORKFLOW.can(task.state, action, user.role)
 
 
 def can_import_registry(user, _obj=None) -> bool:

@@ -1,7 +1,7 @@
 """The demonstration's evaluation filing: list, form with autosave, submit, attachments, PDF."""
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,20 +11,13 @@ from smplatform.models import EvaluationAttachment, EvaluationTask
 from smplatform.rules import evaluation as rules
 from smplatform.services import DomainError, evaluations, storage
 from smplatform.services.evaluations import ConflictError, FieldErrors
-from smplatform.web import Routes
+from smplatform.web import Routes, allow, load, page, perform
 
 routes = Routes()
 
 
 def _task(task_id: int) -> EvaluationTask:
-    return permissions.get_or_404(EvaluationTask, task_id, permissions.can_file_evaluation)
-
-
-def _version() -> int:
-    try:
-        return int(request.form.get("version", ""))
-    except ValueError:
-        return -1
+    return load(EvaluationTask, task_id, permissions.can_file_evaluation)
 
 
 def form_context(task: EvaluationTask, values: dict | None = None, problems=None,
@@ -36,92 +29,90 @@ def form_context(task: EvaluationTask, values: dict | None = None, problems=None
         "indicators": rules.indicators_for(category), "years": rules.INDICATOR_YEARS,
         "narratives": rules.NARRATIVES,
         "missing": rules.missing_fields(task.data or {}, category),
-        "editable": rules.WORKFLOW.can(task.state, "save", "applicant")
+        "editable": permissions.can_act_on_evaluation(current_user, task, "save")
         and clock.now() <= task.campaign.deadline,
     }
 
 
+def _refused_context(task: EvaluationTask, error: DomainError) -> dict:
+    """The form again after a refused save: both sides of a conflict, the values typed with
+    what needs correcting, or the reason."""
+    if isinstance(error, ConflictError):
+        return form_context(task, values=error.mine, conflict=error)
+    if isinstance(error, FieldErrors):
+        return form_context(task, values=error.values, problems=error.problems) | {
+            "error": error.message}
+    return form_context(task) | {"error": error.message}
+
+
+def _form_page(context: dict, status: int = 200):
+    return page("applicant/evaluation_form.html", status=status, **context)
+
+
+def _refused_form(task: EvaluationTask):
+    def failed(error: DomainError):
+        return _form_page(_refused_context(task, error),
+                          status=409 if isinstance(error, ConflictError) else 422)
+    return failed
+
+
+def _save(task: EvaluationTask):
+    return evaluations.save_filing(actor=current_user, task=task, raw=request.form,
+                                   version=request.form.get("version", -1, type=int))
+
+
+def _form_url(task: EvaluationTask) -> str:
+    return url_for("applicant.evaluation", task_id=task.id)
+
+
 @routes.get("/evaluations")
 def evaluations_list():
+    allow(permissions.is_applicant)
     tasks = evaluations.tasks_for_organisation(current_user.organisation_id)
-    return render_template("applicant/evaluation_list.html", tasks=tasks,
-                           reminders=evaluations.open_reminders(current_user.organisation_id))
+    return page("applicant/evaluation_list.html", tasks=tasks,
+                reminders=evaluations.open_reminders(current_user.organisation_id))
 
 
 @routes.get("/evaluations/<int:task_id>")
 def evaluation(task_id: int):
-    task = _task(task_id)
-    return render_template("applicant/evaluation_form.html", **form_context(task))
-
-
-def _save(task: EvaluationTask):
-    """Save the posted form; on refusal roll back and return the context to re-render."""
-    try:
-        evaluations.save_filing(actor=current_user, task=task, raw=request.form,
-                                version=_version())
-    except ConflictError as error:
-        db.session.rollback()
-        return form_context(task, values=error.mine, conflict=error)
-    except FieldErrors as error:
-        db.session.rollback()
-        return form_context(task, values=error.values, problems=error.problems) | {
-            "error": error.message}
-    except DomainError as error:
-        db.session.rollback()
-        return form_context(task) | {"error": error.message}
-    return None
+    return _form_page(form_context(_task(task_id)))
 
 
 @routes.post("/evaluations/<int:task_id>/save")
 def evaluation_save(task_id: int):
     task = _task(task_id)
-    refused = _save(task)
-    if refused is not None:
-        return render_template("applicant/evaluation_form.html", **refused), 409 if refused.get(
-            "conflict") else 422
-    db.session.commit()
-    flash(_("Saved."), "success")
-    return redirect(url_for("applicant.evaluation", task_id=task.id))
+    return perform(lambda: _save(task), done=_("Saved."), then=_form_url(task),
+                   failed=_refused_form(task))
 
 
 @routes.post("/evaluations/<int:task_id>/autosave")
 def evaluation_autosave(task_id: int):
     """htmx autosave: answers the status partial (and the new version, out of band)."""
     task = _task(task_id)
-    refused = _save(task)
-    if refused is None:
-        db.session.commit()
-        context = form_context(task) | {"saved": True}
-    else:
-        context = refused
-    response = make_response(render_template("applicant/_evaluation_status.html", **context))
-    response.headers["Vary"] = "HX-Request"
-    return response
+
+    def status(context: dict):
+        return page("applicant/_evaluation_status.html", **context)
+    return perform(lambda: _save(task),
+                   then=lambda _result: status(form_context(task) | {"saved": True}),
+                   failed=lambda error: status(_refused_context(task, error)))
 
 
 @routes.post("/evaluations/<int:task_id>/submit")
 def evaluation_submit(task_id: int):
-    """Save what the form holds, then submit (exactly once, before the deadline)."""
+    """Save what the form holds, then submit (exactly once, before the deadline). The save
+    is committed first: it stands even when the submission is refused."""
     task = _task(task_id)
-    if "version" in request.form:
-        refused = _save(task)
-        if refused is not None:
-            return render_template("applicant/evaluation_form.html", **refused), 409 if \
-                refused.get("conflict") else 422
-    try:
-        evaluations.submit_filing(actor=current_user, task=task)
-    except DomainError as error:
-        if "version" in request.form:
-            db.session.commit()  # the save stands even when the submission is refused
-        else:
-            db.session.rollback()
-        db.session.refresh(task)
-        return render_template("applicant/evaluation_form.html",
-                               **form_context(task) | {"error": error.message}), 422
-    db.session.commit()
-    flash(_("Your evaluation filing has been submitted to the provincial department."),
-          "success")
-    return redirect(url_for("applicant.evaluation", task_id=task.id))
+
+    def submit(_saved=None):
+        return perform(lambda: evaluations.submit_filing(actor=current_user, task=task),
+                       done=_("Your evaluation filing has been submitted to the provincial "
+                              "department."),
+                       then=_form_url(task),
+                       failed=lambda error: _form_page(form_context(task) | {
+                           "error": error.message}, status=422))
+    if "version" not in request.form:
+        return submit()
+    return perform(lambda: _save(task), then=submit, failed=_refused_form(task))
 
 
 @routes.post("/evaluations/<int:task_id>/attachments")
@@ -130,17 +121,12 @@ def evaluation_attach(task_id: int):
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to upload."), "error")
-        return redirect(url_for("applicant.evaluation", task_id=task.id))
-    try:
-        evaluations.add_attachment(actor=current_user, task=task, stream=upload.stream,
-                                   filename=upload.filename)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The attachment has been uploaded."), "success")
-    return redirect(url_for("applicant.evaluation", task_id=task.id) + "#attachments")
+        return redirect(_form_url(task))
+    return perform(lambda: evaluations.add_attachment(actor=current_user, task=task,
+                                                      stream=upload.stream,
+                                                      filename=upload.filename),
+                   done=_("The attachment has been uploaded."),
+                   then=_form_url(task) + "#attachments")
 
 
 def _attachment(task: EvaluationTask, attachment_id: int) -> EvaluationAttachment:
@@ -153,16 +139,11 @@ def _attachment(task: EvaluationTask, attachment_id: int) -> EvaluationAttachmen
 @routes.post("/evaluations/<int:task_id>/attachments/<int:attachment_id>/delete")
 def evaluation_detach(task_id: int, attachment_id: int):
     task = _task(task_id)
-    try:
-        evaluations.remove_attachment(actor=current_user, task=task,
-                                      attachment=_attachment(task, attachment_id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("The attachment has been removed."), "success")
-    return redirect(url_for("applicant.evaluation", task_id=task.id) + "#attachments")
+    attachment = _attachment(task, attachment_id)
+    return perform(lambda: evaluations.remove_attachment(actor=current_user, task=task,
+                                                         attachment=attachment),
+                   done=_("The attachment has been removed."),
+                   then=_form_url(task) + "#attachments")
 
 
 @routes.get("/evaluations/<int:task_id>/attachments/<int:attachment_id>")

@@ -240,6 +240,14 @@ def remove_attachment(*, actor: User, task: EvaluationTask,
            detail={"file": name})
 
 
+def task_file(task: EvaluationTask, file_id: int):
+    """The stored file `file_id` when it belongs to the task (an attachment or the status
+    explanation), else None."""
+    if task.explanation_file_id == file_id:
+        return task.explanation_file
+    return next((a.file for a in task.attachments if a.file_id == file_id), None)
+
+
 # ---------------------------------------------------------------- province
 
 
