@@ -89,7 +89,8 @@ def create_app(config: dict | str | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from smplatform import cli, errors, fragments, observability, security, templating
+    from smplatform import cli, errors, fragments, observability, security, templating, web
+    web.init_app(app)  # after the blueprints: it checks their views (in testing)
     observability.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -157,6 +157,8 @@ class TestingConfig(Config):
     # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
+    # Every view must pass through the permission step, web.load or web.allow (web.init_app).
+    CHECK_PERMISSION_STEP = True
 
 
 class ProductionConfig(Config):

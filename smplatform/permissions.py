@@ -1,11 +1,12 @@
 """Who may do what. Plain functions shared by routes (guards) and templates (buttons).
 
-Every function takes the user first and answers a bool; anonymous users answer False.
+Every function is `can_<verb>(user, obj=None) -> bool` (or `is_<role>`); signed-out users
+answer False, except on the public pages (`can_view_public`). A route's permission step,
+`web.load(Model, id, can_x)` or `web.allow(can_x)`, asks who may (404 / 403). Whether the
+object's state allows a step now is the workflow's answer, given by the service (a refusal
+with its reason); a button asks both (`can_act_on_declaration`, `can_act_on_evaluation`).
 """
 from __future__ import annotations
-
-from flask import abort
-from flask_login import current_user
 
 from smplatform.enums import (
     READABLE_REVIEW_STATES,
@@ -100,29 +101,6 @@ def can_view_organisation(user, org) -> bool:
     if is_applicant(user):
         return user.organisation_id == org.id
     return can_view_unit(user, org.unit_code)
-
-
-def get_or_404(model, ident, check=None, options=()):
-    """Load an object and check access in one place: 404 when missing, 403 when not allowed.
-    `options`: loader options (e.g. load a relationship in the same query)."""
-    obj = db.session.get(model, ident, options=list(options) or None)
-    if obj is None:
-        abort(404)
-    if check is not None and not check(current_user, obj):
-        abort(403)
-    return obj
-
-
-def require_role(role: Role):
-    """A before_request guard for a role's blueprint: 401 to sign in, 403 for other roles."""
-    def guard():
-        if not _signed_in(current_user):
-            from smplatform.extensions import login_manager
-            return login_manager.unauthorized()
-        if current_user.role != role:
-            abort(403)
-        return None
-    return guard
 
 
 # Ministry selection: batches, quotas and the expert pool.

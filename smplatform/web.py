@@ -160,6 +160,7 @@ def _require_permission_step(endpoint: str, view):
             raise AssertionError(
                 f"{endpoint} answered without the permission step (web.load or web.allow)")
         return response
+    checked_view.checks_permission_step = True
     return checked_view
 
 

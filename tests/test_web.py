@@ -307,3 +307,55 @@ def test_lang_follows_the_request_locale(app, accept, expected):
 
 def test_lang_outside_a_request_is_chinese(app):
     assert web.lang() == "zh"
+
+
+# ------------------------------------------------------------- the permission step check
+
+
+def _app_with_view(view, check: bool = True):
+    from flask import Flask
+
+    from smplatform.extensions import login_manager
+    app = Flask(__name__)
+    app.config.update(TESTING=True, SECRET_KEY="test", CHECK_PERMISSION_STEP=check)
+    login_manager.init_app(app)
+    app.add_url_rule("/view", "view", view)
+    web.init_app(app)
+    return app
+
+
+def test_a_view_without_the_permission_step_fails():
+    app = _app_with_view(lambda: "answered without asking")
+    with pytest.raises(AssertionError, match="view answered without the permission step"):
+        app.test_client().get("/view")
+
+
+def test_a_view_through_allow_answers():
+    from smplatform.permissions import can_view_public
+
+    def view():
+        web.allow(can_view_public)
+        return "asked first"
+    assert app_get(_app_with_view(view)) == (200, "asked first")
+
+
+def test_a_refusal_before_the_step_is_not_mistaken_for_a_missing_step():
+    def view():
+        return web.found(None)
+    assert app_get(_app_with_view(view))[0] == 404
+
+
+def test_without_the_setting_nothing_is_checked():
+    assert app_get(_app_with_view(lambda: "free", check=False)) == (200, "free")
+
+
+def app_get(app) -> tuple[int, str]:
+    response = app.test_client().get("/view")
+    return response.status_code, response.get_data(as_text=True)
+
+
+def test_the_testing_app_checks_every_view(app):
+    unchecked = sorted(endpoint for endpoint, view in app.view_functions.items()
+                       if endpoint != "static"
+                       and not getattr(view, "checks_permission_step", False))
+    assert (app.config["CHECK_PERMISSION_STEP"], unchecked) == (True, [])

@@ -1,0 +1,41 @@
+"""House rules that keep one way through every request (STYLE.md, smplatform/web.py)."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "smplatform"
+AREAS = ("public", "auth", "applicant", "province", "ministry", "expert")
+
+
+def _transaction_calls(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every `….commit()` and `….rollback()` call in a module's source."""
+    return [(node.lineno, node.func.attr) for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("commit", "rollback")]
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_routes_never_commit_or_roll_back(area):
+    """web.perform commits and rolls back; a route module never does."""
+    found = [f"{path.relative_to(PACKAGE.parent)}:{line} {name}()"
+             for path in sorted((PACKAGE / area).rglob("*.py"))
+             for line, name in _transaction_calls(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_rule_sees_every_way_of_committing():
+    source = ("def view():\n    db.session.commit()\n    db.session().rollback()\n"
+              "    session = db.session\n    session.commit()\n")
+    assert _transaction_calls(source) == [(2, "commit"), (3, "rollback"), (5, "commit")]
+
+
+def test_no_import_is_left_below_code():
+    """No `noqa: E402` (an import after code: the sign of an import circle)."""
+    marked = [f"{path.relative_to(PACKAGE.parent)}:{number}"
+              for path in sorted(PACKAGE.rglob("*.py"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if "noqa: E402" in line or ("noqa:" in line and "E402" in line)]
+    assert marked == []
