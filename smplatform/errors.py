@@ -1,13 +1,14 @@
 """Error pages in both languages; never a stack trace outside debug."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from smplatform.extensions import db
+from smplatform.web import page
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try "
@@ -32,10 +33,11 @@ MESSAGES = {
 
 
 def render_error(status: int, detail=None):
+    """The error page, or for an htmx request its message alone (swapped where the answer
+    was expected)."""
     title, text = MESSAGES.get(status, MESSAGES[500])
-    template = "errors/_error.html" if request.headers.get("HX-Request") else "errors/error.html"
-    return render_template(template, status=status, title=title, text=text,
-                           detail=detail), status
+    return page("errors/error.html", fragment="errors/_error.html", status=status,
+                code=status, title=title, text=text, detail=detail)
 
 
 # PostgreSQL SQLSTATEs of a request that waited too long or lost a lock race:
@@ -80,5 +82,6 @@ def init_app(app: Flask) -> None:
             return server_error(error)
         db.session.rollback()
         app.logger.warning("Database busy, request refused: %s", error.orig)
-        body, status = render_error(503)
-        return body, status, {"Retry-After": "30"}
+        response = render_error(503)
+        response.headers["Retry-After"] = "30"
+        return response

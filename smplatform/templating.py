@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, request
-from flask_babel import format_datetime, get_locale
+from flask import Flask
+from flask_babel import format_datetime
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from smplatform import clock
 from smplatform.enums import class_label
 from smplatform.presenters.audit import detail_rows, object_label
+from smplatform.language import lang
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
+from smplatform.web import is_htmx
 
 
 def _bound_gettext(lookup):
@@ -68,13 +70,13 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def globals_():
-        locale = get_locale()
+        language = lang()
         return {
             # `_()` bound to this request's translations: the global one looks them up again
             # for each of a page's strings (bench/RESULTS.md).
             "gettext": _bound_gettext(request_translations().ugettext),
-            "current_locale": str(locale) if locale else "zh_CN",
-            "html_lang": "en" if locale and locale.language == "en" else "zh-CN",
-            "is_htmx": request.headers.get("HX-Request") == "true",
+            "lang": language,  # "zh" or "en", as web.lang()
+            "html_lang": "en" if language == "en" else "zh-CN",
+            "is_htmx": is_htmx(),
             "now": clock.now,
         }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField
@@ -14,12 +13,8 @@ from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
 from smplatform.rules import annex1, eligibility
 from smplatform.rules import fields as field_rules
 from smplatform.rules.annex1 import FormDefinition, Section, YearTable
+from smplatform.language import lang
 from smplatform.widgets import SelectField
-
-
-def lang() -> str:
-    locale = get_locale()
-    return "en" if locale is not None and locale.language == "en" else "zh"
 
 
 class StartDeclarationForm(FlaskForm):

@@ -1,12 +1,12 @@
 """Reference data: the 37 provincial-level units and their prefecture-level cities."""
 from __future__ import annotations
 
-from flask_babel import get_locale
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from smplatform.enums import UnitKind
 from smplatform.extensions import db
+from smplatform.language import lang
 
 
 class _Named:
@@ -14,8 +14,7 @@ class _Named:
 
     @property
     def name(self) -> str:
-        locale = get_locale()
-        return self.name_en if locale is not None and locale.language == "en" else self.name_zh
+        return self.name_en if lang() == "en" else self.name_zh
 
 
 class Unit(_Named, db.Model):

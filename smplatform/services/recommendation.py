@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from smplatform import clock
 from smplatform.enums import DeclarationState, Role
 from smplatform.extensions import db
+from smplatform.language import lang
 from smplatform.models import Batch, Declaration, Recommendation, Unit, UnitSubmission, User
 from smplatform.models.recommendation import (
     SUBMISSION_OPEN,
@@ -39,9 +40,10 @@ def recommendation_limits(batch: Batch, unit: Unit) -> dict[str, int]:
     return dict(limits) if limits else rules.default_limits(unit.kind)
 
 
-def line_label(line: str, lang: str) -> str:
+def line_label(line: str, language: str) -> str:
+    """The quota line's label in `language` ("zh" or "en")."""
     zh, en = rules.LINE_LABELS[line]
-    return en if lang.startswith("en") else zh
+    return en if language == "en" else zh
 
 
 def line_of(declaration: Declaration, unit: Unit) -> str:
@@ -145,11 +147,9 @@ def add(*, actor: User, declaration: Declaration) -> Recommendation:
     limits = recommendation_limits(batch, unit)
     used = used_by_line(batch.id, unit.code)
     if not rules.can_add(line, used, limits):
-        from flask_babel import get_locale
-        lang = str(get_locale() or "zh_CN")
         raise DomainError(_("The quota for %(line)s is used up (%(used)d of %(allowed)d). "
                             "Remove a declaration from this line first.",
-                            line=line_label(line, lang), used=used.get(line, 0),
+                            line=line_label(line, lang()), used=used.get(line, 0),
                             allowed=limits.get(line, 0)), code="over_quota")
     ranks = list(db.session.scalars(select(Recommendation.rank).where(
         Recommendation.batch_id == batch.id, Recommendation.unit_code == unit.code,
