@@ -121,6 +121,22 @@ class BatchStatus(LabelledEnum):
         }
 
 
+class SubmissionState(LabelledEnum):
+    """A unit's submission of its recommendation list to the ministry."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    SENT_BACK = "sent_back"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.OPEN: _l("Not submitted"),
+            cls.SUBMITTED: _l("Submitted"),
+            cls.SENT_BACK: _l("Sent back"),
+        }
+
+
 class AuditOutcome(LabelledEnum):
     SUCCESS = "success"
     FAILURE = "failure"

@@ -287,6 +287,13 @@ def can_review_declaration(user, declaration) -> bool:
             and declaration.state not in (DeclarationState.DRAFT, DeclarationState.CITY_REVIEW))
 
 
+def can_confirm_stamped_copy(user, declaration) -> bool:
+    """The button: a passed declaration whose stamped copy is not confirmed yet."""
+    return (can_review_declaration(user, declaration)
+            and declaration.state == DeclarationState.PASSED
+            and declaration.stamped_confirmed_at is None)
+
+
 def can_act_on_declaration(user, declaration, action: str) -> bool:
     """The officer may review this declaration and the workflow table allows the action now."""
     from smplatform.rules import workflow

@@ -9,9 +9,10 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from smplatform import clock
-from smplatform.enums import class_label
+from smplatform.enums import DeclarationState, ReviewState, SubmissionState, class_label
 from smplatform.presenters.audit import detail_rows, object_label
 from smplatform.language import lang
+from smplatform.rules.evaluation import EntryStatus, TaskState
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
 from smplatform.web import is_htmx
@@ -34,6 +35,11 @@ NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
                     "yyyy-MM-dd": "%Y-%m-%d", "HH:mm:ss": "%H:%M:%S", "HH:mm": "%H:%M"}
 
 
+# The states templates compare with (never a state's string written out).
+STATE_ENUMS = {e.__name__: e for e in (DeclarationState, ReviewState, SubmissionState,
+                                       TaskState, EntryStatus)}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_action_label"] = action_label
     from smplatform.services import organisation_history
@@ -49,6 +55,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_details"] = detail_rows
     app.jinja_env.globals["class_label"] = class_label
     app.jinja_env.globals["audit_object"] = object_label
+    app.jinja_env.globals.update(STATE_ENUMS)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

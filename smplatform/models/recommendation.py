@@ -6,15 +6,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from smplatform.enums import SubmissionState
 from smplatform.extensions import db
 from smplatform.models.declaration import Declaration
 from smplatform.models.files import StoredFile
 from smplatform.models.types import UTCDateTime
-
-SUBMISSION_OPEN = "open"
-SUBMISSION_SUBMITTED = "submitted"
-SUBMISSION_SENT_BACK = "sent_back"
-
 
 class UnitSubmission(db.Model):
     """The unit's submission to the ministry, and the row every change of its list locks first.
@@ -27,7 +23,7 @@ class UnitSubmission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"))
     unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"))
-    state: Mapped[str] = mapped_column(String(12), default=SUBMISSION_OPEN)
+    state: Mapped[str] = mapped_column(String(12), default=SubmissionState.OPEN)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     summary_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
@@ -41,7 +37,7 @@ class UnitSubmission(db.Model):
 
     @property
     def locked(self) -> bool:
-        return self.state == SUBMISSION_SUBMITTED
+        return self.state == SubmissionState.SUBMITTED
 
 
 class Recommendation(db.Model):

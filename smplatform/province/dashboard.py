@@ -4,12 +4,15 @@ from __future__ import annotations
 from flask_login import current_user
 
 from smplatform import clock
-from smplatform.enums import Category, DeclarationState
+from smplatform.enums import Category, DeclarationState, SubmissionState
 from smplatform.permissions import is_province
 from smplatform.services import liaison, recommendation, review
 from smplatform.web import Routes, allow, lang, page
 
 routes = Routes()
+
+# The declarations waiting in the queue, in the order the to-do list names them.
+QUEUE_STATES = (DeclarationState.SUBMITTED, DeclarationState.UNDER_REVIEW)
 
 
 def days_left(deadline) -> int | None:
@@ -57,16 +60,15 @@ def _todo(counts, items, submission, contacts_done, deadline) -> list[tuple[str,
         todo.append(("contacts", "province.contacts", {}))
     if deadline is None:
         todo.append(("deadline", "province.contacts", {}))
-    if total("submitted"):
-        todo.append(("submitted", "province.queue", {"state": "submitted"}))
-    if total("under_review"):
-        todo.append(("under_review", "province.queue", {"state": "under_review"}))
+    for state in QUEUE_STATES:
+        if total(state):
+            todo.append((state, "province.queue", {"state": state}))
     if any(r.declaration.stamped_confirmed_at is None for r in items):
         todo.append(("stamped", "province.recommendations", {}))
     if items and (submission is None or submission.summary_file_id is None):
         todo.append(("summary", "province.summary", {}))
-    if items and (submission is None or submission.state != "submitted"):
+    if items and (submission is None or submission.state != SubmissionState.SUBMITTED):
         todo.append(("submit", "province.summary", {}))
-    return [(key, endpoint, args, total(key) if key in ("submitted", "under_review") else 0)
+    return [(key, endpoint, args, total(key) if key in QUEUE_STATES else 0)
             for key, endpoint, args in todo]
 

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import case, func, select
 
 from smplatform import clock, shared
-from smplatform.enums import Category, DeclarationState
+from smplatform.enums import Category, DeclarationState, SubmissionState
 from smplatform.extensions import db
 from smplatform.models import (
     Batch,
@@ -75,11 +75,11 @@ class Board:
 
     @property
     def units_submitted(self) -> int:
-        return sum(1 for row in self.units if row.submission == "submitted")
+        return sum(1 for row in self.units if row.submission == SubmissionState.SUBMITTED)
 
     @property
     def units_sent_back(self) -> int:
-        return sum(1 for row in self.units if row.submission == "sent_back")
+        return sum(1 for row in self.units if row.submission == SubmissionState.SENT_BACK)
 
 
 def _counted():

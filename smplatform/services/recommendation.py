@@ -2,6 +2,8 @@
 
 Every change of a unit's list first locks the unit's UnitSubmission row (`lock_unit`), so
 two officers of one unit act one after the other and a quota can never be exceeded.
+Who may change a list (an officer of its unit) is the routes' permission step
+(permissions.can_review_declaration, can_manage_recommendations).
 """
 from __future__ import annotations
 
@@ -9,15 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from smplatform import clock
-from smplatform.enums import DeclarationState, Role
+from smplatform.enums import DeclarationState, Role, SubmissionState
 from smplatform.extensions import db
 from smplatform.language import lang
 from smplatform.models import Batch, Declaration, Recommendation, Unit, UnitSubmission, User
-from smplatform.models.recommendation import (
-    SUBMISSION_OPEN,
-    SUBMISSION_SENT_BACK,
-    SUBMISSION_SUBMITTED,
-)
 from smplatform.rules import recommendation as rules
 from smplatform.services import DomainError
 from smplatform.services.audit import record
@@ -67,7 +64,7 @@ def lock_unit(batch_id: int, unit_code: str) -> UnitSubmission:
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
         db.session.execute(pg_insert(UnitSubmission.__table__).values(
-            batch_id=batch_id, unit_code=unit_code, state=SUBMISSION_OPEN, lock_version=0)
+            batch_id=batch_id, unit_code=unit_code, state=SubmissionState.OPEN, lock_version=0)
             .on_conflict_do_nothing(index_elements=["batch_id", "unit_code"]))
         return db.session.scalars(query.with_for_update()).one()
     # SQLite: this UPDATE is the transaction's first write and waits for the write lock.
@@ -76,7 +73,7 @@ def lock_unit(batch_id: int, unit_code: str) -> UnitSubmission:
                                 .execution_options(synchronize_session=False))
     if result.rowcount == 0:  # we hold the write lock: nobody else can create it now
         db.session.add(UnitSubmission(batch_id=batch_id, unit_code=unit_code,
-                                      state=SUBMISSION_OPEN, lock_version=1))
+                                      state=SubmissionState.OPEN, lock_version=1))
         db.session.flush()
     return db.session.scalars(query).one()
 
@@ -115,10 +112,10 @@ def recommendations(batch_id: int, unit_code: str, *,
 
 
 def _check_open(batch: Batch, submission: UnitSubmission) -> None:
-    if submission.state == SUBMISSION_SUBMITTED:
+    if submission.state == SubmissionState.SUBMITTED:
         raise DomainError(_("The list has been submitted to the ministry and is locked."),
                           code="locked")
-    if clock.now() > batch.province_deadline and submission.state != SUBMISSION_SENT_BACK:
+    if clock.now() > batch.province_deadline and submission.state != SubmissionState.SENT_BACK:
         raise DomainError(_("The national deadline for provincial submissions has passed."),
                           code="deadline")
 
@@ -127,11 +124,9 @@ def add(*, actor: User, declaration: Declaration) -> Recommendation:
     """Put a passed declaration at the end of its quota line, if the line has a free slot.
 
     Side effects: locks the unit; inserts a Recommendation; audit `recommendation.add`.
-    Raises DomainError when the declaration is not passed, already listed, of another unit,
-    the list is locked or past the deadline, or the line's quota is used up.
+    Raises DomainError when the declaration is not passed, already listed, the list is
+    locked or past the deadline, or the line's quota is used up.
     """
-    if actor.unit_code != declaration.unit_code:
-        raise DomainError(_("This declaration belongs to another unit."), code="wrong_unit")
     batch, unit = declaration.batch, declaration.unit
     submission = lock_unit(batch.id, unit.code)
     _check_open(batch, submission)
@@ -175,8 +170,6 @@ def move(*, actor: User, item: Recommendation, direction: str) -> None:
 
     Side effects: locks the unit; renumbers the line's ranks; audit `recommendation.move`.
     """
-    if actor.unit_code != item.unit_code:
-        raise DomainError(_("This declaration belongs to another unit."), code="wrong_unit")
     if direction not in ("up", "down"):
         raise DomainError(_("Unknown direction."), code="bad_direction")
     _check_open(item.declaration.batch, lock_unit(item.batch_id, item.unit_code))
@@ -201,8 +194,6 @@ def remove(*, actor: User, item: Recommendation) -> None:
 
     Side effects: locks the unit; deletes the Recommendation; audit `recommendation.remove`.
     """
-    if actor.unit_code != item.unit_code:
-        raise DomainError(_("This declaration belongs to another unit."), code="wrong_unit")
     _check_open(item.declaration.batch, lock_unit(item.batch_id, item.unit_code))
     declaration = item.declaration
     rest = [r for r in _line_items(item) if r.id != item.id]
@@ -240,7 +231,7 @@ def submit(*, actor: User, batch: Batch, unit_code: str) -> UnitSubmission:
     their applicants; UnitSubmission becomes submitted; audit `unit_submission.submit`.
     """
     submission = lock_unit(batch.id, unit_code)
-    if submission.state == SUBMISSION_SUBMITTED:
+    if submission.state == SubmissionState.SUBMITTED:
         raise DomainError(_("The list has already been submitted to the ministry."),
                           code="already_submitted")
     _check_open(batch, submission)
@@ -265,7 +256,7 @@ def submit(*, actor: User, batch: Batch, unit_code: str) -> UnitSubmission:
     for declaration in others:
         if declaration.id not in listed:
             _move_on(declaration, "not_recommend", actor)
-    submission.state = SUBMISSION_SUBMITTED
+    submission.state = SubmissionState.SUBMITTED
     submission.submitted_at = clock.now()
     submission.submitted_by_id = actor.id
     submission.sent_back_reason = None
@@ -295,7 +286,7 @@ def send_back(*, actor: User, batch: Batch, unit_code: str, reason: str) -> Unit
         raise DomainError(_("Give the reason for sending the submission back."),
                           field="reason", code="no_reason")
     submission = lock_unit(batch.id, unit_code)
-    if submission.state != SUBMISSION_SUBMITTED:
+    if submission.state != SubmissionState.SUBMITTED:
         raise DomainError(_("This unit has no submission with the ministry."),
                           code="not_submitted")
     declarations = db.session.scalars(select(Declaration).where(
@@ -304,7 +295,7 @@ def send_back(*, actor: User, batch: Batch, unit_code: str, reason: str) -> Unit
                                DeclarationState.NOT_RECOMMENDED]))).all()
     for declaration in declarations:
         _move_on(declaration, "send_back", actor, role=Role.MINISTRY, comment=reason)
-    submission.state = SUBMISSION_SENT_BACK
+    submission.state = SubmissionState.SENT_BACK
     submission.sent_back_reason = reason
     db.session.flush()
     record("unit_submission.send_back", actor=actor, obj=submission, unit_code=unit_code,

@@ -2,6 +2,8 @@
 
 Each action goes through services.workflow.apply (the one transition table), adds the audit
 entry there, and notifies the applicant (in the application and through the e-mail outbox).
+Who may act (an officer of the declaration's unit) is the routes' permission step
+(permissions.can_review_declaration); these functions check what keeps the data right.
 """
 from __future__ import annotations
 
@@ -119,11 +121,6 @@ def lock_declaration(declaration: Declaration) -> Declaration:
     return declaration
 
 
-def _check_unit(actor: User, declaration: Declaration) -> None:
-    if actor.unit_code != declaration.unit_code:
-        raise DomainError(_("This declaration belongs to another unit."), code="wrong_unit")
-
-
 def _check_not_locked(declaration: Declaration) -> None:
     from smplatform.services.recommendation import get_submission
     submission = get_submission(declaration.batch_id, declaration.unit_code)
@@ -134,7 +131,6 @@ def _check_not_locked(declaration: Declaration) -> None:
 
 def _act(declaration: Declaration, action: str, actor: User, *, comment: str | None = None,
          section_comments: dict | None = None) -> DeclarationEvent:
-    _check_unit(actor, declaration)
     lock_declaration(declaration)
     _check_not_locked(declaration)
     event = apply(declaration, action, actor=actor, comment=comment,
@@ -195,7 +191,6 @@ def confirm_stamped_copy(*, actor: User, declaration: Declaration, number_matche
     code read from the scan names another declaration (services/stamped_scans.py).
     Side effects: sets stamped_confirmed_at; audit `declaration.stamped_confirm`; notification.
     """
-    _check_unit(actor, declaration)
     lock_declaration(declaration)
     if declaration.state != DeclarationState.PASSED:
         raise DomainError(_("Only a declaration that passed the review has a stamped copy to "
