@@ -39,3 +39,12 @@ def test_no_import_is_left_below_code():
               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
               if "noqa: E402" in line or ("noqa:" in line and "E402" in line)]
     assert marked == []
+
+
+def test_the_readme_shows_a_real_route():
+    """README "How a request flows" quotes ministry/decisions.py as it is."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How a request flows", 1)[1]
+    quoted = section.split("```python\n", 1)[1].split("```", 1)[0]
+    source = (PACKAGE / "ministry" / "decisions.py").read_text(encoding="utf-8")
+    assert quoted.strip() in source
