@@ -16,8 +16,8 @@ A route reads in about five lines::
 - `perform` runs one service call: commit on success; on `DomainError` roll back and show
   the message (flashed, or through `failed`); then redirect, or answer htmx. Routes never
   commit, roll back or catch `DomainError` themselves.
-- `page` renders a page or, for an htmx request, its fragment, and always adds
-  `HX-Request` to `Vary`.
+- `page` renders a page or, for an htmx request (aimed at its target), its fragment, and
+  always adds `HX-Request` to `Vary`.
 - `lang()` is the request's language ("zh" or "en"), read one way.
 """
 from __future__ import annotations
@@ -238,9 +238,9 @@ def perform(action: Callable[[], Any], *, done=None, then=None, failed=None,
     On `DomainError`, roll back (or commit, with `commit_refusal`, when the service recorded
     the refusal itself: a failed sign-in's count and audit entry); `record_refusal(error)`
     then records what must survive the rollback (an audit entry of a full disk), committed
-    on its own. Then `failed(error)` when
-    it is a function (the form again, with the message); else flash the message and go to
-    `failed` when it is a URL, else to `then` when that is a URL, else back.
+    on its own. Then answer `failed(error)` when it is a function (the form again, with the
+    message); else flash the message and go to `failed` when it is a URL, else to `then`
+    when that is a URL, else back.
 
     "Go to" is a redirect with `status` (302, Flask's default and what the access table
     expects of most routes; a route that answered 303 passes it). To make an htmx request's
