@@ -60,37 +60,46 @@ def evaluation(task_id: int):
     return _detail_page(_task(task_id))
 
 
-def _act(task_id: int, action, done: str):
-    """A step on a filing of the officer's unit; whether the state table allows it now is the
-    service's answer: a refusal shows the page again with the reason (422)."""
-    task = _task(task_id)
-    return perform(lambda: action(task), done=done,
-                   then=url_for("province.evaluation", task_id=task.id),
-                   failed=lambda error: _detail_page(task, error.message, status=422))
+# A step on a filing of the officer's unit; whether the state table allows it now is the
+# service's answer: a refusal shows the page again with the reason (422).
+
+
+def _refused_on_page(task: EvaluationTask):
+    return lambda error: _detail_page(task, error.message, status=422)
+
+
+def _task_url(task: EvaluationTask) -> str:
+    return url_for("province.evaluation", task_id=task.id)
 
 
 @routes.post("/evaluations/<int:task_id>/confirm")
 def evaluation_confirm(task_id: int):
-    return _act(task_id, lambda t: evaluations.confirm_filing(
-        actor=current_user, task=t, comment=request.form.get("comment")),
-        _("The filing has been confirmed."))
+    task = _task(task_id)
+    return perform(lambda: evaluations.confirm_filing(actor=current_user, task=task,
+                                                      comment=request.form.get("comment")),
+                   done=_("The filing has been confirmed."), then=_task_url(task),
+                   failed=_refused_on_page(task))
 
 
 @routes.post("/evaluations/<int:task_id>/return")
 def evaluation_return(task_id: int):
-    return _act(task_id, lambda t: evaluations.return_filing(
-        actor=current_user, task=t, comment=request.form.get("comment", "")),
-        _("The filing has been returned for revision."))
+    task = _task(task_id)
+    return perform(lambda: evaluations.return_filing(actor=current_user, task=task,
+                                                     comment=request.form.get("comment", "")),
+                   done=_("The filing has been returned for revision."), then=_task_url(task),
+                   failed=_refused_on_page(task))
 
 
 @routes.post("/evaluations/<int:task_id>/status")
 def evaluation_status(task_id: int):
+    task = _task(task_id)
     upload = request.files.get("explanation")
-    return _act(task_id, lambda t: evaluations.mark_status_changed(
-        actor=current_user, task=t, status=request.form.get("status", ""),
+    return perform(lambda: evaluations.mark_status_changed(
+        actor=current_user, task=task, status=request.form.get("status", ""),
         stream=upload.stream if upload and upload.filename else None,
         filename=upload.filename if upload else "", comment=request.form.get("comment")),
-        _("The changed business status and the explanation have been recorded."))
+        done=_("The changed business status and the explanation have been recorded."),
+        then=_task_url(task), failed=_refused_on_page(task))
 
 
 @routes.post("/registry/<int:entry_id>/link")

@@ -71,55 +71,64 @@ def _declaration_page(d: Declaration, errors: dict | None = None, status: int = 
         form=request.form, status=status)
 
 
-def _run(declaration_id: int, action, done: str):
-    """A review step on a declaration of the officer's unit (`can_review_declaration`, the
-    check inside the buttons' `can_act_on_declaration`). Whether the workflow allows it now
-    is the service's answer: a refusal shows the page again with the reason (422)."""
-    d = load(Declaration, declaration_id, permissions.can_review_declaration)
-    return perform(lambda: action(d), done=done, status=303,
-                   then=url_for("province.declaration", declaration_id=declaration_id),
-                   failed=lambda error: _declaration_page(
-                       d, errors={error.field or "action": error.message}, status=422))
+# A review step acts on a declaration of the officer's unit (`can_review_declaration`, the
+# check inside the buttons' `can_act_on_declaration`). Whether the workflow allows the step
+# now is the service's answer: a refusal shows the page again with the reason (422).
+
+
+def _refused_on_page(d: Declaration):
+    return lambda error: _declaration_page(d, errors={error.field or "action": error.message},
+                                           status=422)
+
+
+def _declaration_url(d: Declaration) -> str:
+    return url_for("province.declaration", declaration_id=d.id)
 
 
 @routes.post("/declarations/<int:declaration_id>/start-review")
 def start_review(declaration_id: int):
-    return _run(declaration_id,
-                lambda d: review.start_review(actor=current_user, declaration=d),
-                _("Review started."))
+    d = load(Declaration, declaration_id, permissions.can_review_declaration)
+    return perform(lambda: review.start_review(actor=current_user, declaration=d),
+                   done=_("Review started."), then=_declaration_url(d), status=303,
+                   failed=_refused_on_page(d))
 
 
 @routes.post("/declarations/<int:declaration_id>/pass")
 def pass_(declaration_id: int):
-    return _run(declaration_id,
-                lambda d: review.pass_declaration(actor=current_user, declaration=d,
-                                                  comment=request.form.get("comment")),
-                _("The declaration passed the review. The applicant has been told."))
+    d = load(Declaration, declaration_id, permissions.can_review_declaration)
+    return perform(lambda: review.pass_declaration(actor=current_user, declaration=d,
+                                                   comment=request.form.get("comment")),
+                   done=_("The declaration passed the review. The applicant has been told."),
+                   then=_declaration_url(d), status=303, failed=_refused_on_page(d))
 
 
 @routes.post("/declarations/<int:declaration_id>/return")
 def return_(declaration_id: int):
+    d = load(Declaration, declaration_id, permissions.can_review_declaration)
     sections = {key[len("section-"):]: value for key, value in request.form.items()
                 if key.startswith("section-")}
-    return _run(declaration_id,
-                lambda d: review.return_declaration(actor=current_user, declaration=d,
-                                                    comment=request.form.get("comment"),
-                                                    section_comments=sections),
-                _("The declaration was returned for revision. The applicant has been told."))
+    return perform(lambda: review.return_declaration(actor=current_user, declaration=d,
+                                                     comment=request.form.get("comment"),
+                                                     section_comments=sections),
+                   done=_("The declaration was returned for revision. The applicant has been "
+                          "told."),
+                   then=_declaration_url(d), status=303, failed=_refused_on_page(d))
 
 
 @routes.post("/declarations/<int:declaration_id>/reject")
 def reject(declaration_id: int):
-    return _run(declaration_id,
-                lambda d: review.reject_declaration(actor=current_user, declaration=d,
-                                                    reason=request.form.get("reason")),
-                _("The declaration was rejected. The applicant has been told."))
+    d = load(Declaration, declaration_id, permissions.can_review_declaration)
+    return perform(lambda: review.reject_declaration(actor=current_user, declaration=d,
+                                                     reason=request.form.get("reason")),
+                   done=_("The declaration was rejected. The applicant has been told."),
+                   then=_declaration_url(d), status=303, failed=_refused_on_page(d))
 
 
 @routes.post("/declarations/<int:declaration_id>/confirm-stamped")
 def confirm_stamped(declaration_id: int):
-    return _run(declaration_id,
-                lambda d: review.confirm_stamped_copy(
-                    actor=current_user, declaration=d,
-                    number_matches=request.form.get("number_matches") == "1"),
-                _("Stamped copy confirmed."))
+    d = load(Declaration, declaration_id, permissions.can_review_declaration)
+    return perform(lambda: review.confirm_stamped_copy(
+        actor=current_user, declaration=d,
+        number_matches=request.form.get("number_matches") == "1"),
+        done=_("Stamped copy confirmed."), then=_declaration_url(d), status=303,
+        failed=_refused_on_page(d))
