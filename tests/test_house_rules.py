@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,33 @@ def test_the_readme_shows_a_real_route():
     quoted = section.split("```python\n", 1)[1].split("```", 1)[0]
     source = (PACKAGE / "ministry" / "decisions.py").read_text(encoding="utf-8")
     assert quoted.strip() in source
+
+
+TEMPLATES = PACKAGE / "templates"
+# A state written out as a string beside a comparison: `x.state == "passed"`, `x.status in ("a",`.
+STATE_LITERAL = re.compile(r"""\.(state|status|submission)\s*(==|!=|not in|in)\s*\(?\s*["']""")
+WORKFLOW_READ = re.compile(r"\b(WORKFLOW|workflow|rules)\.can\(")
+
+
+def _template_lines(pattern: re.Pattern) -> list[str]:
+    return [f"{path.relative_to(TEMPLATES)}:{number}"
+            for path in sorted(TEMPLATES.rglob("*.html"))
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if pattern.search(line)]
+
+
+def test_templates_compare_states_with_their_enums():
+    assert _template_lines(STATE_LITERAL) == []
+
+
+def test_templates_ask_a_permission_not_the_state_table():
+    """A button asks can_* (permissions.py), which reads the workflow table."""
+    assert _template_lines(WORKFLOW_READ) == []
+
+
+@pytest.mark.parametrize(("line", "caught"), [
+    ('{% if d.state == "passed" %}', True), ("{% if r.state in ('a', 'b') %}", True),
+    ("{% if s.status != 'revoked' %}", True), ("{% if d.state == DeclarationState.PASSED %}",
+                                               False)])
+def test_the_state_rule_reads_templates_as_meant(line, caught):
+    assert bool(STATE_LITERAL.search(line)) is caught
