@@ -65,12 +65,12 @@ def _own_city(user, declaration) -> bool:
 
 def can_view_city_declaration(user, declaration) -> bool:
     """A city officer sees its own city's declarations once submitted (never a draft)."""
-    return _own_city(user, declaration) and declaration.state != "draft"
+    return _own_city(user, declaration) and declaration.state != DeclarationState.DRAFT
 
 
 def can_city_review(user, declaration) -> bool:
     """The city officer of the declaration's city, while it is under the city's review."""
-    return _own_city(user, declaration) and declaration.state == "city_review"
+    return _own_city(user, declaration) and declaration.state == DeclarationState.CITY_REVIEW
 
 
 def can_manage_prefecture_review(user, _obj=None) -> bool:
@@ -151,7 +151,8 @@ def can_review_evaluation(user, task) -> bool:
 def can_undo_status_change(user, task) -> bool:
     """The province of the demonstration's unit, while the task is marked (the service checks
     that this unit made the mark)."""
-    return can_review_evaluation(user, task) and task.state == "status_changed"
+    from smplatform.rules.evaluation import TaskState
+    return can_review_evaluation(user, task) and task.state == TaskState.STATUS_CHANGED
 
 
 def can_correct_registry_entry(user, _entry=None) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "smplatform"
-AREAS = ("public", "auth", "applicant", "province", "ministry", "expert")
+AREAS = ("public", "auth", "applicant", "city", "province", "ministry", "expert")
 
 
 def _transaction_calls(source: str) -> list[tuple[int, str]]:

@@ -17,7 +17,7 @@ from smplatform.models import (
 from smplatform.rules import evaluation as evaluation_rules
 from smplatform.rules.evaluation import TaskAction, TaskState
 
-ROLES = ("anonymous", "applicant", "province", "ministry", "expert")
+from tests.access import ROLES
 
 
 @pytest.fixture
@@ -25,7 +25,8 @@ def users(make):
     """One user of every role; the applicant's unit is the officer's (440000)."""
     return {"anonymous": AnonymousUserMixin(), "applicant": make.applicant(unit="440000"),
             "province": make.province("440000"), "ministry": make.ministry(),
-            "expert": make.expert(), "other_province": make.province("330000")}
+            "expert": make.expert(), "city": make.city("440600"),
+            "other_province": make.province("330000")}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -97,7 +98,7 @@ def test_an_attachment_is_deleted_by_its_owner_while_the_declaration_takes_uploa
 
 
 def test_an_expert_profile_is_edited_only_on_an_expert_account(users):
-    assert [p.can_edit_expert(users["ministry"], users[role]) for role in ROLES[1:]] == [
-        False, False, False, True]
-    assert [p.can_edit_expert(users[role], users["expert"]) for role in ROLES] == [
-        False, False, False, True, False]
+    assert {role: p.can_edit_expert(users["ministry"], users[role]) for role in ROLES[1:]} == {
+        role: role == "expert" for role in ROLES[1:]}
+    assert {role: p.can_edit_expert(users[role], users["expert"]) for role in ROLES} == {
+        role: role == "ministry" for role in ROLES}
