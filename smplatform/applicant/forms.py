@@ -9,11 +9,12 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField
 from wtforms.validators import InputRequired, Optional
 
+from smplatform.documents import annex1_view
 from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
 from smplatform.rules import annex1, eligibility
 from smplatform.rules import fields as field_rules
-from smplatform.rules.annex1 import FormDefinition, Section, YearTable
 from smplatform.language import lang
+from smplatform.rules.annex1 import FormDefinition, Section
 from smplatform.widgets import SelectField
 
 
@@ -100,30 +101,23 @@ def field_view(f: annex1.Field, data: dict, errors: dict, raw: dict, lg: str) ->
 
 def section_view(section: Section, data: dict, errors: dict | None = None,
                  raw: dict | None = None) -> list:
-    """The items of a section as FieldView / TableView objects. `raw` (what the user sent)
-    wins over `data` for fields with errors, so the user sees what was refused."""
+    """The items of a section as FieldView / TableView objects, laid out by
+    documents/annex1_view.py. `raw` (what the user sent) wins over `data` for fields with
+    errors, so the user sees what was refused."""
     lg, errors, raw = lang(), errors or {}, {k: v for k, v in (raw or {}).items()
                                              if k in (errors or {})}
     out = []
-    for item in section.items:
-        if isinstance(item, YearTable):
-            rows = []
-            for row in item.rows:
-                cells = []
-                for year in item.years:
-                    f = annex1.Field(f"{row.name}_{year}",
-                                     annex1.Text(f"{row.label.zh}（{year}年）",
-                                                 f"{row.label.en} ({year})"), kind=row.kind)
-                    cells.append(field_view(f, data, errors, raw, lg))
-                total = field_rules.year_total(data, row.name, item.years) if row.total else None
-                rows.append((row.label.get(lg), row.unit.get(lg) if row.unit else "", cells,
-                             total, row.total))
-            shares = None
-            if item.share:
-                shares = [(y, annex1.service_share(data, y)) for y in item.years]
-            out.append(TableView(item.name, item.label.get(lg), item.years, rows, shares))
+    for item in annex1_view.layout_section(section, data, lg).items:
+        if isinstance(item, annex1_view.Grid):
+            rows = [(r.label, r.unit, [field_view(c.field, data, errors, raw, lg)
+                                       for c in r.cells],
+                     None if r.total is None else annex1_view.FORM.total(r.total), r.row.total)
+                    for r in item.rows]
+            shares = None if item.shares is None else list(
+                zip(item.years, item.shares, strict=True))
+            out.append(TableView(item.table.name, item.label, item.years, rows, shares))
         else:
-            out.append(field_view(item, data, errors, raw, lg))
+            out.append(field_view(item.field, data, errors, raw, lg))
     return out
 
 
@@ -152,12 +146,4 @@ def progress(definition: FormDefinition, data: dict) -> list:
 
 def display_value(f: annex1.Field, value) -> str:
     """A stored value as text for the preview and the conflict panel."""
-    lg = lang()
-    if f.kind == "multichoice":
-        labels = {c.value: c.label.get(lg) for c in f.choices}
-        return "、".join(labels.get(v, v) for v in (value or []))
-    if f.kind == "choice":
-        return next((c.label.get(lg) for c in f.choices if c.value == value), value or "")
-    if f.kind == "check":
-        return str(_l("Yes")) if value else str(_l("No"))
-    return "" if value is None else str(value)
+    return annex1_view.text(f, value, lang(), annex1_view.FORM)

@@ -12,19 +12,16 @@ tools/system-deps.sh), so no font file is shipped or fetched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
 from flask import current_app
 from markupsafe import Markup
 
-from smplatform import clock
+from smplatform.documents import annex1_view, signing
 from smplatform.enums import EDITABLE_STATES, Category
-from smplatform.documents import signing
 from smplatform.rules import annex1, numbering
-from smplatform.rules.annex1 import Field, FormDefinition, Section, YearTable
+from smplatform.rules.annex1 import FormDefinition
 
 PDF_CSS = Path(__file__).resolve().parent / "pdf.css"
 TEMPLATE = "documents/declaration_pdf.html"
@@ -33,7 +30,7 @@ LANG = "zh"
 CATEGORY_ZH = {Category.ENTERPRISE: "示范企业", Category.PLATFORM: "示范平台",
                Category.CITY: "示范城市"}
 CLASS_CHOICES = {Category.PLATFORM: annex1.PLATFORM_CLASSES, Category.CITY: annex1.CITY_CLASSES}
-TRUE_VALUES = {"1", "y", "yes", "on", "true", "checked"}
+STYLE = annex1_view.PDF
 
 
 # ---------------------------------------------------------------- view model
@@ -72,119 +69,51 @@ class SectionView:
     tables: list[TableView] = field(default_factory=list)
 
 
-def _truthy(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in TRUE_VALUES
-
-
-def _as_list(value) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, (list, tuple, set)):
-        return [str(v) for v in value]
-    return [v.strip() for v in str(value).split(",") if v.strip()]
-
-
-def _chinese_date(value) -> str:
-    if isinstance(value, datetime):
-        value = clock.china(value).date()
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value.strip())
-        except ValueError:
-            return value
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return str(value or "")
-
-
-def _decimal(value) -> Decimal | None:
-    try:
-        return Decimal(str(value).replace(",", "").strip()) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
-def _number_text(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
-
-
-def _field_view(item: Field, data: dict, blank: bool) -> FieldView:
-    view = FieldView(item.name, item.label.get(LANG), item.kind, max_length=item.max_length,
-                     required=item.required and item.required_if is None)
-    raw = None if blank else data.get(item.name)
-    if item.kind in ("choice", "multichoice"):
-        chosen = set(_as_list(raw))
-        view.options = [(c.label.get(LANG), c.value in chosen) for c in item.choices]
+def _field_view(v: annex1_view.Value) -> FieldView:
+    f = v.field
+    view = FieldView(f.name, v.label, f.kind, max_length=f.max_length,
+                     required=f.required and f.required_if is None)
+    if f.kind in ("choice", "multichoice"):
+        view.options = v.options
         view.value = "、".join(label for label, on in view.options if on)
-    elif item.kind == "check":
-        view.ticked = _truthy(raw)
-    elif item.kind == "date":
-        view.value = _chinese_date(raw) if raw else ""
+    elif f.kind == "check":
+        view.ticked = v.ticked
     else:
-        view.value = "" if raw is None else str(raw)
+        view.value = STYLE.text(v)
     return view
 
 
-def _table_view(table: YearTable, data: dict, blank: bool) -> TableView:
-    rows = []
-    totals: dict[str, Decimal | None] = {}
-    for row in table.rows:
-        values, numbers = [], []
-        for year in table.years:
-            raw = None if blank else data.get(f"{row.name}_{year}")
-            values.append("" if raw in (None, "") else str(raw))
-            numbers.append(_decimal(raw))
-        total = sum(numbers) if row.total and all(n is not None for n in numbers) else None
-        totals[row.name] = total
-        label = row.label.get(LANG)
-        if row.unit is not None:
-            label = f"{label}（{row.unit.get(LANG)}）"
-        rows.append({"label": label, "values": values,
-                     "total": "" if total is None else _number_text(total),
-                     "has_total": row.total})
+def _table_view(grid: annex1_view.Grid) -> TableView:
+    rows = [{"label": f"{r.label}（{r.unit}）" if r.unit else r.label,
+             "values": [STYLE.text(c) for c in r.cells],
+             "total": STYLE.total_text(r.total), "has_total": r.row.total}
+            for r in grid.rows]
     share = None
-    if table.share is not None:
-        numerator, denominator = table.share
-        # annex1.service_share reads service_revenue_/operating_revenue_<year>; map onto it.
-        figures = {} if blank else {
-            key: data.get(f"{row}_{year}") for year in table.years
-            for key, row in ((f"service_revenue_{year}", numerator),
-                             (f"operating_revenue_{year}", denominator))}
-        values = []
-        for year in table.years:
-            value = annex1.service_share(figures, year)
-            values.append("" if value is None else f"{value:.2f}")
-        total = ""
-        if totals.get(numerator) is not None and totals.get(denominator):
-            total = f"{totals[numerator] / totals[denominator] * 100:.2f}"
-        share = {"label": "服务收入占营业收入比重（%）", "values": values, "total": total,
-                 "low": annex1.low_service_share(figures),
-                 "threshold": annex1.LOW_SERVICE_SHARE, "latest": table.years[-1]}
-    return TableView(table.name, table.label.get(LANG), table.years,
-                     any(r.total for r in table.rows), rows, share)
+    if grid.shares is not None:
+        share = {"label": "服务收入占营业收入比重（%）",
+                 "values": [STYLE.share_text(s) for s in grid.shares],
+                 "total": STYLE.share_text(grid.share_total), "low": grid.low_share,
+                 "threshold": annex1.LOW_SERVICE_SHARE, "latest": grid.years[-1]}
+    return TableView(grid.table.name, grid.label, grid.years,
+                     any(r.total for r in grid.table.rows), rows, share)
 
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
-def _section_view(index: int, section: Section, data: dict, blank: bool) -> SectionView:
-    fields = [i for i in section.items if isinstance(i, Field)]
-    if section.key == "narrative":
+def _section_view(index: int, s: annex1_view.SectionLayout) -> SectionView:
+    fields = [v for v in s.items if isinstance(v, annex1_view.Value)]
+    if s.key == "narrative":
         layout = "narrative"
-    elif fields and all(f.kind == "check" for f in fields):
+    elif fields and all(v.field.kind == "check" for v in fields):
         layout = "checklist"
     else:
         layout = "fields"
     return SectionView(
-        key=section.key, title=section.title.get(LANG),
+        key=s.key, title=s.title,
         number=CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1),
-        layout=layout, intro=section.intro.get(LANG) if section.intro else "",
-        fields=[_field_view(f, data, blank) for f in fields],
-        tables=[_table_view(t, data, blank) for t in section.items
-                if isinstance(t, YearTable)])
+        layout=layout, intro=s.intro, fields=[_field_view(v) for v in fields],
+        tables=[_table_view(g) for g in s.items if isinstance(g, annex1_view.Grid)])
 
 
 def _class_label(category: str, klass: str | None) -> str:
@@ -263,7 +192,7 @@ def context(definition: FormDefinition, data: dict, *, declaration=None,
             "org_name": declaration.org_name or data.get("org_name", ""),
             "unit": declaration.unit.name_zh if declaration.unit is not None else "",
             "number": declaration.electronic_number or "",
-            "submitted": _chinese_date(declaration.submitted_at)
+            "submitted": annex1_view.chinese_date(declaration.submitted_at)
             if declaration.submitted_at else "",
         })
     return {
@@ -273,8 +202,8 @@ def context(definition: FormDefinition, data: dict, *, declaration=None,
         "draft": draft,
         "number": cover["number"],
         "code": (declaration.verification_code or "") if declaration is not None else "",
-        "sections": [_section_view(i, s, data, blank)
-                     for i, s in enumerate(definition.sections)],
+        "sections": [_section_view(i, s) for i, s in
+                     enumerate(annex1_view.layout(definition, {} if blank else data, LANG))],
         "attachment_kinds": _attachment_kinds(definition),
         "attachments": [] if blank else _uploaded_attachments(declaration),
         "city": definition.category == Category.CITY,

@@ -46,8 +46,8 @@ def _page(review: ReviewAssignment, errors: dict | None = None, values: dict | N
         lang=lang, max_score=rubric.MAX_SCORE, errors=errors or {},
         scores=(values or {}).get("scores", review.scores or {}),
         comments=(values or {}).get("comments", review.comments or {}),
-        sections=annex1_view.sections(declaration.category, declaration.data, lang,
-                                      yes=_("Yes"), no=_("No")) if show_full else [],
+        sections=annex1_view.sections(declaration.category, declaration.data, lang)
+        if show_full else [],
         attachments=annex1_view.attachments(declaration) if show_full else [],
         attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a, lang),
         status=status)

@@ -120,8 +120,7 @@ def declaration(declaration_id: int):
     lang = web.lang()
     return page(
         "ministry/declaration.html", declaration=declaration,
-        sections=annex1_view.sections(declaration.category, declaration.data, lang,
-                                      yes=_("Yes"), no=_("No")),
+        sections=annex1_view.sections(declaration.category, declaration.data, lang),
         attachments=annex1_view.attachments(declaration),
         attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a, lang),
         aggregate=review_assignments.aggregates([declaration])[declaration.id],

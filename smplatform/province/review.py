@@ -18,30 +18,6 @@ from smplatform.web import Routes, lang, load, page, perform
 routes = Routes()
 
 
-def _display_value(field: annex1.Field, value, language: str) -> str:
-    if value in (None, "", []):
-        return ""
-    if field.kind == "check":
-        return "✓" if value else ""
-    if field.kind in ("choice", "multichoice"):
-        labels = {c.value: c.label.get(language) for c in field.choices}
-        values = value if isinstance(value, list) else [value]
-        return "、".join(labels.get(v, str(v)) for v in values)
-    return str(value)
-
-
-def sections_view(declaration: Declaration, language: str) -> list[dict]:
-    """The declaration's content, section by section, generated from Annex 1."""
-    definition = review.annex1_definition(declaration)
-    if definition is None:
-        return []
-    data = declaration.data or {}
-    return [{"key": s.key, "title": s.title.get(language),
-             "rows": [(f.label.get(language), _display_value(f, data.get(f.name), language))
-                      for f in s.fields()]}
-            for s in definition.sections]
-
-
 @routes.get("/declarations/<int:declaration_id>")
 def declaration(declaration_id: int):
     """The whole declaration, read-only, with the actions the officer may take now."""
@@ -61,7 +37,8 @@ def _declaration_page(d: Declaration, errors: dict | None = None, status: int = 
     share = (annex1.service_share(d.data or {}, annex1.YEARS[-1])
              if d.category == "enterprise" else None)
     return page(
-        "province/declaration.html", d=d, sections=sections_view(d, language), events=events,
+        "province/declaration.html", d=d, events=events,
+        sections=annex1_view.review_sections(definition, d.data, language),
         section_titles={s.key: s.title.get(language) for s in definition.sections}
         if definition else {},
         attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,

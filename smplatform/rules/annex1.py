@@ -72,6 +72,12 @@ class YearTable:
     def field_names(self) -> list[str]:
         return [f"{row.name}_{year}" for row in self.rows for year in self.years]
 
+    def cell(self, row: YearRow, year: int) -> Field:
+        """The field of one row and year (`<row>_<year>`), labelled with its year."""
+        return Field(f"{row.name}_{year}",
+                     Text(f"{row.label.zh}（{year}年）", f"{row.label.en} ({year})"),
+                     kind=row.kind)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -85,11 +91,7 @@ class Section:
         out: list[Field] = []
         for item in self.items:
             if isinstance(item, YearTable):
-                for row in item.rows:
-                    for year in item.years:
-                        out.append(Field(f"{row.name}_{year}",
-                                         Text(f"{row.label.zh}（{year}年）",
-                                              f"{row.label.en} ({year})"), kind=row.kind))
+                out.extend(item.cell(row, year) for row in item.rows for year in item.years)
             else:
                 out.append(item)
         return out
