@@ -6,6 +6,10 @@ top functions by cumulative time (cProfile), to find where a page spends its tim
 
 Pages are those of bench/pages.py (matched by a part of their name); autosave pages post one
 changed field per request, as the browser does. The database must hold bench/generate.py data.
+
+On a shared machine, `--clock cpu` counts the process's CPU time instead of the wall clock
+(time spent waiting for a CPU others hold is not the page's cost), and `--repeat K` measures
+each page K times and prints the median with the lowest and highest (the run-to-run spread).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import json
 import os
 import pstats
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -106,6 +111,10 @@ def main() -> None:
     parser.add_argument("--json", help="also write {page: ms per request} to this file")
     parser.add_argument("--sql", action="store_true",
                         help="print each SQL statement of one request with its time")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall clock (default) or this process's CPU time")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure each page this many times: median (lowest–highest)")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     # As bench/run.py serves it (production refuses plain-HTTP cookies).
@@ -120,11 +129,16 @@ def main() -> None:
         once = prepare(app, page)
         for _ in range(10):
             once()
-        start = time.perf_counter()
-        for _ in range(args.n):
-            once()
-        ms = (time.perf_counter() - start) * 1000 / args.n
-        print(f"{ms:8.2f} ms  {page.name}")
+        clock = time.process_time if args.clock == "cpu" else time.perf_counter
+        runs = []
+        for _ in range(args.repeat):
+            start = clock()
+            for _ in range(args.n):
+                once()
+            runs.append((clock() - start) * 1000 / args.n)
+        ms = statistics.median(runs)
+        spread = f"  ({min(runs):.2f}–{max(runs):.2f})" if args.repeat > 1 else ""
+        print(f"{ms:8.2f} ms  {page.name}{spread}")
         timings[page.name] = ms
         if args.sql:
             print_sql(app, once)

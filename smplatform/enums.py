@@ -1,15 +1,14 @@
 """Roles, organisation types and other closed vocabularies, each with its zh/en label.
 
-Labels are lazy strings (English msgids translated to Simplified Chinese by Flask-Babel),
-translated at once when read inside a request (smplatform/translation.py).
+Labels are lazy strings (English msgids translated to Simplified Chinese by Flask-Babel) that
+keep their message id (translation.Label), translated at once when read inside a request.
 """
 from __future__ import annotations
 
 import enum
 import functools
 
-from flask_babel import lazy_gettext as _l
-
+from smplatform.translation import label as _l
 from smplatform.translation import translated
 
 

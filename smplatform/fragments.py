@@ -1,59 +1,64 @@
-"""Parts of pages that read the same for every user of a language (and role): the layout's
-stylesheet and script links, the brand, the public navigation, a role's navigation links and
-the footer; and filter forms, per the filters chosen. Each is rendered once per process,
-language and key, and kept.
+"""Kept HTML: a page part rendered once and kept, where bench/ shows that this pays.
 
-They hold only translated text and links to fixed endpoints, nothing of a user or of the data
-(the account menu, the CSRF token, the unread count and the flashed messages stay in
-base.html and are rendered on every request). bench/RESULTS.md has what this saves.
+One store per application, bounded (the least recently used part is forgotten first). A route
+asks for a part with `kept_html(key, render)`; the key is the route's business and never
+reaches a template, which receives the HTML. A part is kept per language and script root (the
+prefix of every link) and `key`, which must determine its HTML entirely.
+
+Kept today, because bench/inprocess.py shows that it pays (CPU time per request at 20,000
+declarations, bench/RESULTS.md; each route's docstring or comment says how much):
+- the national dashboard's figures, per kept count and batch list (ministry/national.py);
+- the national list's filter form, per form state (ministry/declarations.py);
+- the province queue's filter form, per filters chosen (province/queue.py).
+The layout's fixed parts (links, navigation, footer) were kept too; that saved nothing the
+benchmark could tell from its noise, and they are rendered on every request again.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from smplatform import permissions
+EXTENSION = "smplatform.kept_html"
 
 
-def layout_fragment(name: str, *key) -> Markup:
-    """The template `name` rendered with only `key` (whatever else the template reads);
-    kept per language, script root (the prefix of every link) and key."""
-    return kept_fragment(name, key=key)
+class KeptHTML:
+    """Rendered HTML by key, at most `max_parts` of them (least recently used go first)."""
+
+    def __init__(self, max_parts: int = 1024) -> None:
+        self.max_parts = max_parts
+        self._parts: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        with self._lock:
+            html = self._parts.get(key)
+            if html is not None:
+                self._parts.move_to_end(key)
+                return html
+        html = Markup(render())  # noqa: S704 (rendered by an autoescaped template)
+        with self._lock:
+            self._parts[key] = html
+            while len(self._parts) > self.max_parts:
+                self._parts.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._parts.clear()
+
+    def __len__(self) -> int:
+        return len(self._parts)
 
 
-def kept_fragment(name: str, **values) -> Markup:
-    """The template `name` rendered with only `values`, which must be hashable and hold all
-    the template reads besides translations and links to fixed endpoints (e.g. a filter form
-    from the filters chosen); kept like kept_html."""
-    key = (name, tuple(sorted(values.items())))
-    return kept_html(key, lambda: current_app.jinja_env.get_template(name).render(values))
-
-
-_KEPT: OrderedDict = OrderedDict()
-_KEPT_LOCK = threading.Lock()
-KEPT_MAX = 1024
-
-
-def kept_html(key: tuple, render) -> Markup:
-    """`render()` (a page part's HTML) kept per application, language, script root (the
-    prefix of every link) and `key`, which must determine the HTML entirely (e.g. a filter
-    form: every field's value, errors and choices); the least recently used forgotten first."""
-    full = (current_app._get_current_object(), str(get_locale()), request.script_root, *key)
-    with _KEPT_LOCK:
-        html = _KEPT.get(full)
-        if html is not None:
-            _KEPT.move_to_end(full)
-            return html
-    html = Markup(render())  # noqa: S704 (rendered by an autoescaped template)
-    with _KEPT_LOCK:
-        _KEPT[full] = html
-        while len(_KEPT) > KEPT_MAX:
-            _KEPT.popitem(last=False)
-    return html
+def kept_html(key: tuple, render: Callable[[], str]) -> Markup:
+    """`render()` (a page part's HTML), kept per language, script root and `key`."""
+    store: KeptHTML = current_app.extensions[EXTENSION]
+    return store.get_or_render((str(get_locale()), request.script_root, *key), render)
 
 
 def form_key(form) -> tuple:
@@ -68,26 +73,10 @@ def form_key(form) -> tuple:
     return tuple(key)
 
 
-def role_navigation_key(user) -> tuple:
-    """What the role's navigation links depend on (see _layout/nav_role.html)."""
-    if permissions.is_applicant(user):
-        return ("applicant",)
-    if permissions.is_province(user):
-        return ("province",)
-    if permissions.is_ministry(user):
-        return ("ministry", permissions.can_manage_users(user),
-                permissions.can_view_audit_log(user))
-    if permissions.is_expert(user):
-        return ("expert",)
-    return ("none",)
-
-
 def clear() -> None:
-    """Forget every kept fragment (tests that change templates or translations)."""
-    with _KEPT_LOCK:
-        _KEPT.clear()
+    """Forget the current application's kept parts (tests)."""
+    current_app.extensions[EXTENSION].clear()
 
 
-def init_app(app) -> None:
-    app.jinja_env.globals.update(layout_fragment=layout_fragment, kept_fragment=kept_fragment,
-                                 role_navigation_key=role_navigation_key)
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = KeptHTML()

@@ -36,11 +36,42 @@ def test_default_pattern_and_other_patterns(app):
 
 
 def test_layout_fragments_are_kept_per_language(app, client):
-    """The layout's fixed parts (smplatform/fragments.py) are rendered once per language:
-    alternating languages in one process gives each page its own."""
+    """The layout's fixed parts are in the page's language: alternating languages in one
+    process gives each page its own."""
     for _ in range(2):
         chinese = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
         english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
         assert "跳到主要内容" in chinese and "Skip to main content" not in chinese
         assert "Skip to main content" in english and "跳到主要内容" not in english
         assert "Downloads" in english and "Downloads" not in chinese
+
+
+def test_kept_html_forgets_the_least_recently_used_part():
+    from smplatform.fragments import KeptHTML
+    kept, renders = KeptHTML(max_parts=2), []
+
+    def render(text):
+        def once():
+            renders.append(text)
+            return f"<p>{text}</p>"
+        return once
+    for key in ("a", "b", "a", "c", "a", "b"):
+        kept.get_or_render(key, render(key))
+    assert (renders, len(kept), str(kept.get_or_render("a", render("x")))) == (
+        ["a", "b", "c", "b"], 2, "<p>a</p>")
+
+
+def test_enum_labels_follow_the_locale_within_a_request(app):
+    """Labels are translated once per request and locale: force_locale in the middle of a
+    request (e.g. an e-mail in the recipient's language) gets its own, and two enums with the
+    same value keep their own labels."""
+    from smplatform.enums import DeclarationState
+    from smplatform.rules.evaluation import TaskState
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        before = str(DeclarationState.SUBMITTED.label)
+        with force_locale("en"):
+            english = (str(DeclarationState.SUBMITTED.label), str(TaskState.SUBMITTED.label))
+        after = str(DeclarationState.SUBMITTED.label)
+    assert (before, english, after) == (
+        "已提交，待省级初审", ("Submitted, awaiting provincial review",
+                      "Submitted, awaiting provincial confirmation"), "已提交，待省级初审")

@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
-
 from smplatform.enums import LabelledEnum, Role
 from smplatform.rules import credit_code as credit
 from smplatform.rules.spreadsheet import looks_like_formula
 from smplatform.rules.workflow import Workflow, step
+from smplatform.translation import label as _l
 
 # ---------------------------------------------------------------- vocabularies
 

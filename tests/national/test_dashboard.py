@@ -204,20 +204,29 @@ def test_kept_figures_are_laid_out_per_language_and_batch_list(
     """The figures' part of the page is kept as long as its counts, per language: a Chinese
     and an English user each see their own; a new batch shows in the selector at once, and
     the user's own links (the tiles) are never kept."""
-    from smplatform.ministry import national as page_module
-    national._FIGURES.clear()
-    page_module._FIGURES_HTML.clear()
+    from flask import template_rendered
+
+    from smplatform import fragments
+    national.kept.clear()
+    fragments.clear()
+    rendered = []
+
+    def record(sender, template, context, **extra):
+        rendered.append(template.name)
     app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 30
     try:
-        english = ministry.get("/ministry/").get_data(as_text=True)
-        admin = login_as(make.ministry(admin=True))  # in Chinese, and may manage accounts
-        chinese = admin.get("/ministry/").get_data(as_text=True)
-        assert "6 declarations submitted" in english and "The provincial-level units" in english
-        assert "全国工作台" in chinese and "广东省" in chinese
-        assert "The provincial-level units" not in chinese
-        assert "/ministry/users" in chinese and "/ministry/users" not in english
-        assert page_module._FIGURES_HTML  # kept
-        again = ministry.get("/ministry/").get_data(as_text=True)
+        with template_rendered.connected_to(record, app):
+            english = ministry.get("/ministry/").get_data(as_text=True)
+            admin = login_as(make.ministry(admin=True))  # in Chinese, may manage accounts
+            chinese = admin.get("/ministry/").get_data(as_text=True)
+            assert "6 declarations submitted" in english
+            assert "The provincial-level units" in english
+            assert "全国工作台" in chinese and "广东省" in chinese
+            assert "The provincial-level units" not in chinese
+            assert "/ministry/users" in chinese and "/ministry/users" not in english
+            assert rendered.count("ministry/_dashboard_figures.html") == 2  # one per language
+            again = ministry.get("/ministry/").get_data(as_text=True)
+            assert rendered.count("ministry/_dashboard_figures.html") == 2  # kept
         assert again.count('id="national-board"') == 1
         assert "6 declarations submitted" in again
         db.session.add(Batch(number=9, year=2031, status="draft", opens_at=T0,
@@ -229,8 +238,8 @@ def test_kept_figures_are_laid_out_per_language_and_batch_list(
         assert "6 declarations submitted" in with_new  # the same kept counts
     finally:
         app.config["NATIONAL_BOARD_MAX_AGE_SECONDS"] = 0
-        national._FIGURES.clear()
-        page_module._FIGURES_HTML.clear()
+        national.kept.clear()
+        fragments.clear()
 
 
 def test_counts_are_fresh_on_every_view_with_age_zero(data, ministry):
