@@ -10,6 +10,9 @@ changed field per request, as the browser does. The database must hold bench/gen
 On a shared machine, `--clock cpu` counts the process's CPU time instead of the wall clock
 (time spent waiting for a CPU others hold is not the page's cost), and `--repeat K` measures
 each page K times and prints the median with the lowest and highest (the run-to-run spread).
+`--calls` adds the Python function calls per request (cProfile's count over the same number
+of requests): a measure of the work that other processes on the machine do not move, for
+changes smaller than the timings' spread.
 """
 from __future__ import annotations
 
@@ -115,6 +118,8 @@ def main() -> None:
                         help="wall clock (default) or this process's CPU time")
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure each page this many times: median (lowest–highest)")
+    parser.add_argument("--calls", action="store_true",
+                        help="also count Python function calls per request (cProfile)")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     # As bench/run.py serves it (production refuses plain-HTTP cookies).
@@ -138,7 +143,17 @@ def main() -> None:
             runs.append((clock() - start) * 1000 / args.n)
         ms = statistics.median(runs)
         spread = f"  ({min(runs):.2f}–{max(runs):.2f})" if args.repeat > 1 else ""
-        print(f"{ms:8.2f} ms  {page.name}{spread}")
+        calls = ""
+        if args.calls:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.n):
+                once()
+            profiler.disable()
+            count = sum(nc for _cc, nc, *_ in pstats.Stats(profiler).stats.values()) / args.n
+            calls = f"  {count:9.0f} calls"
+            timings.setdefault("calls", {})[page.name] = count
+        print(f"{ms:8.2f} ms{calls}  {page.name}{spread}")
         timings[page.name] = ms
         if args.sql:
             print_sql(app, once)

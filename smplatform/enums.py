@@ -9,7 +9,7 @@ import enum
 import functools
 
 from smplatform.translation import label as _l
-from smplatform.translation import translated
+from smplatform.translation import translated, translated_all
 
 
 @functools.cache
@@ -31,13 +31,20 @@ class LabelledEnum(enum.StrEnum):
         raise NotImplementedError  # every subclass defines its labels
 
     @classmethod
+    def _labels_now(cls, members) -> list:
+        """The members' labels, translated together (one lookup of the translations)."""
+        labels = _labels_of(cls)
+        return translated_all([labels[m] for m in members])
+
+    @classmethod
     def choices(cls, members=None):
-        return [(m.value, m.label) for m in (members or cls)]
+        members = list(members or cls)
+        return list(zip((m.value for m in members), cls._labels_now(members), strict=True))
 
     @classmethod
     def label_map(cls) -> dict[str, str]:
         """{value: label}, translated now: a list's rows look their labels up here."""
-        return {m.value: str(m.label) for m in cls}
+        return {m.value: str(label) for m, label in zip(cls, cls._labels_now(cls), strict=True)}
 
     @classmethod
     def label_of(cls, value: str | None) -> str:

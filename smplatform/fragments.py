@@ -1,17 +1,19 @@
 """Kept HTML: a page part rendered once and kept, where bench/ shows that this pays.
 
-One store per application, bounded (the least recently used part is forgotten first). A route
-asks for a part with `kept_html(key, render)`; the key is the route's business and never
-reaches a template, which receives the HTML. A part is kept per language and script root (the
-prefix of every link) and `key`, which must determine its HTML entirely.
+One store per application, bounded (the least recently used part is forgotten first). A part
+is kept per language and script root (the prefix of every link) and a key, which must
+determine its HTML entirely. Keys stay in Python: a route asks with `kept_html(key, render)`
+and gives the template the HTML; base.html writes `{{ layout.head }}` and the like (`Layout`).
 
-Kept today, because bench/inprocess.py shows that it pays (CPU time per request at 20,000
-declarations, bench/RESULTS.md; each route's docstring or comment says how much):
-- the national dashboard's figures, per kept count and batch list (ministry/national.py);
-- the national list's filter form, per form state (ministry/declarations.py);
-- the province queue's filter form, per filters chosen (province/queue.py).
-The layout's fixed parts (links, navigation, footer) were kept too; that saved nothing the
-benchmark could tell from its noise, and they are rendered on every request again.
+Kept, and what bench/inprocess.py measured it to save at 20,000 declarations (`--calls`:
+Python function calls per request, which the machine's load does not move; `--clock cpu`:
+CPU milliseconds, median of paired runs; bench/RESULTS.md section 9):
+- the layout's fixed parts (`Layout`: links, brand, navigation, footer): 680 of 6,060 calls
+  on the home page, 940 of 17,550 on the province queue;
+- the national dashboard's figures, per kept count and batch list (ministry/national.py):
+  half the page, 9.7 → 4.7 ms;
+- the national list's filter form, per form state (ministry/declarations.py): 15%;
+- the province queue's filter form, per filters chosen (province/queue.py): 7%.
 """
 from __future__ import annotations
 
@@ -73,6 +75,57 @@ def form_key(form) -> tuple:
     return tuple(key)
 
 
+class Layout:
+    """The layout's fixed parts for base.html, each rendered once per language (the role's
+    links: per role and the two ministry permissions that add links) and kept. They hold
+    translated text and links to fixed endpoints, nothing of a user or of the data: the account
+    menu, CSRF tokens, the unread count and flashed messages are rendered on every request."""
+
+    @staticmethod
+    def _part(name: str, **values) -> Markup:
+        return kept_html((name, *sorted(values.items())), lambda: current_app.jinja_env
+                         .get_template(name).render(values))
+
+    @property
+    def head(self) -> Markup:
+        return self._part("_layout/head.html")
+
+    @property
+    def skip(self) -> Markup:
+        return self._part("_layout/skip.html")
+
+    @property
+    def brand(self) -> Markup:
+        return self._part("_layout/brand.html")
+
+    @property
+    def nav_public(self) -> Markup:
+        return self._part("_layout/nav_public.html")
+
+    @property
+    def footer(self) -> Markup:
+        return self._part("_layout/footer.html")
+
+    @property
+    def nav_role(self) -> Markup:
+        """The signed-in role's links."""
+        from flask_login import current_user as user
+
+        from smplatform import permissions as p
+        links = dict.fromkeys(("applicant", "province", "ministry", "expert", "accounts",
+                               "audit_log"), False)
+        if p.is_applicant(user):
+            links["applicant"] = True
+        elif p.is_province(user):
+            links["province"] = True
+        elif p.is_ministry(user):
+            links.update(ministry=True, accounts=p.can_manage_users(user),
+                         audit_log=p.can_view_audit_log(user))
+        elif p.is_expert(user):
+            links["expert"] = True
+        return self._part("_layout/nav_role.html", **links)
+
+
 def clear() -> None:
     """Forget the current application's kept parts (tests)."""
     current_app.extensions[EXTENSION].clear()
@@ -80,3 +133,5 @@ def clear() -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = KeptHTML()
+
+    app.jinja_env.globals["layout"] = Layout()

@@ -50,3 +50,11 @@ def translated(lazy):
     if isinstance(lazy, Label) and has_request_context():
         return request_translations().ugettext(lazy.msgid)
     return lazy
+
+
+def translated_all(lazies: list) -> list:
+    """Like `translated` for each, with one lookup of the request's translations."""
+    if not has_request_context():
+        return list(lazies)
+    ugettext = request_translations().ugettext
+    return [ugettext(lazy.msgid) if isinstance(lazy, Label) else lazy for lazy in lazies]
