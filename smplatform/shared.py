@@ -26,9 +26,10 @@ from flask import current_app
 log = logging.getLogger(__name__)
 
 PER_PROCESS = {
-    "smplatform.fragments._KEPT":
+    "smplatform.fragments.KeptHTML (app.extensions, one per application)":
         "page parts rendered from templates, translations and their key only: the same HTML "
-        "on every node of a release",
+        "on every node of a release (the dashboard's figures are keyed by the counting's "
+        "time, which Redis shares)",
     "smplatform._parsed_locale": "parsed Babel locales: pure",
     "smplatform.enums._labels_of": "each enum's label messages: constants of the code",
     "smplatform.presenters.audit._field_labels":
@@ -57,8 +58,6 @@ PER_PROCESS = {
 SHARED = {
     "smplatform.services.national.kept": "the dashboard's counts (KeptFigures in Redis)",
     "smplatform.services.national._FIGURES": "the dashboard's counts (Redis with REDIS_URL)",
-    "smplatform.ministry.national._FIGURES_HTML":
-        "the dashboard's figures laid out, kept per counting (which Redis shares)",
 }
 
 PREFIX = "smplatform:"

@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField
 from wtforms.validators import InputRequired, Optional
 
-from smplatform.documents import annex1_view
 from smplatform.enums import Category, CityClass, PlatformClass, ServiceModel
+from smplatform.presenters import annex1_values
 from smplatform.rules import annex1, eligibility
 from smplatform.rules import fields as field_rules
 from smplatform.language import lang
@@ -102,16 +102,16 @@ def field_view(f: annex1.Field, data: dict, errors: dict, raw: dict, lg: str) ->
 def section_view(section: Section, data: dict, errors: dict | None = None,
                  raw: dict | None = None) -> list:
     """The items of a section as FieldView / TableView objects, laid out by
-    documents/annex1_view.py. `raw` (what the user sent) wins over `data` for fields with
+    documents/annex1_values.py. `raw` (what the user sent) wins over `data` for fields with
     errors, so the user sees what was refused."""
     lg, errors, raw = lang(), errors or {}, {k: v for k, v in (raw or {}).items()
                                              if k in (errors or {})}
     out = []
-    for item in annex1_view.layout_section(section, data, lg).items:
-        if isinstance(item, annex1_view.Grid):
+    for item in annex1_values.layout_section(section, data, lg).items:
+        if isinstance(item, annex1_values.Grid):
             rows = [(r.label, r.unit, [field_view(c.field, data, errors, raw, lg)
                                        for c in r.cells],
-                     None if r.total is None else annex1_view.FORM.total(r.total), r.row.total)
+                     None if r.total is None else annex1_values.FORM.total(r.total), r.row.total)
                     for r in item.rows]
             shares = None if item.shares is None else list(
                 zip(item.years, item.shares, strict=True))
@@ -146,4 +146,4 @@ def progress(definition: FormDefinition, data: dict) -> list:
 
 def display_value(f: annex1.Field, value) -> str:
     """A stored value as text for the preview and the conflict panel."""
-    return annex1_view.text(f, value, lang(), annex1_view.FORM)
+    return annex1_values.text(f, value, lang(), annex1_values.FORM)

@@ -18,8 +18,9 @@ from pathlib import Path
 from flask import current_app
 from markupsafe import Markup
 
-from smplatform.documents import annex1_view, signing
+from smplatform.documents import signing
 from smplatform.enums import EDITABLE_STATES, Category
+from smplatform.presenters import annex1_values
 from smplatform.rules import annex1, numbering
 from smplatform.rules.annex1 import FormDefinition
 
@@ -30,7 +31,7 @@ LANG = "zh"
 CATEGORY_ZH = {Category.ENTERPRISE: "示范企业", Category.PLATFORM: "示范平台",
                Category.CITY: "示范城市"}
 CLASS_CHOICES = {Category.PLATFORM: annex1.PLATFORM_CLASSES, Category.CITY: annex1.CITY_CLASSES}
-STYLE = annex1_view.PDF
+STYLE = annex1_values.PDF
 
 
 # ---------------------------------------------------------------- view model
@@ -69,7 +70,7 @@ class SectionView:
     tables: list[TableView] = field(default_factory=list)
 
 
-def _field_view(v: annex1_view.Value) -> FieldView:
+def _field_view(v: annex1_values.Value) -> FieldView:
     f = v.field
     view = FieldView(f.name, v.label, f.kind, max_length=f.max_length,
                      required=f.required and f.required_if is None)
@@ -83,7 +84,7 @@ def _field_view(v: annex1_view.Value) -> FieldView:
     return view
 
 
-def _table_view(grid: annex1_view.Grid) -> TableView:
+def _table_view(grid: annex1_values.Grid) -> TableView:
     rows = [{"label": f"{r.label}（{r.unit}）" if r.unit else r.label,
              "values": [STYLE.text(c) for c in r.cells],
              "total": STYLE.total_text(r.total), "has_total": r.row.total}
@@ -101,8 +102,8 @@ def _table_view(grid: annex1_view.Grid) -> TableView:
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
-def _section_view(index: int, s: annex1_view.SectionLayout) -> SectionView:
-    fields = [v for v in s.items if isinstance(v, annex1_view.Value)]
+def _section_view(index: int, s: annex1_values.SectionLayout) -> SectionView:
+    fields = [v for v in s.items if isinstance(v, annex1_values.Value)]
     if s.key == "narrative":
         layout = "narrative"
     elif fields and all(v.field.kind == "check" for v in fields):
@@ -113,7 +114,7 @@ def _section_view(index: int, s: annex1_view.SectionLayout) -> SectionView:
         key=s.key, title=s.title,
         number=CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1),
         layout=layout, intro=s.intro, fields=[_field_view(v) for v in fields],
-        tables=[_table_view(g) for g in s.items if isinstance(g, annex1_view.Grid)])
+        tables=[_table_view(g) for g in s.items if isinstance(g, annex1_values.Grid)])
 
 
 def _class_label(category: str, klass: str | None) -> str:
@@ -192,7 +193,7 @@ def context(definition: FormDefinition, data: dict, *, declaration=None,
             "org_name": declaration.org_name or data.get("org_name", ""),
             "unit": declaration.unit.name_zh if declaration.unit is not None else "",
             "number": declaration.electronic_number or "",
-            "submitted": annex1_view.chinese_date(declaration.submitted_at)
+            "submitted": annex1_values.chinese_date(declaration.submitted_at)
             if declaration.submitted_at else "",
         })
     return {
@@ -203,7 +204,7 @@ def context(definition: FormDefinition, data: dict, *, declaration=None,
         "number": cover["number"],
         "code": (declaration.verification_code or "") if declaration is not None else "",
         "sections": [_section_view(i, s) for i, s in
-                     enumerate(annex1_view.layout(definition, {} if blank else data, LANG))],
+                     enumerate(annex1_values.layout(definition, {} if blank else data, LANG))],
         "attachment_kinds": _attachment_kinds(definition),
         "attachments": [] if blank else _uploaded_attachments(declaration),
         "city": definition.category == Category.CITY,

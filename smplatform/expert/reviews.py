@@ -13,9 +13,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from smplatform import permissions, web
-from smplatform.documents import annex1_view
 from smplatform.extensions import db
 from smplatform.models import ReviewAssignment, StoredFile
+from smplatform.presenters import annex1_values
 from smplatform.rules import rubric
 from smplatform.services import DomainError, storage
 from smplatform.services import review_assignments as service
@@ -46,10 +46,10 @@ def _page(review: ReviewAssignment, errors: dict | None = None, values: dict | N
         lang=lang, max_score=rubric.MAX_SCORE, errors=errors or {},
         scores=(values or {}).get("scores", review.scores or {}),
         comments=(values or {}).get("comments", review.comments or {}),
-        sections=annex1_view.sections(declaration.category, declaration.data, lang)
+        sections=annex1_values.sections(declaration.category, declaration.data, lang)
         if show_full else [],
-        attachments=annex1_view.attachments(declaration) if show_full else [],
-        attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a, lang),
+        attachments=annex1_values.attachments(declaration) if show_full else [],
+        attachment_label=lambda a: annex1_values.attachment_label(declaration.category, a, lang),
         status=status)
 
 
@@ -121,7 +121,7 @@ def review_scores(review_id: int):
 def review_attachment(review_id: int, attachment_id: int):
     """Download an attachment of the declaration under review (after accepting)."""
     review = load(ReviewAssignment, review_id, permissions.can_read_review_declaration)
-    item = found(annex1_view.attachment(review.declaration, attachment_id))
+    item = found(annex1_values.attachment(review.declaration, attachment_id))
     stored = getattr(item, "stored_file", None) or db.session.get(
         StoredFile, getattr(item, "stored_file_id", None))
     return storage.send(found(stored))

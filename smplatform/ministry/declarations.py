@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from smplatform import clock, fragments, permissions
-from smplatform.documents import annex1_view, declaration_xlsx
+from smplatform.documents import declaration_xlsx
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
 from smplatform.ministry.selection_forms import DeclarationFilterForm
 from smplatform.models import Batch, Declaration, Unit
+from smplatform.presenters import annex1_values
 from smplatform.services import review_assignments, selection
 from smplatform import web
 from smplatform.web import PAGE_SIZE, Routes, allow, is_htmx, load, page
@@ -122,9 +123,10 @@ def declaration(declaration_id: int):
     lang = web.lang()
     return page(
         "ministry/declaration.html", declaration=declaration,
-        sections=annex1_view.sections(declaration.category, declaration.data, lang),
-        attachments=annex1_view.attachments(declaration),
-        attachment_label=lambda a: annex1_view.attachment_label(declaration.category, a, lang),
+        sections=annex1_values.sections(declaration.category, declaration.data, lang),
+        attachments=annex1_values.attachments(declaration),
+        attachment_label=lambda a: annex1_values.attachment_label(declaration.category, a,
+                                                                  lang),
         aggregate=review_assignments.aggregates([declaration])[declaration.id],
         inspections=selection.inspections_of(declaration),
         objections=selection.objections_of(declaration))

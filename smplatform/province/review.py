@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from smplatform import permissions
-from smplatform.documents import annex1_view
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationEvent, Recommendation
+from smplatform.presenters import annex1_values
 from smplatform.rules import annex1
 from smplatform.services import review
 from smplatform.web import Routes, lang, load, page, perform
@@ -38,11 +38,11 @@ def _declaration_page(d: Declaration, errors: dict | None = None, status: int = 
              if d.category == "enterprise" else None)
     return page(
         "province/declaration.html", d=d, events=events,
-        sections=annex1_view.review_sections(definition, d.data, language),
+        sections=annex1_values.review_sections(definition, d.data, language),
         section_titles={s.key: s.title.get(language) for s in definition.sections}
         if definition else {},
         attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,
-        attachment_label=lambda a: annex1_view.attachment_label(d.category, a, language),
+        attachment_label=lambda a: annex1_values.attachment_label(d.category, a, language),
         recommended=recommended, share=share,
         errors=errors or {},
         form=request.form, status=status)

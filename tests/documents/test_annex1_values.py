@@ -1,4 +1,4 @@
-"""The one presenter of Annex 1 values (documents/annex1_view.py): its layout follows the form
+"""The one presenter of Annex 1 values (documents/annex1_values.py): its layout follows the form
 definition, and each place's style writes the same values its own way."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from flask_babel import force_locale
 
-from smplatform.documents import annex1_view as view
+from smplatform.presenters import annex1_values as view
 from smplatform.rules import annex1
 from tests import declaration_helpers as h
 
