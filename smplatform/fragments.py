@@ -11,7 +11,7 @@ CPU milliseconds, median of paired runs; bench/RESULTS.md section 9):
 - the layout's fixed parts (`Layout`: links, brand, navigation, footer): 680 of 6,060 calls
   on the home page, 940 of 17,550 on the province queue;
 - the national dashboard's figures, per kept count and batch list (ministry/national.py):
-  half the page, 9.7 → 4.7 ms;
+  half the page, 10.1 → 4.7 ms;
 - the national list's filter form, per form state (ministry/declarations.py): 15%;
 - the province queue's filter form, per filters chosen (province/queue.py): 7%.
 """

@@ -59,7 +59,8 @@ def dashboard():
 def _figures_html(batch: Batch, batches: list[Batch], max_age: int) -> Markup:
     """The figures part of the page (~300 links, ~150 translated strings), laid out once per
     kept count, language and batch list (fragments.kept_html): bench/inprocess.py measured
-    the dashboard at 4.7 ms with it and 9.3 ms without (CPU time, 20,000 declarations)."""
+    the dashboard at 4.7 ms with it and 10.1 ms without (CPU time, 20,000 declarations;
+    bench/RESULTS.md section 9)."""
     figures = national.figures(batch.id, max_age_seconds=max_age)
     if max_age <= 0:  # counted on every view: nothing to keep
         return _render_figures(batch, batches, figures, max_age)
