@@ -112,8 +112,8 @@ class Layout:
         from flask_login import current_user as user
 
         from smplatform import permissions as p
-        links = dict.fromkeys(("applicant", "province", "ministry", "expert", "accounts",
-                               "audit_log"), False)
+        links = dict.fromkeys(("applicant", "province", "ministry", "expert", "city",
+                               "accounts", "audit_log"), False)
         if p.is_applicant(user):
             links["applicant"] = True
         elif p.is_province(user):
@@ -123,6 +123,8 @@ class Layout:
                          audit_log=p.can_view_audit_log(user))
         elif p.is_expert(user):
             links["expert"] = True
+        elif p.is_city(user):
+            links["city"] = True
         return self._part("_layout/nav_role.html", **links)
 
 

@@ -26,6 +26,7 @@ ACCOUNT = ["/account/notifications", "/account/password"]
     ("province", ["/province/", "/province/declarations", "/province/recommendations",
                   "/province/evaluations"]),
     ("expert", ["/expert/"]),
+    ("city", ["/city/"]),
     ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts", "/ministry/users",
                   "/ministry/audit"]),
 ])

@@ -6,9 +6,9 @@ from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from smplatform.documents import annex1_view
 from smplatform.models import Declaration
 from smplatform.permissions import can_city_review, can_view_city_declaration, is_city
+from smplatform.presenters import annex1_values
 from smplatform.services import prefecture
 from smplatform.services import review as review_service
 from smplatform.web import Routes, allow, lang, load, page, perform
@@ -29,9 +29,8 @@ def dashboard():
 
 def _declaration_page(d: Declaration, *, error: str | None = None, status: int = 200):
     return page("city/declaration.html", d=d, error=error,
-                sections=annex1_view.sections(d.category, d.data, lang(), yes=_("Yes"),
-                                              no=_("No")),
-                attachments=annex1_view.attachments(d), status=status,
+                sections=annex1_values.sections(d.category, d.data, lang()),
+                attachments=annex1_values.attachments(d), status=status,
                 setting=prefecture.setting(d.batch, d.unit_code))
 
 

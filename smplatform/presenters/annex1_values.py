@@ -9,8 +9,8 @@ row's three-year total, the service-revenue share per year and over the three ye
 - FORM: the applicant's form tables, preview and conflict panel (applicant/forms.py): empty
   is "", a check "Yes" / "No", chosen labels joined by "、";
 - REVIEW: the province's review page (`review_sections`): "", "✓" / "", "、";
-- READ: the ministry's and the expert's read-only view (`sections`): "—", "Yes" / "—",
-  "、" in Chinese and ", " in English; shares as "40.0%";
+- READ: the ministry's, the expert's and the city's read-only view (`sections`): "—",
+  "Yes" / "—", "、" in Chinese and ", " in English; shares as "40.0%";
 - PDF: the declaration PDF in Chinese (documents/declaration_pdf.py): checks and choices as
   boxes, dates as 2023年5月31日, totals without trailing zeros, shares to two decimals.
 """
