@@ -43,7 +43,7 @@ seed: migrate
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# The whole suite on SQLite, then again on a throw-away PostgreSQL server (tests/pg.py).
+# The whole suite on SQLite, then again on a throw-away PostgreSQL server (tests/support/pg.py).
 test: install-dev
 	$(BIN)/python -m pytest -p no:cacheprovider
 	SMPLATFORM_TEST_DB=postgresql $(BIN)/python -m pytest -p no:cacheprovider -m "not sqlite_only"

@@ -100,8 +100,8 @@ def measure_submissions(cluster: Cluster, count: int) -> dict:
     from smplatform import create_app
     from smplatform.extensions import db
     from smplatform.models import Batch
-    from tests.factories import PASSWORD as TEST_PASSWORD
-    from tests.reliability import helpers
+    from tests.support.factories import PASSWORD as TEST_PASSWORD
+    from tests.support import reliability as helpers
     app = create_app({"CONFIG": "testing", "UPLOAD_DIR": tempfile.mkdtemp(),
                       **cluster.app_settings()})
     with app.app_context():

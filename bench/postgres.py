@@ -1,8 +1,8 @@
-"""The page and document benchmarks against a throw-away PostgreSQL 15 (tests/pg.py).
+"""The page and document benchmarks against a throw-away PostgreSQL 15 (tests/support/pg.py).
 
     python bench/postgres.py [--declarations 20000] [--duration 10]
 
-Starts a server (NOTE: tests/pg.py runs it with fsync=off and synchronous_commit=off, so
+Starts a server (NOTE: tests/support/pg.py runs it with fsync=off and synchronous_commit=off, so
 writes are cheaper than on a durable production server), generates the data with
 bench/generate.py, runs bench/run.py and bench/documents.py, then stops the server.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.pg import TestPostgres  # noqa: E402
+from tests.support.pg import TestPostgres  # noqa: E402
 
 
 def main(argv=None) -> int:

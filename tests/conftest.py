@@ -1,33 +1,29 @@
 """Shared fixtures: the app on SQLite or a real PostgreSQL, clients, sign-in, factories, clock.
 
 SMPLATFORM_TEST_DB=postgresql runs the whole suite against a throw-away PostgreSQL server
-(tests/pg.py); the default is a SQLite file. The schema is built by the real migrations.
+(tests/support/pg.py); the default is a SQLite file. The schema is built by the real migrations.
 """
 from __future__ import annotations
 
-import contextvars
 import os
-import re
 import shutil
 import sys
-from datetime import datetime, UTC
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from smplatform import create_app
 from smplatform.extensions import db, limiter
 
-from tests import factories
-from tests.browser import _browser, browser_page, browser_page_en, live_server  # noqa: F401,E501
+from tests.support import factories
+from tests.support.browser import _browser, browser_page, browser_page_en, live_server  # noqa: F401,E501
+from tests.support.clients import CSRFClient, Clock
 
 BACKEND = os.environ.get("SMPLATFORM_TEST_DB", "sqlite")
 # SMPLATFORM_TEST_STORAGE=s3 keeps every test's uploads in a bucket of a throw-away
-# S3-compatible server (tests/s3.py) instead of a local directory.
+# S3-compatible server (tests/support/s3.py) instead of a local directory.
 STORAGE = os.environ.get("SMPLATFORM_TEST_STORAGE", "local")
 REFERENCE_TABLES = {"unit", "city", "alembic_version"}
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 # The cluster test (tests/cluster/: PostgreSQL, PgBouncer, Redis, S3, two app nodes, nginx)
 # runs on its own: `make test-cluster`.
 collect_ignore = [] if os.environ.get("SMPLATFORM_TEST_CLUSTER") else ["cluster"]
@@ -54,7 +50,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def s3_server():
     """An S3-compatible server (moto) for this test run."""
-    from tests.s3 import TestS3Server
+    from tests.support.s3 import TestS3Server
     server = TestS3Server().start()
     yield server
     server.stop()
@@ -66,7 +62,7 @@ def database_url(tmp_path_factory):
         url = os.environ.get("SMPLATFORM_TEST_PG_URL")
         server = None
         if not url:
-            from tests.pg import TestPostgres
+            from tests.support.pg import TestPostgres
             server = TestPostgres()
             try:
                 server.start()
@@ -175,25 +171,6 @@ def app(_session_app):
     _session_app.config.update(saved)
 
 
-class Clock:
-    """A controllable clock: tests set the time the server sees."""
-
-    def __init__(self, app):
-        self.app = app
-        self.current: datetime | None = None
-        app.config["CLOCK"] = self
-
-    def __call__(self) -> datetime:
-        return self.current or datetime.now(UTC)
-
-    def set(self, value: datetime) -> None:
-        if value.tzinfo is None:
-            raise ValueError("use an aware datetime")
-        self.current = value
-
-    def advance(self, **delta) -> None:
-        from datetime import timedelta
-        self.current = self() + timedelta(**delta)
 
 
 @pytest.fixture
@@ -201,28 +178,6 @@ def clock(app):
     return Clock(app)
 
 
-class CSRFClient(FlaskClient):
-    """A test client that sends the CSRF token with every form post, as a browser would.
-
-    Pass csrf=False to post without it (to test the refusal). Each request runs in its own
-    application context, as in production, even though the test holds one open: otherwise
-    `g` (the signed-in user) and the database session would leak from request to request.
-    After a request, call db.session.expire_all() before reading what it changed.
-    """
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-    def csrf_token(self) -> str:
-        page = super().get("/")
-        return CSRF_RE.search(page.get_data(as_text=True)).group(1)
-
-    def post(self, *args, csrf: bool = True, **kwargs):
-        if csrf:
-            data = kwargs.setdefault("data", {})
-            if isinstance(data, dict) and "csrf_token" not in data:
-                data["csrf_token"] = self.csrf_token()
-        return super().post(*args, **kwargs)
 
 
 @pytest.fixture

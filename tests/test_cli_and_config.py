@@ -8,7 +8,7 @@ from smplatform import create_app
 from smplatform.demo import APPLICANTS, STAFF
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Batch, City, Unit, User
-from tests.helpers import count
+from tests.support.helpers import count
 
 DEMO_NAMES = ["ministry", "prov-440000", "prov-440300", "prov-330000", "expert-1", "expert-2",
               "city-440100", "enterprise-demo", "platform-demo", "city-demo"]

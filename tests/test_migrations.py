@@ -16,9 +16,9 @@ from smplatform import create_app
 from smplatform.extensions import db
 from smplatform.models import Declaration, OutboxEmail
 from smplatform.services.reference import load_reference_data
-from tests import declaration_helpers as h
-from tests.conftest import Clock
-from tests.factories import Factories
+from tests.support import declarations as h
+from tests.support.clients import Clock
+from tests.support.factories import Factories
 
 FORM = {"contact_title": "董事会秘书", "practices": "做法" * 500, "shared": ["a", "b"]}
 

@@ -63,7 +63,7 @@ def _state() -> tuple:
 
 @pytest.mark.parametrize("role", ["anonymous", "applicant", "province", "ministry", "expert"])
 def test_no_state_change_on_get(app, make, login_as, role):
-    from tests.test_access_table import World
+    from tests.support.world import World
     world = World(app, make, login_as)
     client = world.client(role)
     # Resolving paths may create the objects they point at: do that before measuring.

@@ -10,21 +10,10 @@ from smplatform import clock
 from smplatform.extensions import db
 from smplatform.models import OutboxEmail
 from smplatform.observability import JsonFormatter
-from tests import declaration_helpers as h
+from tests.support import declarations as h
+from tests.support.metrics import metric
 
 
-def metric(text: str, name: str, **labels) -> float:
-    """The value of one sample in Prometheus's text format (0 when absent)."""
-    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        sample, _, value = line.rpartition(" ")
-        sample_name, _, rest = sample.partition("{")
-        found = ",".join(sorted(rest.rstrip("}").split(","))) if rest else ""
-        if sample_name == name and found == wanted:
-            return float(value)
-    return 0.0
 
 
 def test_request_id_made_when_missing_kept_when_given(client):

@@ -18,7 +18,7 @@ from smplatform.extensions import db
 from smplatform.models import (Declaration, DeclarationAttachment, DeclarationEvent,
                                Organisation, RegistryEntry, StoredFile)
 from smplatform.rules import numbering
-from tests.declaration_helpers import DURING, batch5, start
+from tests.support.declarations import DURING, batch5, start
 
 FEW, MANY = 5, 50
 

@@ -34,7 +34,7 @@ def test_pattern_escapes():
 
 
 def test_national_list_search_box_takes_percent_literally(app, make, login_as):
-    from tests.selection import helpers
+    from tests.support import selection as helpers
     batch = helpers.make_batch()
     helpers.declaration(batch, "440000", name="广东甲公司")
     client = login_as(make.ministry(admin=False))

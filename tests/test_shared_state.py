@@ -61,7 +61,7 @@ def redis_server(tmp_path):
 def test_dashboard_counts_kept_in_redis_are_the_same_on_every_node(app, make, redis_server):
     """Two nodes share nothing but Redis: the counts one node made are what the other shows
     (not recounted, not this process's copy) until NATIONAL_BOARD_MAX_AGE_SECONDS pass."""
-    from tests.province import helpers as province
+    from tests.support import province as province
     app.config.update(REDIS_URL=redis_server.url, NATIONAL_BOARD_MAX_AGE_SECONDS=30)
     national.kept.clear()
     province.declaration()                      # one submitted declaration in batch 5

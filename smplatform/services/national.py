@@ -262,4 +262,4 @@ def _figures_from_json(value: dict) -> Figures:
 
 
 kept = SharedFigures()
-_FIGURES = kept._figures  # this process's copy (tests/national clear it)
+_FIGURES = kept._figures  # this process's copy (tests/ministry/national clear it)

@@ -1,7 +1,7 @@
 """The role × route access table (deny by default).
 
 Each area lists its routes in a module of this package, `tests/access/<area>.py`, as
-`ACCESS = [Access(...), ...]`. tests/test_access_table.py fails on any endpoint of the app's
+`ACCESS = [Access(...), ...]`. tests/access/test_access_table.py fails on any endpoint of the app's
 url_map that no module lists, and checks every listed expectation for every role.
 """
 from __future__ import annotations

@@ -12,7 +12,7 @@ from tests.access import Access, only
 def _declaration(w):
     """The world applicant's draft enterprise declaration with one attachment."""
     if "declaration" not in w.cache:
-        from tests.declaration_helpers import ATTESTED, pdf_bytes
+        from tests.support.declarations import ATTESTED, pdf_bytes
         batch = w.open_batch()
         user = w.users["applicant"]
         d = service.start(actor=user, batch=batch, category="enterprise",

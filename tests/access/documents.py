@@ -12,7 +12,7 @@ def submitted_declaration(w):
     """
     if "documents.declaration" not in w.cache:
         from smplatform.enums import Category
-        from tests.documents import helpers
+        from tests.support import documents as helpers
         w.open_batch()
         w.cache["documents.declaration"] = helpers.declaration(w.users["applicant"],
                                                                category=Category.PLATFORM)

@@ -22,7 +22,7 @@ def _setup(w) -> dict:
     from smplatform.extensions import db
     from smplatform.models import EvaluationAttachment
     from smplatform.services import evaluations, storage
-    from tests import evaluation_helpers as h
+    from tests.support import evaluations as h
     applicant = w.users["applicant"]
     entry = h.entry(name="访问表企业", code=applicant.organisation.credit_code,
                     organisation=applicant.organisation)

@@ -13,8 +13,8 @@ def _attachments(w):
     draft of 440000 with one."""
     if "national" not in w.cache:
         with w.app.app_context():
-            from tests.national.helpers import with_attachment
-            from tests.selection import helpers
+            from tests.support.national import with_attachment
+            from tests.support import selection as helpers
             batch = helpers.make_batch(number=8)
             # Numbers of another year: the world's real declarations are numbered 2023-...
             forwarded, fa, _ = with_attachment(batch, "440000", number="2031-440000-E-0001")

@@ -10,7 +10,7 @@ def _city_declaration(w):
     if "prefecture" not in w.cache:
         from smplatform.enums import DeclarationState
         from smplatform.extensions import db
-        from tests.documents import helpers
+        from tests.support import documents as helpers
         w.open_batch()
         user = helpers.applicant(unit="440000")
         user.organisation.city_code = "440100"

@@ -1,7 +1,7 @@
 """Access table: provincial review and recommendation, the ministry's contacts and
 submissions, the applicant's notifications."""
 from tests.access import Access, only, signed_in
-from tests.province import helpers
+from tests.support import province as helpers
 
 
 

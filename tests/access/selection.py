@@ -21,7 +21,7 @@ def _data(w):
     and a public notice that has started and whose list is published."""
     if "selection" not in w.cache:
         with w.app.app_context():
-            from tests.selection import helpers
+            from tests.support import selection as helpers
             batch = helpers.make_batch(number=7)
             declaration = helpers.declaration(batch, "320000")
             expert_id = w.users["expert"].id

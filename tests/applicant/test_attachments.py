@@ -10,7 +10,7 @@ from sqlalchemy import select
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, DeclarationAttachment, StoredFile
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 @pytest.fixture

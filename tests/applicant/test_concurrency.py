@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationCounter, DeclarationEvent
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 def test_two_concurrent_submissions_yield_one(app, make, login_as, clock):

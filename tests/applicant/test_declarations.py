@@ -12,7 +12,7 @@ from smplatform.extensions import db
 from smplatform.models import AuditEntry, Declaration
 from smplatform.rules import numbering
 from smplatform.services.workflow import apply
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from smplatform import permissions as p
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationAttachment
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 @pytest.fixture

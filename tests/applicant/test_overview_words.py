@@ -9,7 +9,7 @@ import pytest
 from smplatform.enums import OrgType
 from smplatform.extensions import db
 from smplatform.models import Declaration
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 @pytest.fixture

@@ -6,22 +6,12 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import Organisation, User
-from tests.factories import credit_code
-from tests.helpers import EN, audit_actions, count, field_error, flashes
+from tests.support.factories import credit_code
+from tests.support.helpers import EN, audit_actions, count, field_error, flashes
+from tests.support.registration import GOOD_CODE, form
 
-GOOD_CODE = "91350100M000100Y43"
 
 
-def form(**overrides) -> dict:
-    data = {
-        "org_type": "enterprise", "name": "广州示范装备制造股份有限公司", "credit_code": GOOD_CODE,
-        "unit_code": "440000", "city_code": "", "contact_name": "李明",
-        "contact_mobile": "13800138000", "contact_email": "liming@example.com",
-        "username": "gz-equipment", "password": "Correct-Horse-42",
-        "password_confirm": "Correct-Horse-42",
-    }
-    data.update(overrides)
-    return data
 
 
 def register(client, **overrides):

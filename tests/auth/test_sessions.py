@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import User, UserSession
-from tests.conftest import CSRF_RE
-from tests.factories import PASSWORD
-from tests.helpers import audit_actions, count
+from tests.support.clients import CSRF_RE
+from tests.support.factories import PASSWORD
+from tests.support.helpers import audit_actions, count
 
 T0 = datetime(2023, 4, 1, 0, 0, tzinfo=UTC)
 
@@ -111,7 +111,7 @@ def test_csrf_missing_on_sign_in_refused(client, make):
 
 
 def test_csrf_missing_on_registration_refused(client):
-    from tests.auth.test_registration import form
+    from tests.support.registration import form
     response = client.post("/account/register", data=form(), csrf=False)
     assert response.status_code == 400
     assert count(User) == 0

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, User, UserSession
-from tests.factories import PASSWORD
-from tests.helpers import EN, audit_actions, field_error, flashes
+from tests.support.factories import PASSWORD
+from tests.support.helpers import EN, audit_actions, field_error, flashes
 
 T0 = datetime(2023, 4, 1, 2, 0, tzinfo=UTC)
 NEUTRAL = ("The user name or password is wrong, or the account is locked. After 5 failed "

@@ -10,7 +10,7 @@ machine at once: never a fixed port):
 
 nginx includes the production proxy settings (deploy/nginx-proxy.conf, deploy/nginx-log.conf).
 Servers that refuse to run as root (PostgreSQL, PgBouncer) run as the `postgres` user when the
-tests run as root, as tests/pg.py does.
+tests run as root, as tests/support/pg.py does.
 """
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.pg import TestPostgres
-from tests.reliability.helpers import Client, free_port
-from tests.s3 import TestS3Server
+from tests.support.pg import TestPostgres
+from tests.support.reliability import Client, free_port
+from tests.support.s3 import TestS3Server
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_ROOT = os.geteuid() == 0

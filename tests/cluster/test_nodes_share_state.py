@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import DeclarationAttachment
-from tests import declaration_helpers as h
-from tests.factories import Factories
-from tests.reliability import helpers
+from tests.support import declarations as h
+from tests.support.factories import Factories
+from tests.support import reliability as helpers
 
 
 def _applicant_with_draft():

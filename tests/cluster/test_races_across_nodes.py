@@ -15,9 +15,9 @@ from smplatform import clock
 from smplatform.extensions import db
 from smplatform.models import OutboxEmail, Recommendation
 from smplatform.services import recommendation
-from tests.factories import Factories
-from tests.province import helpers as province
-from tests.reliability import helpers
+from tests.support.factories import Factories
+from tests.support import province as province
+from tests.support import reliability as helpers
 
 
 def test_two_officers_on_two_nodes_take_the_last_quota_place_exactly_once(cluster):

@@ -9,7 +9,7 @@ from flask_babel import force_locale
 
 from smplatform.presenters import annex1_values as view
 from smplatform.rules import annex1
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 ENTERPRISE = annex1.definition("enterprise")
 

@@ -7,7 +7,7 @@ import pytest
 from smplatform.documents import declaration_pdf
 from smplatform.enums import Category, DeclarationState, OrgType
 from smplatform.rules import annex1
-from tests.documents import helpers, pdftext
+from tests.support import documents as helpers, pdftext
 from datetime import UTC
 
 ORG = "广州示范制造有限公司"

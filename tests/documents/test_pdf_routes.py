@@ -5,7 +5,7 @@ import pytest
 
 from smplatform import permissions
 from smplatform.enums import DeclarationState
-from tests.documents import helpers
+from tests.support import documents as helpers
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ Declarations are submitted through the applicant's real submit form.
 from __future__ import annotations
 
 import io
-import re
 import shutil
 import subprocess
 
@@ -17,26 +16,17 @@ from sqlalchemy import select
 
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
-from smplatform.models import Declaration, DeclarationSubmission
+from smplatform.models import DeclarationSubmission
 from smplatform.rules import numbering
-from tests import declaration_helpers as h
+from tests.support import declarations as h
+from tests.support.helpers import english
+from tests.support.documents import _pyhanko_status, _result, _upload, submit_through_form
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def english(client):
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
 
 
-def submit_through_form(client, declaration):
-    db.session.expire_all()
-    d = db.session.get(Declaration, declaration.id)
-    response = client.post(f"/applicant/declarations/{d.id}/submit",
-                           data={"version": str(d.version)})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    db.session.expire_all()
-    return db.session.get(Declaration, declaration.id)
 
 
 @pytest.fixture
@@ -54,25 +44,8 @@ def submitted(app, clock, make, login_as):
             "batch": batch}
 
 
-def _trust_roots(app):
-    from pyhanko.keys import load_cert_from_pemder
-    return [load_cert_from_pemder(app.config["SIGNING_CERT_PATH"])]
 
 
-def _pyhanko_status(app, pdf: bytes):
-    """pyHanko's own validation, in a thread of its own: a browser test earlier in this
-    worker leaves an event loop running in the main thread, where asyncio.run refuses."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-    reader = PdfFileReader(io.BytesIO(pdf))
-    assert len(reader.embedded_signatures) == 1
-    context = ValidationContext(trust_roots=_trust_roots(app), allow_fetching=False)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(validate_pdf_signature, reader.embedded_signatures[0],
-                           context).result()
 
 
 def _pdfsig(tmp_path, pdf: bytes) -> str:
@@ -192,17 +165,8 @@ def test_cover_qr_code_opens_verify_with_the_number(app, submitted, tmp_path, cl
 # ------------------------------------------------------------------ /verify with the PDF
 
 
-def _upload(client, pdf: bytes, name="declaration.pdf"):
-    response = client.post("/verify/pdf", data={"pdf": (io.BytesIO(pdf), name)},
-                           content_type="multipart/form-data",
-                           headers={"Accept-Language": "en"})
-    return response, response.get_data(as_text=True)
 
 
-def _result(page: str) -> str:
-    match = re.search(r'<div class="verify-result" role="status" id="pdf-result">(.*?)</div>',
-                      page, re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip()
 
 
 def test_verify_upload_of_the_signed_pdf_confirms_both(client, submitted):

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from smplatform.extensions import db
 from smplatform.models import Declaration, StampedScanLink
 from smplatform.services import review
-from tests import declaration_helpers as h
-from tests.documents.test_signed_pdf import _pyhanko_status, _result, _upload, english, \
-    submit_through_form
+from tests.support import declarations as h
+from tests.support.documents import _pyhanko_status, _result, _upload, submit_through_form
+from tests.support.helpers import english
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

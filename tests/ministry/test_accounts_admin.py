@@ -9,8 +9,8 @@ from sqlalchemy import select
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, User
 from smplatform.services.audit import record
-from tests.factories import PASSWORD
-from tests.helpers import EN, audit_actions, count, field_error, flashes
+from tests.support.factories import PASSWORD
+from tests.support.helpers import EN, audit_actions, count, field_error, flashes
 
 
 def staff_form(**overrides) -> dict:

@@ -15,7 +15,7 @@ from smplatform.presenters.audit import KEY_LABELS
 from smplatform.services import batches
 from smplatform.services.audit import ACTION_LABELS
 from smplatform.services.audit import record
-from tests.helpers import EN
+from tests.support.helpers import EN
 
 SMPLATFORM = Path(__file__).resolve().parents[2] / "smplatform"
 

@@ -6,7 +6,7 @@ from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, ExpertProfile, User
 from smplatform.services import experts as service
-from tests.factories import PASSWORD, credit_code
+from tests.support.factories import PASSWORD, credit_code
 
 NEW = {"username": "expert-zhang", "display_name": "张教授", "email": "zhang@example.edu.cn",
        "password": PASSWORD, "organisation_name": "某某大学",

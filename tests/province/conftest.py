@@ -1,12 +1,9 @@
 import pytest
 
-from tests.province import helpers
+from tests.support import province as helpers
+from tests.support.helpers import english
 
 
-def english(client):
-    """Switch a client's session to English (assertions read the English message ids)."""
-    client.post("/language", data={"lang": "en", "next": "/"})
-    return client
 
 
 @pytest.fixture

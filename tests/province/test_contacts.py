@@ -6,8 +6,8 @@ from sqlalchemy import select
 from smplatform import clock as clock_module
 from smplatform.extensions import db
 from smplatform.models import LiaisonContact, UnitDeadline
-from tests.province import helpers
-from tests.province.conftest import english
+from tests.support import province as helpers
+from tests.support.helpers import english
 
 CONTACT = {"name": "王伟", "title": "处长", "phone": "020-12345678", "fax": "",
            "email": "wangwei@example.gov.cn"}

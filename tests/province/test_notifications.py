@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import OutboxEmail, User
-from tests.province import helpers
-from tests.province.conftest import english
+from tests.support import province as helpers
+from tests.support.helpers import english
 
 
 class Collect(Message):

@@ -8,9 +8,9 @@ from sqlalchemy import event, func, select
 
 from smplatform.extensions import db
 from smplatform.models import Declaration, Notification, Recommendation, UnitSubmission
-from tests.factories import PASSWORD
-from tests.province.conftest import english
-from tests.province import helpers
+from tests.support.factories import PASSWORD
+from tests.support.helpers import english
+from tests.support import province as helpers
 
 def _png() -> bytes:
     from PIL import Image

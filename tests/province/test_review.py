@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Declaration, DeclarationEvent, Notification, OutboxEmail
-from tests.province import helpers
+from tests.support import province as helpers
 
 
 def _state(d_id):

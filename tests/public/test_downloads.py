@@ -9,7 +9,7 @@ import pytest
 
 from smplatform.documents import annex2_xlsx, declaration_pdf
 from smplatform.rules import annex1, annex2
-from tests.documents import pdftext
+from tests.support import pdftext
 
 
 def test_downloads_page_links_every_form_and_the_template(client):

@@ -5,7 +5,7 @@ import pytest
 
 from smplatform.extensions import db
 from smplatform.models import User
-from tests.helpers import EN, audit_actions
+from tests.support.helpers import EN, audit_actions
 
 
 def page(response) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from smplatform.enums import DeclarationState
 from smplatform.extensions import db
-from tests.documents import helpers
+from tests.support import documents as helpers
 
 MATCH = "This number and code match a submitted declaration."
 NO_MATCH = "No submitted declaration matches this number and code."

@@ -17,10 +17,10 @@ from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationAttachment, DeclarationCounter, StoredFile
 from smplatform.services.audit import verify_chain
 from smplatform.services.maintenance import check_consistency, clean_uploads
-from tests import declaration_helpers as h
-from tests.conftest import CSRFClient
-from tests.factories import PASSWORD, Factories
-from tests.reliability import helpers
+from tests.support import declarations as h
+from tests.support.clients import CSRFClient
+from tests.support.factories import PASSWORD, Factories
+from tests.support import reliability as helpers
 
 PAUSE = 60  # longer than any test waits: the worker is killed during the pause
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import signal
 
-from tests.reliability import helpers
-from tests.test_observability import metric
+from tests.support import reliability as helpers
+from tests.support.metrics import metric
 
 REQUESTS = 30
 

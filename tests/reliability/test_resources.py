@@ -17,10 +17,10 @@ from smplatform.extensions import db
 from smplatform.models import AuditEntry, Declaration, DeclarationAttachment, StoredFile
 from smplatform.services.audit import verify_chain
 from smplatform.services.maintenance import clean_uploads
-from tests import declaration_helpers as h
-from tests.conftest import CSRFClient
-from tests.factories import PASSWORD, Factories
-from tests.reliability import helpers
+from tests.support import declarations as h
+from tests.support.clients import CSRFClient
+from tests.support.factories import PASSWORD, Factories
+from tests.support import reliability as helpers
 
 DISK_FULL_ZH = "服务器无法保存该文件（磁盘已满）"
 BUSY_ZH = "平台繁忙"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.reliability import helpers
+from tests.support import reliability as helpers
 
 
 def _serve(app, database_url, tmp_path, **sizing) -> helpers.Gunicorn:

@@ -18,7 +18,7 @@ from smplatform.extensions import db
 from smplatform.models import Declaration, DeclarationCounter
 from smplatform.services.audit import verify_chain
 from smplatform.services.maintenance import check_consistency
-from tests.reliability import helpers
+from tests.support import reliability as helpers
 
 APPLICANTS = int(os.environ.get("RELIABILITY_SURGE_APPLICANTS", "200"))
 AUTOSAVES = 3

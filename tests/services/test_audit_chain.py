@@ -62,7 +62,7 @@ def test_rolled_back_entries_are_not_sealed(app):
 
 def test_concurrent_writers_keep_one_chain(app):
     """Sign-ins from parallel threads each seal their entries; the chain stays whole."""
-    users = [__import__("tests.factories", fromlist=["x"]).Factories().staff(Role.EXPERT)
+    users = [__import__("tests.support.factories", fromlist=["x"]).Factories().staff(Role.EXPERT)
              for _ in range(4)]
     errors: list[BaseException] = []
 

@@ -18,7 +18,7 @@ from smplatform.extensions import db
 from smplatform.models import DeclarationAttachment, StoredFile
 from smplatform.services import storage
 from smplatform.services.maintenance import check_consistency
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from smplatform import clock
 from smplatform.extensions import db
 from smplatform.models import OutboxEmail
-from tests.s3 import free_port
+from tests.support.s3 import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 MAILS = 120

@@ -10,8 +10,8 @@ from smplatform.extensions import db
 from smplatform.models import AuditEntry, RegistryEntry
 from smplatform.rules.evaluation import RowProblem
 from smplatform.services import DomainError, registry
-from tests import factories
-from tests.evaluation_helpers import HEADER, csv_bytes, xlsx_bytes
+from tests.support import factories
+from tests.support.evaluations import HEADER, csv_bytes, xlsx_bytes
 
 CODE_A = factories.credit_code(9001, "440000")
 CODE_B = factories.credit_code(9002, "330000")

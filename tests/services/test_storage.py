@@ -11,7 +11,7 @@ from smplatform import filestore
 from smplatform.extensions import db
 from smplatform.models import StoredFile
 from smplatform.services import DomainError, storage
-from tests.declaration_helpers import pdf_bytes, png_bytes
+from tests.support.declarations import pdf_bytes, png_bytes
 
 
 @pytest.fixture(autouse=True)

@@ -11,8 +11,8 @@ from smplatform.rules import workflow as table
 from smplatform.rules.evaluation import TaskState
 from smplatform.services import DomainError, evaluations
 from smplatform.services.workflow import WAYS, apply
-from tests import declaration_helpers as h
-from tests import evaluation_helpers as ev
+from tests.support import declarations as h
+from tests.support import evaluations as ev
 
 # A user of every role (a role added to `Role` needs one here: the walk covers every role).
 USERS = {Role.APPLICANT: lambda make: make.applicant(),
