@@ -2,6 +2,34 @@
 // note while htmx autosaves. The form works without this file (the Save button posts it).
 (function () {
   "use strict";
+  // The Save button posts the whole section with the version the page last heard of. While
+  // an autosave is on its way that version is about to change, and the post would be taken
+  // for someone else's edit ("Someone else changed this section") although the values are
+  // the user's own. So Save waits until no autosave is on its way, then posts.
+  var autosaving = 0;
+  var heldSubmit = null;
+  function isSectionForm(elt) { return elt && elt.id === "section-form"; }
+  function releaseSubmit() {
+    if (autosaving > 0 || heldSubmit === null) { return; }
+    var form = document.getElementById("section-form");
+    var submitter = heldSubmit;
+    heldSubmit = null;
+    if (form) { form.requestSubmit(submitter instanceof HTMLElement ? submitter : undefined); }
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (isSectionForm(event.detail.elt)) { autosaving += 1; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!isSectionForm(event.detail.elt)) { return; }
+    autosaving = Math.max(0, autosaving - 1);
+    // After htmx has swapped the answer in (the new version) and issued any queued save.
+    window.setTimeout(releaseSubmit, 0);
+  });
+  document.addEventListener("submit", function (event) {
+    if (!isSectionForm(event.target) || autosaving === 0) { return; }
+    event.preventDefault();
+    heldSubmit = event.submitter || true;
+  }, true);
   function updateCount(area) {
     var counter = document.getElementById(area.id + "-count");
     if (!counter) { return; }
