@@ -1,0 +1,1 @@
+from tests.journeys.kit import journey  # noqa: F401
