@@ -32,7 +32,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
 
 from smplatform.enums import DeclarationState  # noqa: F401  (the journeys' checks)
 from smplatform.rules.annex1 import STAMPED_SCAN as STAMPED_SCAN_KIND  # noqa: F401
@@ -40,7 +40,7 @@ from tests.browser import assert_no_serious_axe_violations
 
 WIDTHS = (1280, 375)
 HEIGHT = 900
-TIMEOUT_MS = 60_000  # the machine is shared: wait for states, generously, never sleep
+TIMEOUT_MS = int(os.environ.get("SMPLATFORM_JOURNEY_TIMEOUT_MS", 60_000))  # shared machine: wait, never sleep
 LOCALES = {"zh": ("zh-CN", "zh_CN", "zh-CN"), "en": ("en-US", "en", "en")}
 SHOTS = os.environ.get("SMPLATFORM_JOURNEY_SHOTS")
 # Issue 16 item 5: every declaration and evaluation filing shows where it stands.
@@ -155,8 +155,12 @@ class Person:
             return ""
 
     def _navigate(self, act, *, status: int | None = None) -> None:
-        with self.page.expect_navigation(wait_until="load", timeout=TIMEOUT_MS) as nav:
-            act()
+        try:
+            with self.page.expect_navigation(wait_until="load", timeout=TIMEOUT_MS) as nav:
+                act()
+        except PlaywrightError as error:  # say where the person was and what they saw
+            raise AssertionError(f"{self.name} at {self.page.url}: {error.message}\n"
+                                 f"{self._text()[:1500]}") from None
         self._arrived(nav.value, status)
 
     # ------------------------------------------------------------------ the checks
@@ -284,10 +288,12 @@ class Person:
 
     # ------------------------------------------------------------------ signing in and out
     def sign_in(self, username: str, password: str, *, totp: TOTP | None = None) -> None:
-        """From wherever the person is: the navigation's "Sign in", the form, the dashboard."""
+        """From wherever the person is: the navigation's "Sign in" (unless the site already
+        asks for it: a session that timed out), the form, the dashboard or the page asked for."""
         t = self.t
-        nav = self.page.get_by_role("navigation", name=t("Main"))
-        self.link(t("Sign in"), scope=nav)
+        if not urlsplit(self.page.url).path.endswith("/account/sign-in"):
+            nav = self.page.get_by_role("navigation", name=t("Main"))
+            self.link(t("Sign in"), scope=nav)
         self.fill(t("User name"), username)
         self.fill(t("Password"), password)
         self.button(t("Sign in"), scope=self.page.locator("main"))
