@@ -1,6 +1,6 @@
 """Journey kit: people who use the site only the way a person does.
 
-A journey starts each person at the home page (the only `goto` there is) and from then on
+A journey (tests/browser/journeys/) starts each person at the home page (the only `goto` there is) and from then on
 moves only by clicking links and buttons and filling fields found by their accessible names
 (`get_by_role`, `get_by_label`), so a journey that passes proves that every step can be
 reached by clicking and that every control it touched is labelled.
@@ -36,7 +36,7 @@ from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
 
 from smplatform.enums import DeclarationState  # noqa: F401  (the journeys' checks)
 from smplatform.rules.annex1 import STAMPED_SCAN as STAMPED_SCAN_KIND  # noqa: F401
-from tests.browser import assert_no_serious_axe_violations
+from tests.support.browser import assert_no_serious_axe_violations
 
 WIDTHS = (1280, 375)
 HEIGHT = 900
@@ -173,6 +173,7 @@ class Person:
         expect(page.locator("html")).to_have_attribute("lang", LOCALES[self.journey.lang][2])
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": HEIGHT})
+            page.evaluate(_AFTER_RESIZE_JS)  # the page's own resize handlers have run
             wide = page.evaluate(_SIDEWAYS_JS)
             assert wide == [], f"{page.url} scrolls sideways at {width}px: {wide}"
             if SHOTS:
@@ -314,6 +315,8 @@ class TOTP:
     secret: str | None = None
 
 
+_AFTER_RESIZE_JS = """() => new Promise(done =>
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 0))))"""
 _AXE_CHECKED: set[tuple[str, str]] = set()
 _SHAPE_JS = """() => {
     const keep = ['class', 'role', 'type', 'hidden', 'disabled', 'open', 'lang', 'dir',
@@ -395,7 +398,7 @@ class Organisation:
 
     @property
     def credit_code(self) -> str:
-        from tests.factories import credit_code
+        from tests.support.factories import credit_code
         return credit_code(900 + self.seq + sum(map(ord, self.username)), self.unit)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests import declaration_helpers as h
-from tests.factories import PASSWORD
-from tests.journeys import kit
+from tests.support import declarations as h
+from tests.support.factories import PASSWORD
+from tests.support import journeys as kit
 
 
 @pytest.fixture
@@ -71,7 +71,9 @@ def test_enterprise_declares_province_returns_and_passes(journey, open_batch, ma
     # The enterprise prints the form, stamps it and uploads the scan.
     alice.link(t("Back to my organisation"))
     alice.link(t("View"), exact=False)
-    scan = kit.stamped_copy(alice, number)
+    # TODO(t16b): the form's PDF is linked from no page yet (issue 16 item 1, landing with
+    # j16); until then the scan is a PDF of our own: kit.stamped_copy(alice, number).
+    scan = kit.sample_file("pdf")[0]
     kit.upload(alice, kit.STAMPED_SCAN_KIND, f"{number}-stamped.pdf", scan)
 
     # The province sees the scan and confirms the number on it.

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from smplatform import clock as clock_module
-from tests import declaration_helpers as h
-from tests.factories import PASSWORD
-from tests.journeys import setup
+from tests.support import declarations as h
+from tests.support.factories import PASSWORD
+from tests.support import journey_setup as setup
 
 CST = clock_module.CHINA
 MARCH = datetime(2023, 3, 15, 10, 0, tzinfo=CST)   # the declarations and the provinces' lists

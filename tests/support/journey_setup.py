@@ -10,8 +10,8 @@ from smplatform.models import Declaration, User
 from smplatform.rules import annex1
 from smplatform.services import attachments, review
 from smplatform.services import declarations as declaration_service
-from tests import declaration_helpers as h
-from tests.factories import Factories
+from tests.support import declarations as h
+from tests.support.factories import Factories
 
 ORG_TYPES = {"enterprise": OrgType.ENTERPRISE, "platform": OrgType.PLATFORM_OPERATOR,
              "city": OrgType.CITY_DEPARTMENT}

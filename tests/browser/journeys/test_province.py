@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from smplatform import clock as clock_module
-from tests import declaration_helpers as h
-from tests.factories import PASSWORD
-from tests.journeys import kit, setup
+from tests.support import declarations as h
+from tests.support.factories import PASSWORD
+from tests.support import journey_setup as setup, journeys as kit
 
 
 EARLY = datetime(2023, 3, 15, 10, 0, tzinfo=clock_module.CHINA)  # before the contacts' deadline

@@ -1,0 +1,1 @@
+from tests.support.journeys import journey  # noqa: F401

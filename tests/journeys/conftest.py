@@ -1,1 +1,0 @@
-from tests.journeys.kit import journey  # noqa: F401
