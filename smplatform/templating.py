@@ -40,6 +40,31 @@ STATE_ENUMS = {e.__name__: e for e in (DeclarationState, ReviewState, Submission
                                        TaskState, EntryStatus)}
 
 
+def _declaration_progress(declaration):
+    """The step indicator and next step of a declaration, for the signed-in user's role."""
+    from flask_login import current_user
+
+    from smplatform.presenters import progress
+    return progress.declaration_progress(progress.facts_of(declaration), current_user.role)
+
+
+def _filing_progress(task):
+    from flask_login import current_user
+
+    from smplatform.presenters import progress
+    return progress.filing_progress(progress.filing_facts_of(task), current_user.role)
+
+
+def _waiting_for(user):
+    from smplatform.presenters import waiting
+    return waiting.for_user(user)
+
+
+def _pdf_name(declaration) -> str:
+    from smplatform.documents.declaration_pdf import filename
+    return filename(declaration)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_action_label"] = action_label
     from smplatform.services import organisation_history
@@ -54,6 +79,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["overdue_reviews"] = review_assignments.overdue_reviews
     app.jinja_env.globals["audit_details"] = detail_rows
     app.jinja_env.globals["class_label"] = class_label
+    app.jinja_env.globals["declaration_progress"] = _declaration_progress
+    app.jinja_env.globals["filing_progress"] = _filing_progress
+    app.jinja_env.globals["declaration_pdf_name"] = _pdf_name
+    app.jinja_env.globals["waiting_for"] = _waiting_for
     app.jinja_env.globals["audit_object"] = object_label
     app.jinja_env.globals.update(STATE_ENUMS)
     app.jinja_env.install_gettext_callables(
