@@ -103,6 +103,14 @@ class Config:
     RATELIMIT_SIGN_IN = os.environ.get("SMPLATFORM_SIGN_IN_LIMIT", "20 per minute")
     RATELIMIT_REGISTER = os.environ.get("SMPLATFORM_REGISTER_LIMIT", "20 per hour")
     RATELIMIT_HEADERS_ENABLED = True
+    # Objections to a public notice, per IP address (public/selection.py).
+    RATELIMIT_OBJECTION = os.environ.get("SMPLATFORM_OBJECTION_LIMIT", "10 per hour")
+    # The ministry's contact for objections, shown with every public notice. The address is
+    # MIIT's; the phone and e-mail are set by the deployment (empty: the page says so).
+    OBJECTION_ADDRESS = os.environ.get(
+        "SMPLATFORM_OBJECTION_ADDRESS", "北京市西城区西长安街13号，邮编100804")
+    OBJECTION_PHONE = os.environ.get("SMPLATFORM_OBJECTION_PHONE", "")
+    OBJECTION_EMAIL = os.environ.get("SMPLATFORM_OBJECTION_EMAIL", "")
 
     # Behind N reverse proxies, trust N X-Forwarded-For/-Proto hops for the client's address
     # (rate limits and the audit log use it). 0: use the connection's address.
@@ -154,6 +162,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     RATELIMIT_SIGN_IN = "1000 per minute"
     RATELIMIT_REGISTER = "1000 per minute"
+    RATELIMIT_OBJECTION = "1000 per minute"
     # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

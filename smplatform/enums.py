@@ -459,3 +459,15 @@ class ObjectionOutcome(LabelledEnum):
     @classmethod
     def _labels(cls):
         return {cls.UPHELD: _l("Upheld"), cls.DISMISSED: _l("Dismissed")}
+
+
+class ObjectionSource(LabelledEnum):
+    """How an objection reached the ministry."""
+
+    PUBLIC = "public"
+    MINISTRY = "ministry"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.PUBLIC: _l("Sent through the public notice's form"),
+                cls.MINISTRY: _l("Recorded by the ministry")}

@@ -27,6 +27,12 @@ def can_view_public(user, _obj=None) -> bool:
     return True
 
 
+def can_object_to_notice(user, _batch=None) -> bool:
+    """Anyone, signed in or not, may object to a shortlisted declaration (the service takes
+    objections only while the batch's notice runs)."""
+    return True
+
+
 def is_signed_in(user, _obj=None) -> bool:
     """Pages of one's own account (password, notifications, sign-out): any signed-in user."""
     return _signed_in(user)
@@ -327,6 +333,11 @@ def can_read_notifications(user, _obj=None) -> bool:
 def can_run_selection(user, _obj=None) -> bool:
     """Assign reviewers, record inspections, decide, put under notice, publish: ministry."""
     return is_ministry(user)
+
+
+def can_handle_objection(user, objection=None) -> bool:
+    """Record how an objection sent by the public was handled: ministry, while unhandled."""
+    return is_ministry(user) and (objection is None or not objection.handled)
 
 
 def can_open_review(user, review) -> bool:

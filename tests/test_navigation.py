@@ -17,7 +17,7 @@ def nav_links(html: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', nav)
 
 
-COMMON = ["/", "/notice/2023", "/registry", "/downloads", "/verify"]
+COMMON = ["/", "/notice/2023", "/selection", "/registry", "/downloads", "/verify"]
 ACCOUNT = ["/account/notifications", "/account/password"]
 
 

@@ -4,12 +4,14 @@ route requires the ministry role (checked before each request)."""
 from __future__ import annotations
 
 from smplatform.ministry import (admin, batches, decisions, declarations, documents,
-                                 evaluation, experts, inspection, national, overdue,
-                                 registry_corrections, review, scoring, submissions)
+                                 evaluation, experts, inspection, national, objections,
+                                 overdue, registry_corrections, review, scoring,
+                                 submissions)
 from smplatform.permissions import is_ministry
 from smplatform.web import area, signed_in_as
 
 bp = area("ministry", __name__,
           (admin, batches, experts, evaluation, documents, submissions, declarations,
-           decisions, inspection, review, scoring, overdue, registry_corrections, national),
+           decisions, inspection, review, scoring, overdue, registry_corrections, national,
+           objections),
           guard=signed_in_as(is_ministry), url_prefix="/ministry")

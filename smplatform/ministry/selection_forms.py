@@ -99,6 +99,15 @@ class ObjectionForm(FlaskForm):
                          validators=[REQUIRED])
 
 
+class HandleObjectionForm(FlaskForm):
+    """How the ministry handled an objection sent by the public, and the outcome."""
+
+    handling = TextAreaField(_l("How it was handled"),
+                             validators=[REQUIRED, Length(max=TEXT_MAX)])
+    outcome = RadioField(_l("Outcome"), choices=ObjectionOutcome.choices(),
+                         validators=[REQUIRED])
+
+
 def _any(choices):
     return [("", _l("Any"))] + list(choices)
 

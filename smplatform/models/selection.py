@@ -16,7 +16,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from smplatform.enums import InspectionConclusion, ObjectionOutcome, ReviewState
+from smplatform.enums import (
+    InspectionConclusion,
+    ObjectionOutcome,
+    ObjectionSource,
+    ReviewState,
+)
 from smplatform.extensions import db
 from smplatform.models.accounts import User
 from smplatform.models.batch import Batch
@@ -102,21 +107,40 @@ class PublicNotice(db.Model):
 
 
 class Objection(db.Model):
-    """An objection (异议) to a shortlisted declaration received during the public notice."""
+    """An objection (异议) to a shortlisted declaration received during the public notice.
+
+    Either sent by the public through the notice's form (`source` public: the objector's
+    contact and grounds, a reference to quote, handled later by the ministry) or recorded by
+    the ministry from a letter, call or visit (`source` ministry: handled when recorded).
+    `handling`, `outcome`, `recorded_by` and `recorded_at` are set once it is handled.
+    """
 
     __tablename__ = "objection"
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), index=True)
     received_on: Mapped[date] = mapped_column(Date)
-    summary: Mapped[str] = mapped_column(Text)
-    handling: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[str] = mapped_column(String(10))
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text)  # the grounds
+    handling: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    source: Mapped[str] = mapped_column(String(10), default=ObjectionSource.MINISTRY,
+                                        server_default=ObjectionSource.MINISTRY.value)
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    objector_name: Mapped[str | None] = mapped_column(String(100))
+    objector_organisation: Mapped[str | None] = mapped_column(String(200))
+    objector_phone: Mapped[str | None] = mapped_column(String(30))
+    objector_email: Mapped[str | None] = mapped_column(String(254))
+    ip: Mapped[str | None] = mapped_column(String(45))
 
     declaration: Mapped[Declaration] = relationship()
-    recorded_by: Mapped[User] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
 
     @property
-    def outcome_enum(self) -> ObjectionOutcome:
-        return ObjectionOutcome(self.outcome)
+    def outcome_enum(self) -> ObjectionOutcome | None:
+        return ObjectionOutcome(self.outcome) if self.outcome else None
+
+    @property
+    def handled(self) -> bool:
+        return self.outcome is not None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from smplatform import clock
 from smplatform.enums import OrgType
@@ -359,6 +359,12 @@ def batch_years() -> dict[int, int]:
     years.update(db.session.execute(select(RegistryEntry.batch_number, RegistryEntry.year)
                                     .distinct()).all())
     return dict(sorted(years.items()))
+
+
+def batch_sizes() -> dict[int, int]:
+    """Batch number → how many demonstrations the registry lists of it (revoked included)."""
+    return dict(db.session.execute(select(RegistryEntry.batch_number, func.count())
+                                   .group_by(RegistryEntry.batch_number)).all())
 
 
 def entries_for(organisation_id: int) -> list[RegistryEntry]:
