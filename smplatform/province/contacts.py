@@ -27,7 +27,8 @@ def _contacts_page(batch, errors: dict | None = None, status: int = 200):
     return page("province/contacts.html", status=status, batch=batch,
                 contacts=liaison.contacts_of(batch.id, current_user.unit_code),
                 deadline=deadline, errors=errors or {}, form=request.form,
-                contact_open=clock.now() <= batch.contact_deadline)
+                contact_open=liaison.contacts_open(batch, current_user.unit_code),
+                deadline_passed=clock.now() > batch.contact_deadline)
 
 
 def _save(batch, action, done: str, field: str | None = None):

@@ -30,13 +30,24 @@ def _check_contact_deadline(batch: Batch) -> None:
                             "ministry to change them."), code="deadline")
 
 
+def contacts_open(batch: Batch, unit_code: str) -> bool:
+    """May the unit add a contact now? Before the contact deadline; after it only its first
+    one, since the ministry needs a contact for every list it receives (submit() requires
+    one). Changing given contacts after the deadline goes through the ministry."""
+    return clock.now() <= batch.contact_deadline or not contacts_of(batch.id, unit_code)
+
+
 def add_contact(*, actor: User, batch: Batch, name: str, title: str, phone: str,
                 fax: str | None, email: str) -> LiaisonContact:
-    """Add a liaison contact for the officer's unit (before the batch's contact deadline).
+    """Add a liaison contact for the officer's unit: before the batch's contact deadline, or
+    its first contact late (contacts_open()).
 
-    Side effects: inserts a LiaisonContact; audit `liaison_contact.add`.
+    Side effects: inserts a LiaisonContact; audit `liaison_contact.add` (late: after the
+    deadline).
     """
-    _check_contact_deadline(batch)
+    late = clock.now() > batch.contact_deadline
+    if not contacts_open(batch, actor.unit_code):
+        _check_contact_deadline(batch)
     values = {"name": (name or "").strip(), "title": (title or "").strip(),
               "phone": (phone or "").strip(), "fax": (fax or "").strip() or None,
               "email": (email or "").strip()}
@@ -60,7 +71,7 @@ def add_contact(*, actor: User, batch: Batch, name: str, title: str, phone: str,
     db.session.add(contact)
     db.session.flush()
     record("liaison_contact.add", actor=actor, obj=contact, unit_code=actor.unit_code,
-           detail={"name": values["name"]})
+           detail={"name": values["name"], "late": late})
     return contact
 
 

@@ -225,7 +225,8 @@ def submit(*, actor: User, batch: Batch, unit_code: str) -> UnitSubmission:
     """Submit the unit's list to the ministry.
 
     Requires: before the national deadline (or sent back), the stamped summary uploaded,
-    at least one recommendation, and a confirmed stamped copy of every recommended
+    a liaison contact of the unit, at least one recommendation, and a confirmed stamped
+    copy of every recommended
     declaration. Side effects: locks the unit; `forward` for every recommended declaration and
     `not_recommend` for every other passed one (workflow.apply: events and audit); notifies
     their applicants; UnitSubmission becomes submitted; audit `unit_submission.submit`.
@@ -238,6 +239,11 @@ def submit(*, actor: User, batch: Batch, unit_code: str) -> UnitSubmission:
     if submission.summary_file_id is None:
         raise DomainError(_("Upload the stamped summary (Annex 2) before submitting."),
                           code="no_summary")
+    from smplatform.services.liaison import contacts_of
+    if not contacts_of(batch.id, unit_code):
+        raise DomainError(_("Give the ministry at least one liaison contact before submitting "
+                            "your list: the ministry asks them about it (Contacts and "
+                            "deadline)."), code="no_contact")
     items = recommendations(batch.id, unit_code)
     if not items:
         raise DomainError(_("The recommendation list is empty."), code="empty")

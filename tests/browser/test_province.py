@@ -61,6 +61,14 @@ def test_officer_reviews_recommends_exports_and_submits(app, make, batch, served
     page.wait_for_selector("#recommend-error")
     assert "10 of 10" in page.inner_text("#recommend-error")
 
+    # The list goes nowhere without a liaison contact: the first may come late.
+    page.goto(served + "/province/contacts")
+    for field, value in (("name", "张丽"), ("title", "处长"), ("phone", "020-83133000"),
+                         ("email", "liaison@example.gov.cn")):
+        page.fill(f"#contact-{field}", value)
+    page.click("form[action$='/contacts'] button[type=submit]")
+    page.wait_for_selector(".flash-success")
+
     page.goto(served + "/province/summary")
     with page.expect_download() as info:
         page.click("a[href$='/summary.xlsx']")

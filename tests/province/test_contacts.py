@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from smplatform import clock as clock_module
 from smplatform.extensions import db
-from smplatform.models import LiaisonContact, UnitDeadline
+from smplatform.models import AuditEntry, LiaisonContact, UnitDeadline
 from tests.support import province as helpers
 from tests.support.helpers import english
 
@@ -25,13 +25,22 @@ def test_contact_before_deadline_and_ministry_directory(make, login_as, clock, b
     assert "Units that have not answered (36)" in page
 
 
-def test_contact_after_deadline_is_refused(make, login_as, clock, batch):
+def test_after_deadline_only_the_first_contact_is_taken_late(make, login_as, clock, batch):
+    """Contacts are required before a unit submits its list (issue 16, item 10): a unit that
+    gave none by the deadline may still give its first, recorded as late; more changes go
+    through the ministry."""
     clock.set(batch.contact_deadline + timedelta(seconds=1))
     c = english(login_as(make.province("440000")))
-    r = c.post("/province/contacts", data=dict(CONTACT))
+    page = c.get("/province/contacts").get_data(as_text=True)
+    assert 'id="contacts-overdue"' in page
+    assert c.post("/province/contacts", data=dict(CONTACT)).status_code == 303
+    entry = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.action == "liaison_contact.add"))
+    assert entry.detail["late"] is True
+    r = c.post("/province/contacts", data=dict(CONTACT, name="第二位联络人"))
     assert r.status_code == 422
     assert "The deadline for liaison contacts has passed" in r.get_data(as_text=True)
-    assert db.session.scalars(select(LiaisonContact)).all() == []
+    assert len(db.session.scalars(select(LiaisonContact)).all()) == 1
 
 
 def test_applicant_deadline_not_after_national(officer, batch):
@@ -51,4 +60,6 @@ def test_dashboard_counts_meters_and_todo(officer):
     page = c.get("/province/").get_data(as_text=True)
     assert "2 declarations wait for review to start." in page
     assert "0 of 10 used" in page
-    assert "Give the ministry your liaison contacts." not in page  # its deadline has passed
+    # Contacts are required before submitting: the step stays until done, overdue now.
+    assert ("Give the ministry your liaison contacts: overdue since 2023-03-20, and required "
+            "before you submit your list.") in page

@@ -125,6 +125,10 @@ def test_changes_after_the_national_deadline_are_refused(officer, clock, batch, 
 
 
 def _ready_to_submit(c, n=2, stamped=True):
+    # The unit's first liaison contact (late: the contact deadline has passed).
+    assert c.post("/province/contacts", data={
+        "name": "张丽", "title": "处长", "phone": "020-83133000",
+        "email": "liaison@example.gov.cn"}).status_code == 303
     ds = helpers.passed(n, stamped=stamped)
     for d in ds:
         assert _add(c, d).status_code == 303
@@ -275,3 +279,16 @@ def test_concurrent_last_slot_exactly_one_succeeds(app, make, login_as, batch):
 
 def test_officer_can_log_in_with_factory_password(make, login_as, batch):
     assert login_as(make.province("440000"), PASSWORD) is not None
+
+
+def test_submit_requires_a_liaison_contact(officer):
+    """The dashboard lists the contacts as a step; the submission needs them (issue 16, 10)."""
+    _user, c = officer
+    for d in helpers.passed(1, stamped=True):
+        _add(c, d)
+    _upload_summary(c)
+    r = c.post("/province/submit")
+    assert r.status_code == 409
+    assert "Give the ministry at least one liaison contact before submitting your list" in \
+        r.get_data(as_text=True)
+    assert db.session.scalar(select(UnitSubmission.state)) == "open"

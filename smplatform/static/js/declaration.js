@@ -89,14 +89,27 @@
       sent.forEach(function (name) { delete lastSent[name]; dirty.add(name); });
     }
   });
+  // While a save is on its way the status says so; a save that never arrived says that too
+  // (the texts come translated from the page: data-saving, data-failed).
+  function showStatus(status, text, className) {
+    var p = document.createElement("p");
+    p.className = className;
+    p.textContent = text;
+    status.replaceChildren(p);
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var status = document.getElementById("save-status");
     if (status && event.detail.elt && event.detail.elt.id === "section-form") {
       status.classList.add("saving");
+      showStatus(status, status.getAttribute("data-saving") || "", "saving-note");
     }
   });
-  document.addEventListener("htmx:afterRequest", function () {
+  document.addEventListener("htmx:afterRequest", function (event) {
     var status = document.getElementById("save-status");
-    if (status) { status.classList.remove("saving"); }
+    if (!status) { return; }
+    status.classList.remove("saving");
+    var failed = event.detail.elt && event.detail.elt.id === "section-form" &&
+      !event.detail.successful;
+    if (failed) { showStatus(status, status.getAttribute("data-failed") || "", "error"); }
   });
 })();
