@@ -33,12 +33,14 @@ def init_app(app: Flask) -> None:
         click.echo(f"Loaded {units} units and {cities} cities.")
 
     @app.cli.command("seed-demo")
-    def seed_demo():
-        """Create the demo accounts and batch (idempotent; refused in production)."""
+    @click.option("--accounts-only", is_flag=True,
+                  help="Only the demo accounts and the registry, without the demo story.")
+    def seed_demo(accounts_only):
+        """Create the demo accounts and the demo story (idempotent; refused in production)."""
         from smplatform.demo import seed
         if not current_app.config["ALLOW_DEMO_SEED"]:
             raise click.ClickException("The production configuration refuses demo data.")
-        created = seed(current_app.config["DEMO_PASSWORD"])
+        created = seed(current_app.config["DEMO_PASSWORD"], story=not accounts_only)
         db.session.commit()
         click.echo(f"Demo data ready ({len(created)} accounts created).")
 

@@ -1,17 +1,18 @@
-"""Demo data for `flask seed-demo`: one account per role, a Guangdong city department, batch 5.
+"""Demo data for `flask seed-demo` (run by `make run`): the demo accounts (one per role, a
+Guangdong city department), the registry of batches 1–4, and a national picture a visitor can
+explore at once (demo_story.py: batches 5 to 7 and an evaluation campaign).
 
-Idempotent: running it again changes nothing that exists. Refused by the production config.
+Idempotent: running it again creates nothing that exists; the story goes only into a database
+without batches. Refused by the production config.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from smplatform import clock
-from smplatform.enums import BatchStatus, OrgType, Role
+from smplatform.enums import OrgType, Role
 from smplatform.extensions import db
-from smplatform.models import Batch, User
+from smplatform.models import User
 from smplatform.rules.credit_code import make as make_credit_code
 from smplatform.services import accounts
 from smplatform.services.reference import load_reference_data
@@ -37,65 +38,39 @@ APPLICANTS = [
 ]
 
 
-def demo_batch_dates(today: datetime) -> dict:
-    """Batch 5 with the notice's structure, moved so that it is open today."""
-    midnight = datetime(today.year, today.month, today.day, tzinfo=clock.CHINA)
-    end_of = lambda days: (midnight + timedelta(days=days, hours=23, minutes=59, seconds=59))  # noqa: E731
-    return {
-        "opens_at": (midnight - timedelta(days=20)).astimezone(UTC),
-        "contact_deadline": end_of(18).astimezone(UTC),
-        "province_deadline": end_of(90).astimezone(UTC),
-        "evaluation_deadline": end_of(90).astimezone(UTC),
-    }
-
-
-def seed(password: str) -> list[str]:
-    """Create what is missing; return the user names created."""
+def seed(password: str, *, story: bool = True) -> list[str]:
+    """Create the demo accounts that are missing and (`story`), into a database without
+    batches, the demo story (demo_story.py); return the user names of the demo accounts
+    created."""
     load_reference_data()
     created = []
+    hashed = None  # one argon2 hash for every demo account (it takes its time on purpose)
     for username, name, role, unit, admin in STAFF:
         if not accounts.username_taken(username):
+            hashed = hashed or accounts.hash_password(password)
             accounts.create_staff_user(actor=None, username=username, display_name=name,
                                        email=f"{username}@example.gov.cn", role=role,
                                        password=password, is_admin=admin,
                                        unit_code=None if role == Role.CITY else unit,
-                                       city_code=unit if role == Role.CITY else None)
+                                       city_code=unit if role == Role.CITY else None,
+                                       password_hash=hashed)
             created.append(username)
     for username, org_type, name, code, unit, city, contact in APPLICANTS:
         if not accounts.username_taken(username):
+            hashed = hashed or accounts.hash_password(password)
             accounts.register_organisation(
                 org_type=org_type, name=name, credit_code=code, unit_code=unit, city_code=city,
                 contact_name=contact, contact_mobile="13800138000",
-                contact_email=f"{username}@example.com", username=username, password=password)
+                contact_email=f"{username}@example.com", username=username, password=password,
+                password_hash=hashed)
             created.append(username)
-    if db.session.scalar(select(Batch).where(Batch.number == 5)) is None:
-        db.session.add(Batch(number=5, year=2023, status=BatchStatus.OPEN,
-                             **demo_batch_dates(clock.china(clock.now()))))
     db.session.flush()
-    from smplatform.services.batches import ensure_default_quotas
-    ensure_default_quotas(batch=db.session.scalar(select(Batch).where(Batch.number == 5)))
     from smplatform.services.registry import load_demo_registry
     load_demo_registry()
-    _demo_declaration()
+    if story:
+        from smplatform import demo_story
+        demo_story.load(password, hashed)
     return created
-
-
-def _demo_declaration() -> None:
-    """enterprise-demo gets one draft enterprise declaration, partly filled."""
-    from smplatform.models import Declaration
-    from smplatform.services import declarations
-    user = db.session.scalar(select(User).where(User.username == "enterprise-demo"))
-    batch = db.session.scalar(select(Batch).where(Batch.number == 5))
-    if user is None or batch is None or db.session.scalar(select(Declaration.id).where(
-            Declaration.organisation_id == user.organisation_id)) is not None:
-        return
-    d = declarations.start(actor=user, batch=batch, category="enterprise",
-                           service_model="customised",
-                           attested={"cond_registered": True, "cond_operations": True,
-                                     "cond_no_accident": True, "cond_no_violation": True})
-    declarations.save_section(declaration=d, actor=user, section_key="basic", base_version=1,
-                              raw={"registered_address": "广州市黄埔区科学大道1号",
-                                   "established_on": "2008-05-20", "ownership": "private"})
 
 
 def demo_users() -> list[User]:

@@ -94,8 +94,12 @@ def username_taken(username: str) -> bool:
 
 def register_organisation(*, org_type: OrgType, name: str, credit_code: str, unit_code: str,
                           city_code: str | None, contact_name: str, contact_mobile: str,
-                          contact_email: str, username: str, password: str) -> User:
+                          contact_email: str, username: str, password: str,
+                          password_hash: str | None = None) -> User:
     """Create an applicant organisation and its first user, the organisation's administrator.
+
+    `password_hash`: the hash of `password` when the caller already has it (the demo seed
+    registers dozens of accounts with one password; argon2 takes its time on purpose).
 
     Side effects: inserts Organisation and User; audit entry `organisation.register`.
     Raises DomainError on a bad credit code, a taken code or user name, a weak password, or a
@@ -130,7 +134,8 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
                        contact_mobile=contact_mobile.strip(), contact_email=contact_email.strip(),
                        created_at=now)
     user = User(username=username, display_name=contact_name.strip(), email=contact_email.strip(),
-                password_hash=hash_password(password), role=Role.APPLICANT, organisation=org,
+                password_hash=password_hash or hash_password(password), role=Role.APPLICANT,
+                organisation=org,
                 is_org_admin=True, created_at=now, password_changed_at=now)
     db.session.add_all([org, user])
     db.session.flush()
@@ -142,9 +147,12 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
 
 def create_staff_user(*, actor: User | None, username: str, display_name: str, email: str,
                       role: Role, password: str, unit_code: str | None = None,
-                      is_admin: bool = False, city_code: str | None = None) -> User:
+                      is_admin: bool = False, city_code: str | None = None,
+                      password_hash: str | None = None) -> User:
     """Create a provincial officer, ministry staff member, expert or city industry and IT
     officer (its unit is its city's).
+
+    `password_hash`: the hash of `password` when the caller already has it (the demo seed).
 
     Side effects: inserts User; audit entry `user.create` (actor None means the CLI).
     """
@@ -171,8 +179,8 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
         raise DomainError(problems[0], field="password")
     now = clock.now()
     user = User(username=username, display_name=display_name, email=email,
-                password_hash=hash_password(password), role=str(role), unit_code=unit_code,
-                city_code=city_code,
+                password_hash=password_hash or hash_password(password), role=str(role),
+                unit_code=unit_code, city_code=city_code,
                 is_admin=bool(is_admin and role == Role.MINISTRY), created_at=now,
                 password_changed_at=now)
     db.session.add(user)

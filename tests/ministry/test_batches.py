@@ -377,9 +377,3 @@ def test_dashboard_links_to_batches_and_experts(ministry):
     assert 'href="/ministry/experts"' in body
 
 
-def test_demo_seed_gives_batch_5_its_quota_table(app):
-    from smplatform.demo import seed
-    seed("Demo-Password-2023")
-    seed("Demo-Password-2023")  # idempotent
-    batch = db.session.scalar(select(Batch).where(Batch.number == 5))
-    assert len(batch.quotas) == 9

@@ -36,8 +36,9 @@ def test_home_shows_the_notice_deadlines_without_a_batch(client):
 
 
 def test_home_shows_the_open_batch_deadlines(client, app):
-    from smplatform.demo import seed
-    seed("Demo-Password-2023")
+    from tests.selection.helpers import make_batch
+    from smplatform.services import batches
+    batches.open_batch(actor=None, batch=make_batch(number=5))
     db.session.commit()
     html = page(client.get("/", headers=EN))
     assert "Deadlines of batch 5 (China Standard Time)" in html
