@@ -49,7 +49,8 @@ def registry_list():
     args = {k if k != "unit_code" else "unit": v for k, v in filters.items() if v}
     return page("public/registry.html", fragment="public/registry_results.html",
                 page=results, units=units, filters=filters,
-                args=args, categories=DemoCategory, batches=batches)
+                args=args, categories=DemoCategory, batches=batches,
+                latest=registry.latest_conclusions(e.id for e in results.items))
 
 
 @routes.get("/registry/export.<fmt>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -19,6 +20,7 @@ from smplatform.search import contains
 from smplatform.rules.evaluation import (
     BATCH_YEARS,
     HEADER_WORDS,
+    Conclusion,
     REQUIRED_COLUMNS,
     DemoCategory,
     EntryStatus,
@@ -391,10 +393,48 @@ def search_query(*, batch: int | None = None, category: str | None = None,
 
 
 EXPORT_COLUMNS = ("batch", "year", "category", "name", "credit_code", "unit_code", "city_code",
-                  "class", "status")
+                  "class", "status", "evaluation", "evaluated_on")
+
+
+@dataclass(frozen=True)
+class LatestConclusion:
+    """A demonstration's latest evaluation conclusion and the day (China) it was given."""
+
+    conclusion: str
+    on: date
+
+    @property
+    def label(self) -> str:
+        return Conclusion.label_of(self.conclusion)
+
+
+def latest_conclusions(entry_ids) -> dict[int, LatestConclusion]:
+    """{entry id: its latest conclusion} for these entries (one query; entries never
+    concluded are left out)."""
+    from smplatform.models import EvaluationTask
+    ids = list(entry_ids)
+    if not ids:
+        return {}
+    latest: dict[int, LatestConclusion] = {}
+    for entry_id, conclusion, at in db.session.execute(
+            select(EvaluationTask.entry_id, EvaluationTask.conclusion,
+                   EvaluationTask.concluded_at)
+            .where(EvaluationTask.entry_id.in_(ids), EvaluationTask.conclusion.is_not(None))
+            .order_by(EvaluationTask.concluded_at)):
+        latest[entry_id] = LatestConclusion(conclusion, clock.china(at).date())
+    return latest
 
 
 def export_rows(entries) -> list[list]:
-    """Rows for CSV/XLSX export; the same columns the import reads (plus the status)."""
-    return [[e.batch_number, e.year, e.category, e.name, e.credit_code or "", e.unit_code,
-             e.city_code or "", e.klass or "", e.status] for e in entries]
+    """Rows for CSV/XLSX export; the same columns the import reads (plus the status and the
+    latest evaluation conclusion with its date)."""
+    entries = list(entries)
+    latest = latest_conclusions(e.id for e in entries)
+    rows = []
+    for e in entries:
+        found = latest.get(e.id)
+        rows.append([e.batch_number, e.year, e.category, e.name, e.credit_code or "",
+                     e.unit_code, e.city_code or "", e.klass or "", e.status,
+                     found.conclusion if found else "",
+                     found.on.isoformat() if found else ""])
+    return rows
