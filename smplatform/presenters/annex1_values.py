@@ -252,7 +252,7 @@ FORM = Style(ticked=_l("Yes"), unticked=_l("No"))
 REVIEW = Style()
 # The ministry's and the expert's read-only view.
 READ = Style(empty="—", ticked=_l("Yes"), unticked=None, separator=None, no_figure="—",
-             share=lambda s: f"{s}%")
+             share=lambda s: f"{s:.2f}%")
 # The PDF: checks and choices are drawn as boxes (declaration_pdf.py), dates in Chinese.
 PDF = Style(date=chinese_date, total=lambda d: format(d.normalize(), "f"))
 
@@ -281,9 +281,13 @@ def review_sections(definition: annex1.FormDefinition | None, data: dict | None,
 
 @dataclass
 class YearGrid:
+    """A three-year table as the applicant's form shows it: each row with its unit, a value
+    per year and its three-year total (where the form totals it); enterprises' service
+    revenue share per year."""
+
     title: str
     years: tuple[int, ...]
-    rows: list[tuple[str, list[str]]]  # (row label, one value per year)
+    rows: list[tuple[str, list[str], str]]  # (label with unit, one value per year, total)
     shares: list[str] | None = None  # service revenue share per year, for enterprises
 
 
@@ -293,6 +297,13 @@ class ViewSection:
     facts: list[tuple[str, str]] = field(default_factory=list)
     texts: list[tuple[str, str]] = field(default_factory=list)  # long narratives
     grids: list[YearGrid] = field(default_factory=list)
+
+
+def _row_label(row: GridRow, lang: str) -> str:
+    """A year table's row label with its unit, as the applicant's form writes it."""
+    if not row.unit:
+        return row.label
+    return f"{row.label}（{row.unit}）" if lang == "zh" else f"{row.label} ({row.unit})"
 
 
 def sections(category: str, data: dict, lang: str) -> list[ViewSection]:
@@ -305,7 +316,9 @@ def sections(category: str, data: dict, lang: str) -> list[ViewSection]:
             if isinstance(item, Grid):
                 view.grids.append(YearGrid(
                     title=item.label, years=item.years,
-                    rows=[(r.label, [READ.text(c) for c in r.cells]) for r in item.rows],
+                    rows=[(_row_label(r, s.lang), [READ.text(c) for c in r.cells],
+                           READ.total_text(r.total) if r.row.total else "—")
+                          for r in item.rows],
                     shares=None if item.shares is None
                     else [READ.share_text(share) for share in item.shares]))
             elif item.field.kind == "textarea":

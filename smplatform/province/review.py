@@ -38,7 +38,11 @@ def _declaration_page(d: Declaration, errors: dict | None = None, status: int = 
              if d.category == "enterprise" else None)
     return page(
         "province/declaration.html", d=d, events=events,
-        sections=annex1_values.review_sections(definition, d.data, language),
+        # The sections to comment on when returning, and the declaration as every reader
+        # sees it (presenters/annex1_values.sections: the figures as the applicant's table).
+        sections=[{"key": s.key, "title": s.title.get(language)}
+                  for s in definition.sections] if definition else [],
+        view_sections=annex1_values.sections(d.category, d.data, language),
         section_titles={s.key: s.title.get(language) for s in definition.sections}
         if definition else {},
         attachments=review.attachments_of(d), scan=scan, uploads_exist=uploads_exist,

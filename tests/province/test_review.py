@@ -102,7 +102,9 @@ def test_detail_shows_content_flags_and_history(officer):
     d = helpers.declaration(state="under_review", low_share=True, name="低占比制造有限公司")
     page = c.get(f"/province/declarations/{d.id}").get_data(as_text=True)
     assert "低占比制造有限公司" in page
-    assert "Service revenue (2022)" in page  # section content generated from Annex 1
+    # The figures as the applicant's table: a row per item with its unit, a total, the share.
+    assert '<th scope="row">Service revenue (10,000 yuan)</th>' in page
+    assert '<th scope="row">Service revenue share</th>' in page
     assert "badge-warn" in page
 
 
