@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from smplatform import clock
 from smplatform.enums import (
@@ -174,77 +174,70 @@ def for_expert(user) -> list[Item]:
     return items
 
 
-def _by_batch(query) -> dict[int, int]:
-    return dict(db.session.execute(query).all())
-
-
 def for_ministry() -> list[Item]:
-    """What the ministry's selection and evaluation wait for, batch by batch."""
-    numbers = dict(db.session.execute(select(Batch.id, Batch.number)).all())
-    items: list[Item] = []
-    count = func.count(Declaration.id)
-    by_state = {}
-    for batch_id, state, n in db.session.execute(
-            select(Declaration.batch_id, Declaration.state, count).where(
-                Declaration.state.in_([S.FORWARDED.value, S.EXPERT_REVIEW.value,
-                                       S.EXPERT_PASSED.value, S.SHORTLISTED.value]))
-            .group_by(Declaration.batch_id, Declaration.state)):
-        by_state[(batch_id, state)] = n
+    """What the ministry's selection and evaluation wait for, batch by batch (three queries:
+    the dashboard's statement budget is kept, tests/national/test_dashboard.py)."""
     active = [ReviewState.ASSIGNED.value, ReviewState.ACCEPTED.value,
               ReviewState.SUBMITTED.value]
-    # Under review with every active review submitted: the outcome can be recorded.
-    pending = select(ReviewAssignment.declaration_id).where(
-        ReviewAssignment.state.in_([ReviewState.ASSIGNED.value, ReviewState.ACCEPTED.value]))
-    scored = _by_batch(select(Declaration.batch_id, func.count(func.distinct(Declaration.id)))
-                       .join(ReviewAssignment, ReviewAssignment.declaration_id == Declaration.id)
-                       .where(Declaration.state == S.EXPERT_REVIEW.value,
-                              ReviewAssignment.state.in_(active),
-                              Declaration.id.not_in(pending))
-                       .group_by(Declaration.batch_id))
+    pending = [ReviewState.ASSIGNED.value, ReviewState.ACCEPTED.value]
     staffed = select(ReviewAssignment.declaration_id).where(ReviewAssignment.state.in_(active))
-    unstaffed = _by_batch(select(Declaration.batch_id, count).where(
-        Declaration.state.in_([S.FORWARDED.value, S.EXPERT_REVIEW.value]),
-        Declaration.id.not_in(staffed)).group_by(Declaration.batch_id))
-    uninspected = _by_batch(select(Declaration.batch_id, count).where(
-        Declaration.state == S.EXPERT_PASSED.value, Declaration.category == Category.CITY.value,
-        Declaration.id.not_in(select(Inspection.declaration_id)))
-        .group_by(Declaration.batch_id))
-    notices = {n.batch_id: n for n in db.session.scalars(select(PublicNotice))}
+    waiting_review = select(ReviewAssignment.declaration_id).where(
+        ReviewAssignment.state.in_(pending))
+    unhandled = (select(func.count(Objection.id))
+                 .where(Objection.declaration_id == Declaration.id, Objection.outcome.is_(None))
+                 .correlate(Declaration).scalar_subquery())
+
+    def count(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    state = Declaration.state
+    rows = db.session.execute(
+        select(Declaration.batch_id,
+               count(state.in_([S.FORWARDED.value, S.EXPERT_REVIEW.value])
+                     & Declaration.id.not_in(staffed)).label("unstaffed"),
+               count((state == S.EXPERT_REVIEW.value) & Declaration.id.in_(staffed)
+                     & Declaration.id.not_in(waiting_review)).label("scored"),
+               count((state == S.EXPERT_PASSED.value) & (Declaration.category
+                                                          == Category.CITY.value)
+                     & Declaration.id.not_in(select(Inspection.declaration_id)))
+               .label("uninspected"),
+               count(state == S.EXPERT_PASSED.value).label("passed"),
+               count(state == S.SHORTLISTED.value).label("shortlisted"),
+               func.sum(unhandled).label("objections"))
+        .where(state.in_([S.FORWARDED.value, S.EXPERT_REVIEW.value, S.EXPERT_PASSED.value,
+                          S.SHORTLISTED.value, S.NOT_SELECTED.value]))
+        .group_by(Declaration.batch_id)).all()
+    batches = {b.id: (b.number, n) for b, n in db.session.execute(
+        select(Batch, PublicNotice).outerjoin(PublicNotice, PublicNotice.batch_id == Batch.id))}
     today = clock.china(clock.now()).date()
-    for batch_id in sorted(numbers, key=lambda b: numbers[b], reverse=True):
-        n = numbers[batch_id]
-        review = url_for("ministry.review", batch_id=batch_id)
-        decisions = url_for("ministry.decisions", batch_id=batch_id)
-        if unstaffed.get(batch_id):
+    items: list[Item] = []
+    for row in sorted(rows, key=lambda r: batches[r.batch_id][0], reverse=True):
+        number, notice = batches[row.batch_id]
+        review = url_for("ministry.review", batch_id=row.batch_id)
+        decisions = url_for("ministry.decisions", batch_id=row.batch_id)
+        if row.unstaffed:
             items.append((_("Batch %(b)d: %(n)d declaration(s) recommended by the provinces "
-                            "await expert reviewers.", b=n, n=unstaffed[batch_id]), review))
-        if scored.get(batch_id):
+                            "await expert reviewers.", b=number, n=row.unstaffed), review))
+        if row.scored:
             items.append((_("Batch %(b)d: %(n)d declaration(s) have every review in: record "
-                            "the outcome.", b=n, n=scored[batch_id]), review))
-        if uninspected.get(batch_id):
+                            "the outcome.", b=number, n=row.scored), review))
+        if row.uninspected:
             items.append((_("Batch %(b)d: %(n)d city(ies) passed the expert review and await "
-                            "their on-site inspection.", b=n, n=uninspected[batch_id]),
+                            "their on-site inspection.", b=number, n=row.uninspected),
                           decisions))
-        if by_state.get((batch_id, S.EXPERT_PASSED.value)):
+        if row.passed:
             items.append((_("Batch %(b)d: %(n)d declaration(s) passed the expert review and "
-                            "await the decision.", b=n,
-                            n=by_state[(batch_id, S.EXPERT_PASSED.value)]), decisions))
-        notice = notices.get(batch_id)
-        shortlisted = by_state.get((batch_id, S.SHORTLISTED.value), 0)
-        if shortlisted and notice is None:
-            items.append((_("Batch %(b)d: put the shortlist (%(n)d) under public notice.", b=n,
-                            n=shortlisted), decisions))
-        elif shortlisted and notice.published_at is None and notice_rules.may_publish(
+                            "await the decision.", b=number, n=row.passed), decisions))
+        if row.shortlisted and notice is None:
+            items.append((_("Batch %(b)d: put the shortlist (%(n)d) under public notice.",
+                            b=number, n=row.shortlisted), decisions))
+        elif row.shortlisted and notice.published_at is None and notice_rules.may_publish(
                 ends_on=notice.ends_on, today=today):
             items.append((_("Batch %(b)d: the public notice has ended: publish the final "
-                            "list.", b=n), decisions))
-    objections = _by_batch(select(Declaration.batch_id, func.count(Objection.id))
-                           .join(Declaration, Declaration.id == Objection.declaration_id)
-                           .where(Objection.outcome.is_(None)).group_by(Declaration.batch_id))
-    for batch_id, n in sorted(objections.items()):
-        items.append((_("Batch %(b)d: %(n)d objection(s) from the public await handling.",
-                        b=numbers[batch_id], n=n),
-                      url_for("ministry.decisions", batch_id=batch_id) + "#shortlist-title"))
+                            "list.", b=number), decisions))
+        if row.objections:
+            items.append((_("Batch %(b)d: %(n)d objection(s) from the public await handling.",
+                            b=number, n=row.objections), decisions + "#shortlist-title"))
     conclude = db.session.scalar(select(func.count(EvaluationTask.id)).where(
         EvaluationTask.state.in_([TaskState.CONFIRMED.value, TaskState.STATUS_CHANGED.value])))
     if conclude:
