@@ -56,6 +56,7 @@ from smplatform.services import (
     experts,
     liaison,
     objections,
+    prefecture,
     recommendation,
     review,
     review_assignments,
@@ -200,6 +201,14 @@ BATCH7 = [
        model="customised", industry="汽车制造业", contact="冉军"),
     _o("b7-shenyang", "沈阳东方重工服务有限公司", "210000", "210100", "enterprise",
        model="general_contracting", industry="重型机械", contact="关勇"),
+    # Registered with their city, Guangzhou: after Guangdong turned on the prefecture tier,
+    # their declarations go to Guangzhou's initial review first (city-440100).
+    _o("b7-guangzhou-equip", "广州穗智装备科技有限公司", "440000", "440100", "enterprise",
+       model="customised", industry="专用设备制造业", contact="黎明",
+       extra={"in_city": True, "city_name": "广州市"}),
+    _o("b7-guangzhou-cloud", "广州羊城云制造平台有限公司", "440000", "440100", "platform",
+       klass="other", model="supply_chain", industry="工业互联网", contact="区静",
+       extra={"in_city": True, "city_name": "广州市"}),
 ]
 # Registry demonstrations (demo_registry.csv) that file their evaluation in the story, with
 # the state their filing reaches: (user name, registry name, state, extra).
@@ -266,7 +275,9 @@ class Story:
                                                   city_department=org.category == "city")
             user = self.users[org.key] = accounts.register_organisation(
                 org_type=ORG_TYPES[org.category], name=org.name, credit_code=code,
-                unit_code=org.unit, city_code=org.city if org.category == "city" else None,
+                unit_code=org.unit,
+                city_code=org.city if org.category == "city" or org.extra.get("in_city")
+                else None,
                 contact_name=org.contact, contact_mobile=f"1380013{self._n:04d}",
                 contact_email=f"{org.key}@example.com", username=org.key,
                 password=self.password, password_hash=self.hash)
@@ -623,7 +634,8 @@ def _batch7(s: Story) -> None:
     # Declarations: every organisation starts (a few leave it at a draft).
     drafts = {"enterprise-demo": ("basic",), "b7-deyang": None, "b7-fuzhou": None,
               "b7-xiamen": None, "b7-chongqing": ("basic", "contact", "model")}
-    for i, org in enumerate(BATCH7):
+    in_city = [org for org in BATCH7 if org.extra.get("in_city")]
+    for i, org in enumerate(org for org in BATCH7 if org not in in_city):
         s.at(s.day(-18 + i % 6), 9 + i % 8)
         if org.key in drafts:
             s.declare(org, batch, sections=drafts[org.key], attach=drafts[org.key] is None)
@@ -650,6 +662,19 @@ def _batch7(s: Story) -> None:
                       sections={"figures": "请核对服务收入是否包含产品销售收入。"})
     s.province_review(o["b7-shantou"], "reject",
                       "平台正式上线运营时间以营业执照经营范围变更日期为准，不足两年，不符合申报条件。")
+    # Guangdong turns on the prefecture tier: Guangzhou's declarations go to the city first.
+    s.at(s.day(-8), 9)
+    prefecture.set_prefecture_review(
+        actor=s.officer("440000"), batch=batch, enabled=True,
+        city_deadline=datetime.combine(s.day(45), time(23, 59, 59), tzinfo=CST))
+    for i, org in enumerate(in_city):
+        s.at(s.day(-7 + 4 * i), 11)
+        s.declare(org, batch)
+        s.submit(org)
+    s.at(s.day(-5), 15)
+    prefecture.city_pass(actor=s.user("city-440100"),
+                         declaration=s.declarations["b7-guangzhou-equip"],
+                         comment="材料齐全，同意报送省级初审。")
     s.at(s.day(-6))
     s.upload_stamped(o["b7-zhongshan"])
     s.upload_stamped(o["b7-huizhou"])

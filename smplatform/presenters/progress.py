@@ -124,7 +124,7 @@ def _where(facts: DeclarationFacts) -> tuple[str, str]:
     state = S(facts.state)
     if state == S.DRAFT:
         return "draft", CURRENT
-    if state == S.SUBMITTED:
+    if state in (S.SUBMITTED, S.CITY_REVIEW):
         return "submitted", CURRENT
     if state in (S.UNDER_REVIEW, S.RETURNED):
         return "province_review", CURRENT
@@ -194,6 +194,9 @@ def _next_for_applicant(f: DeclarationFacts, state: S) -> tuple[str, list[Action
     if state == S.SUBMITTED:
         return (_("Your provincial department reviews it next. Until it starts, you may "
                   "withdraw the declaration to change it."), [], False)
+    if state == S.CITY_REVIEW:
+        return (_("Your city's industry and IT department reviews it first, then passes it on "
+                  "to your provincial department."), [], False)
     if state == S.UNDER_REVIEW:
         return _("Your provincial department is reviewing it: it will pass, return or reject "
                  "it."), [], False
@@ -255,6 +258,9 @@ def _next_for_province(f: DeclarationFacts, state: S) -> tuple[str, list[Action]
                 [Action(_("Review actions"), _province_url(f, "#actions-heading"))], True)
     if state == S.RETURNED:
         return _("Returned: the applicant revises and resubmits it."), [], False
+    if state == S.CITY_REVIEW:
+        return _("With the city's initial review; it reaches your queue once passed on."), \
+            [], False
     if state == S.REJECTED:
         return _("Rejected: nothing more to do."), [], False
     if state == S.PASSED and not f.stamped_uploaded:
@@ -287,7 +293,7 @@ def _next_for_ministry(f: DeclarationFacts, state: S) -> tuple[str, list[Action]
         "ministry.decisions", batch_id=f.batch_id)) if f.batch_id else None
     if state in (S.DRAFT,):
         return "", [], False
-    if state in (S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.PASSED):
+    if state in (S.CITY_REVIEW, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED, S.PASSED):
         return _("With the provincial department: %(state)s.", state=state.label), [], False
     if state in (S.REJECTED, S.NOT_RECOMMENDED, S.EXPERT_FAILED, S.NOT_SELECTED):
         return _("Its way ended: %(state)s.", state=state.label), [], False

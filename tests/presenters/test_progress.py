@@ -37,6 +37,7 @@ def statuses(progress) -> dict[str, str]:
 @pytest.mark.parametrize("state, extra, current, status", [
     (S.DRAFT, {}, "draft", "current"),
     (S.SUBMITTED, {}, "submitted", "current"),
+    (S.CITY_REVIEW, {}, "submitted", "current"),
     (S.UNDER_REVIEW, {}, "province_review", "current"),
     (S.RETURNED, {}, "province_review", "current"),
     (S.REJECTED, {}, "province_review", "stopped"),

@@ -1,7 +1,7 @@
 """objections from the public: the objector's contact, a reference, handled later
 
-Revision ID: 0018_public_objection
-Revises: 0017_deadlines
+Revision ID: 0019_public_objection
+Revises: 0018_prefecture
 Create Date: 2026-11-30
 
 The public notice's form (public/selection.py) lets anyone object during the notice: the
@@ -14,8 +14,8 @@ from alembic import op
 
 import smplatform.models.types
 
-revision = "0018_public_objection"
-down_revision = "0017_deadlines"
+revision = "0019_public_objection"
+down_revision = "0018_prefecture"
 branch_labels = None
 depends_on = None
 
