@@ -21,8 +21,7 @@ def usernames() -> list[str]:
 
 def test_seed_demo_creates_every_demo_account(app, client):
     result = app.test_cli_runner().invoke(args=["seed-demo", "--accounts-only"])
-    assert (result.exit_code, result.output) == (0, "Demo data ready (10 accounts created).
-")
+    assert (result.exit_code, result.output) == (0, "Demo data ready (10 accounts created).\n")
     assert usernames() == sorted(DEMO_NAMES)
     assert [s[0] for s in STAFF] + [a[0] for a in APPLICANTS] == DEMO_NAMES
     assert db.session.scalar(select(Batch.number)) is None  # the story is not loaded
