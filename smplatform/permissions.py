@@ -96,6 +96,24 @@ def can_view_audit_log(user, _obj=None) -> bool:
     return is_ministry_admin(user)
 
 
+def can_view_colleagues(user, _obj=None) -> bool:
+    """An applicant sees its organisation's accounts (and so who administers them)."""
+    return is_applicant(user) and user.organisation_id is not None
+
+
+def can_manage_colleagues(user, _obj=None) -> bool:
+    """The organisation's administrator adds colleagues' accounts."""
+    return can_view_colleagues(user) and bool(user.is_org_admin)
+
+
+def can_manage_colleague(user, colleague) -> bool:
+    """The administrator disables, enables or hands the role to an account of its own
+    organisation (never another organisation's)."""
+    return (can_manage_colleagues(user) and colleague is not None
+            and colleague.role == Role.APPLICANT
+            and colleague.organisation_id == user.organisation_id)
+
+
 def can_view_unit(user, unit_code: str) -> bool:
     """Ministry sees every unit; a provincial officer sees only its own."""
     if is_ministry(user):

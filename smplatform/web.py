@@ -210,7 +210,18 @@ def refused(error: DomainError, url: str, status: int = 302):
 
 def form_error(form, error: DomainError, default_field: str | None = None) -> None:
     """Show a service's refusal on a WTForms form: on the field it names, else on
-    `default_field`, else among the form's own errors."""
+    `default_field`, else among the form's own errors. A refusal with `problems` (field →
+    message, services.accounts.FieldsRefused) puts each on its field, unless that field
+    already shows one of the form's own errors."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        for field_name, message in problems.items():
+            target = form[field_name] if field_name in form else None
+            if target is None:
+                form.form_errors.append(message)
+            elif not target.errors:
+                target.errors = list(target.errors) + [message]
+        return
     target = next((form[name] for name in (error.field, default_field)
                    if name and name in form), None)
     if target is None:

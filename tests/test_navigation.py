@@ -22,7 +22,7 @@ ACCOUNT = ["/account/notifications", "/account/password"]
 
 
 @pytest.mark.parametrize("role, links", [
-    ("applicant", ["/applicant/"]),
+    ("applicant", ["/applicant/", "/applicant/accounts"]),
     ("province", ["/province/", "/province/declarations", "/province/recommendations",
                   "/province/evaluations"]),
     ("expert", ["/expert/"]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from smplatform.permissions import is_applicant
 from smplatform.applicant import (
     attachments,
+    colleagues,
     dashboard,
     declarations,
     documents,
@@ -14,5 +15,5 @@ from smplatform.applicant import (
 from smplatform.web import area, signed_in_as
 
 bp = area("applicant", __name__,
-          (dashboard, declarations, attachments, documents, evaluation, reuse),
+          (dashboard, declarations, attachments, documents, evaluation, reuse, colleagues),
           guard=signed_in_as(is_applicant), url_prefix="/applicant")

@@ -127,24 +127,47 @@ def register():
         n=current_app.config["PASSWORD_MIN_LENGTH"], k=current_app.config["PASSWORD_MIN_CLASSES"])
     form.unit_code.choices = _unit_choices()
     form.city_code.choices = _city_choices(form.unit_code.data)
-    if form.validate_on_submit():
-        return perform(
-            lambda: accounts.register_organisation(
-                org_type=OrgType(form.org_type.data), name=form.name.data,
-                credit_code=form.credit_code.data, unit_code=form.unit_code.data,
-                city_code=form.city_code.data or None, contact_name=form.contact_name.data,
-                contact_mobile=form.contact_mobile.data, contact_email=form.contact_email.data,
-                username=form.username.data.strip(), password=form.password.data),
-            done=_("Your organisation is registered. Sign in with your user name."),
-            then=url_for("auth.sign_in"),
-            failed=lambda error: _register_page(form, error))
-    return _register_page(form)
+    if request.method != "POST":
+        return _register_page(form)
+    # Every problem in one round: the form's own checks and the registration's rules
+    # (credit code, unit and city, user name, password policy) on whatever was typed.
+    valid = form.validate()
+    problems = accounts.registration_problems(
+        org_type=form.org_type.data, credit_code=form.credit_code.data,
+        unit_code=form.unit_code.data, city_code=form.city_code.data or None,
+        username=(form.username.data or "").strip(), password=form.password.data)
+    if problems:
+        form_error(form, accounts.FieldsRefused(problems))
+    if not valid or form.errors:
+        return _register_page(form, status=400)
+    return perform(
+        lambda: _register_and_sign_in(form),
+        done=_("Your organisation is registered and you are signed in. Start a declaration, "
+               "or add your colleagues under Accounts."),
+        then=url_for("applicant.dashboard"),
+        failed=lambda error: _register_page(form, error, status=400))
 
 
-def _register_page(form: RegistrationForm, error: DomainError | None = None):
+def _register_and_sign_in(form: RegistrationForm):
+    """Register the organisation and sign its first user in (a fresh session, the chosen
+    language kept), as the sign-in form would."""
+    user = accounts.register_organisation(
+        org_type=OrgType(form.org_type.data), name=form.name.data,
+        credit_code=form.credit_code.data, unit_code=form.unit_code.data,
+        city_code=form.city_code.data or None, contact_name=form.contact_name.data,
+        contact_mobile=form.contact_mobile.data, contact_email=form.contact_email.data,
+        username=form.username.data.strip(), password=form.password.data)
+    _keep_language_over(session.clear)
+    accounts.start_session(user=user)
+    login_user(user)
+    return user
+
+
+def _register_page(form: RegistrationForm, error: DomainError | None = None,
+                   status: int = 200):
     if error is not None:
         form_error(form, error, "name")
-    return page("auth/register.html", form=form)
+    return page("auth/register.html", form=form, status=status)
 
 
 @routes.get("/register/cities")

@@ -58,13 +58,13 @@ class RegistrationForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
     def validate(self, extra_validators=None) -> bool:
-        """A city department must choose its city (checked once the rest is valid)."""
-        if not super().validate(extra_validators):
-            return False
+        """Every field's format, and a city department's city, in one round."""
+        valid = super().validate(extra_validators)
         if self.org_type.data == OrgType.CITY_DEPARTMENT and not self.city_code.data:
-            self.city_code.errors.append(_("A city department must choose its city."))
+            self.city_code.errors = list(self.city_code.errors) + [
+                _("A city department must choose its city.")]
             return False
-        return True
+        return valid
 
 
 class ChangePasswordForm(FlaskForm):
@@ -75,3 +75,17 @@ class ChangePasswordForm(FlaskForm):
     new_password_confirm = PasswordField(_l("Repeat the new password"), validators=[
         REQUIRED, EqualTo("new_password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class ColleagueForm(FlaskForm):
+    """An organisation's administrator adds a colleague's account."""
+
+    display_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=100)],
+                               render_kw={"autocomplete": "off"})
+    email = StringField(_l("E-mail"), validators=[
+        REQUIRED, Email(message=_l("Enter a valid e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "off"})
+    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME],
+                           render_kw={"autocomplete": "off"})
+    password = PasswordField(_l("Initial password"), validators=[REQUIRED, Length(max=200)],
+                             render_kw={"autocomplete": "new-password"})

@@ -50,7 +50,8 @@ class DetailRow:
 
 # What each key of the details means (keys with no label are shown as they are).
 KEY_LABELS = {
-    "active": _l("Active"), "applicant_deadline": _l("Deadline for applicants"),
+    "active": _l("Active"), "administrator": _l("Organisation's administrator"),
+    "applicant_deadline": _l("Deadline for applicants"),
     "assigned": _l("Reviewers assigned"), "attachment": _l("Attachment"),
     "automatic": _l("Automatic"), "batch": _l("Batch"), "batches": _l("Batches"),
     "category": _l("Category"), "changes": _l("Changes"), "class": _l("Class"),

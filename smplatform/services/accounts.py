@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -17,8 +18,8 @@ from smplatform.extensions import db
 from smplatform.models import City, Organisation, Unit, User, UserSession
 from smplatform.rules import credit_code as credit
 from smplatform.rules import passwords
-from smplatform.services import DomainError
-from smplatform.services.audit import client_ip, record
+from smplatform.services import DomainError, notifications
+from smplatform.services.audit import client_ip, record, register_labels
 
 _HASHERS: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
 
@@ -92,6 +93,48 @@ def username_taken(username: str) -> bool:
         select(User.id).where(func.lower(User.username) == username.lower())) is not None
 
 
+class FieldsRefused(DomainError):
+    """Every problem of a form's values at once (a registration, a colleague's account):
+    `problems` maps a field to its message (web.form_error shows each on its field)."""
+
+    def __init__(self, problems: dict[str, str]):
+        field, message = next(iter(problems.items()))
+        super().__init__(message, field=field, code="fields")
+        self.problems = problems
+
+
+def registration_problems(*, org_type: OrgType | str | None, credit_code: str | None,
+                          unit_code: str | None, city_code: str | None, username: str | None,
+                          password: str | None) -> dict[str, str]:
+    """What the registration's rules refuse, field by field, all at once: the credit code
+    (its check character, not already registered), the unit, the city (a city department's,
+    or any one given, must belong to the unit), the user name (free) and the password policy."""
+    problems: dict[str, str] = {}
+    code = credit.normalise(credit_code or "")
+    message = credit_code_message(code)
+    if message:
+        problems["credit_code"] = message
+    elif db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
+        problems["credit_code"] = _(
+            "An organisation with this unified social credit code is already registered. Ask "
+            "its administrator (who registered it) to add you: My organisation → Accounts.")
+    unit = db.session.get(Unit, unit_code) if unit_code else None
+    if unit is None:
+        problems["unit_code"] = _("Choose your provincial-level unit.")
+    # A city department must name its city; an enterprise or platform operator may (the city's
+    # initial review reaches it when its province turns the prefecture tier on).
+    if unit is not None and (org_type == OrgType.CITY_DEPARTMENT or city_code):
+        city = db.session.get(City, city_code) if city_code else None
+        if city is None or city.unit_code != unit.code:
+            problems["city_code"] = _("Choose a city of the selected provincial-level unit.")
+    if username and username_taken(username):
+        problems["username"] = _("This user name is taken. Choose another.")
+    policy = password_messages(password or "", username or "")
+    if password and policy:
+        problems["password"] = " ".join(str(m) for m in policy)
+    return problems
+
+
 def register_organisation(*, org_type: OrgType, name: str, credit_code: str, unit_code: str,
                           city_code: str | None, contact_name: str, contact_mobile: str,
                           contact_email: str, username: str, password: str,
@@ -102,32 +145,17 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
     registers dozens of accounts with one password; argon2 takes its time on purpose).
 
     Side effects: inserts Organisation and User; audit entry `organisation.register`.
-    Raises DomainError on a bad credit code, a taken code or user name, a weak password, or a
-    city that does not belong to the unit.
+    Raises FieldsRefused (a DomainError with every problem: registration_problems) on a
+    bad credit code, a taken code or user name, a weak password, or a city that does not
+    belong to the unit.
     """
-    code = credit.normalise(credit_code)
-    message = credit_code_message(code)
-    if message:
-        raise DomainError(message, field="credit_code")
-    if db.session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
-        raise DomainError(_("An organisation with this unified social credit code is already "
-                            "registered. Ask its administrator for an account."),
-                          field="credit_code")
-    unit = db.session.get(Unit, unit_code)
-    if unit is None:
-        raise DomainError(_("Choose your provincial-level unit."), field="unit_code")
-    # A city department must name its city; an enterprise or platform operator may (the city's
-    # initial review reaches it when its province turns the prefecture tier on).
-    if org_type == OrgType.CITY_DEPARTMENT or city_code:
-        city = db.session.get(City, city_code) if city_code else None
-        if city is None or city.unit_code != unit.code:
-            raise DomainError(_("Choose a city of the selected provincial-level unit."),
-                              field="city_code")
-    if username_taken(username):
-        raise DomainError(_("This user name is taken. Choose another."), field="username")
-    problems = password_messages(password, username)
+    problems = registration_problems(org_type=org_type, credit_code=credit_code,
+                                     unit_code=unit_code, city_code=city_code,
+                                     username=username, password=password)
     if problems:
-        raise DomainError(problems[0], field="password")
+        raise FieldsRefused(problems)
+    code = credit.normalise(credit_code)
+    unit = db.session.get(Unit, unit_code)
     now = clock.now()
     org = Organisation(org_type=str(org_type), name=name.strip(), credit_code=code,
                        unit_code=unit.code, city_code=city_code, contact_name=contact_name.strip(),
@@ -210,6 +238,107 @@ def set_language(*, user: User, language: str) -> None:
         return
     user.language = language
     record("user.language", actor=user, obj=user, detail={"language": language})
+
+
+# An organisation's accounts: its administrator (the first user, or whoever the role was handed
+# to) adds colleagues, disables and enables them, and hands the role over. The route's load step
+# checks that the actor administers the colleague's organisation (can_manage_colleague).
+
+def colleague_problems(*, username: str | None, password: str | None) -> dict[str, str]:
+    """What refuses a colleague's account, field by field: a taken user name, a password
+    the policy refuses."""
+    problems: dict[str, str] = {}
+    if username and username_taken(username):
+        problems["username"] = _("This user name is taken. Choose another.")
+    policy = password_messages(password or "", username or "")
+    if password and policy:
+        problems["password"] = " ".join(str(m) for m in policy)
+    return problems
+
+
+def add_colleague(*, actor: User, username: str, display_name: str, email: str,
+                  password: str) -> User:
+    """Create an account for a colleague in the administrator's organisation, with an initial
+    password the administrator passes on (the colleague changes it under Change password).
+
+    Side effects: inserts User (an applicant of the actor's organisation, not its
+    administrator); audit entry `organisation.add_user`.
+    Raises FieldsRefused on a taken user name and a password the policy refuses (both at
+    once).
+    """
+    problems = colleague_problems(username=username, password=password)
+    if problems:
+        raise FieldsRefused(problems)
+    now = clock.now()
+    user = User(username=username, display_name=display_name.strip(), email=email.strip(),
+                password_hash=hash_password(password), role=str(Role.APPLICANT),
+                organisation_id=actor.organisation_id, is_org_admin=False, created_at=now,
+                password_changed_at=now)
+    db.session.add(user)
+    db.session.flush()
+    org = actor.organisation
+    record("organisation.add_user", actor=actor, obj=user, unit_code=org.unit_code,
+           detail={"organisation_id": org.id, "username": username,
+                   "name": display_name.strip()})
+    return user
+
+
+def set_colleague_active(*, actor: User, user: User, active: bool) -> None:
+    """Disable a colleague's account (their sessions end at once) or enable it again. The
+    administrator cannot disable their own account: they hand the role over first.
+
+    Side effects: sets User.active; revokes the colleague's sessions when disabling; audit
+    entry `organisation.disable_user` or `organisation.enable_user` (before → after).
+    """
+    if user.id == actor.id:
+        raise DomainError(_("You cannot disable your own account. Hand the administrator "
+                            "role to a colleague first; they can then disable yours."))
+    if user.active == active:
+        raise DomainError(_("This account is already enabled.") if active
+                          else _("This account is already disabled."))
+    user.active = active
+    if not active:
+        _revoke_all_sessions(user)
+    record("organisation.enable_user" if active else "organisation.disable_user",
+           actor=actor, obj=user, unit_code=actor.organisation.unit_code,
+           detail={"username": user.username,
+                   "active": {"old": not active, "new": active}})
+
+
+def hand_over_administration(*, actor: User, user: User) -> None:
+    """Make a colleague the organisation's administrator; the actor keeps an ordinary account.
+    An organisation has one administrator at a time, and only an enabled account can be it.
+
+    Side effects: moves User.is_org_admin from the actor to the colleague; audit entry
+    `organisation.hand_over_admin` (before → after); notifies the new administrator (in the
+    application and by e-mail).
+    """
+    if user.id == actor.id:
+        raise DomainError(_("You are already this organisation's administrator."))
+    if not user.active:
+        raise DomainError(_("Enable this account before handing the administrator role to it."))
+    actor.is_org_admin = False
+    user.is_org_admin = True
+    org = actor.organisation
+    record("organisation.hand_over_admin", actor=actor, obj=org, unit_code=org.unit_code,
+           detail={"administrator": {"old": actor.username, "new": user.username}})
+    notifications.notify_user(user=user, key="organisation.hand_over_admin",
+                              params={"name": actor.display_name, "organisation": org.name})
+
+
+def colleagues(organisation_id: int) -> list[User]:
+    """An organisation's accounts, the administrator first, then by user name."""
+    return list(db.session.scalars(
+        select(User).where(User.organisation_id == organisation_id)
+        .order_by(User.is_org_admin.desc(), User.username)))
+
+
+register_labels({
+    "organisation.add_user": _l("Colleague's account added"),
+    "organisation.disable_user": _l("Colleague's account disabled"),
+    "organisation.enable_user": _l("Colleague's account enabled"),
+    "organisation.hand_over_admin": _l("Administrator role handed over"),
+})
 
 
 def authenticate(*, username: str, password: str) -> User:

@@ -78,6 +78,9 @@ MESSAGES = {
     "review.assigned": lambda p: gettext(
         "You have been assigned declaration %(number)s to review. Declare whether you have a "
         "conflict of interest before you open it.", **p),
+    "organisation.hand_over_admin": lambda p: gettext(
+        "%(name)s handed the administrator role of %(organisation)s to you: you can now add "
+        "colleagues, disable their accounts and hand the role on, under Accounts.", **p),
 }
 SUBJECT = _l("Service-oriented manufacturing platform: news about your declaration")
 SUBJECT_STAFF = _l("Service-oriented manufacturing platform: a task for you")

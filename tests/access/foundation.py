@@ -24,6 +24,16 @@ ACCESS = [
     Access("auth.change_password", "/account/password",
            signed_in(200)),
     Access("applicant.dashboard", "/applicant/", only("applicant")),
+    Access("applicant.colleagues", "/applicant/accounts", only("applicant")),
+    # The world's applicant administers its organisation (its first user); a new account
+    # (400: the form is empty) and a colleague of its own (302: done).
+    Access("applicant.add_colleague", "/applicant/accounts", only("applicant", 400),
+           method="POST"),
+    Access("applicant.set_colleague_active", lambda w: f"/applicant/accounts/{_colleague(w)}/active",
+           only("applicant", 302), method="POST", data={"active": "0"}),
+    Access("applicant.hand_over_administration",
+           lambda w: f"/applicant/accounts/{_colleague(w)}/administrator",
+           only("applicant", 302), method="POST"),
     Access("province.dashboard", "/province/", only("province")),
     Access("ministry.dashboard", "/ministry/", only("ministry")),
     Access("expert.dashboard", "/expert/", only("expert")),
@@ -32,3 +42,15 @@ ACCESS = [
            only("ministry", 302), method="POST", data={"active": "1"}),
     Access("ministry.audit_log", "/ministry/audit", only("ministry")),
 ]
+
+
+def _colleague(world) -> int:
+    """A colleague of the world's applicant (made once)."""
+    if "colleague" not in world.cache:
+        from smplatform.extensions import db
+        from smplatform.services import accounts
+        world.cache["colleague"] = accounts.add_colleague(
+            actor=world.users["applicant"], username="colleague-1", display_name="同事",
+            email="colleague@example.com", password="Colleague-Pass-2026").id
+        db.session.commit()
+    return world.cache["colleague"]

@@ -20,7 +20,8 @@ def register(client, **overrides):
 
 def test_register_enterprise_creates_organisation_and_admin(client):
     response = register(client)
-    assert (response.status_code, response.headers["Location"]) == (302, "/account/sign-in")
+    # Registration signs the new administrator in (issue 16, item 7).
+    assert (response.status_code, response.headers["Location"]) == (302, "/applicant/")
     org = db.session.scalar(select(Organisation))
     user = db.session.scalar(select(User))
     assert (org.credit_code, org.unit_code, org.city_code, org.org_type) == (
@@ -28,7 +29,9 @@ def test_register_enterprise_creates_organisation_and_admin(client):
     assert (user.username, user.role, user.is_org_admin, user.organisation_id) == (
         "gz-equipment", "applicant", True, org.id)
     assert user.password_hash.startswith("$argon2id$")
-    assert audit_actions() == [("organisation.register", "success")]
+    assert audit_actions() == [("organisation.register", "success"), ("auth.sign_in", "success")]
+    assert "广州示范装备制造股份有限公司" in client.get("/applicant/", headers=EN).get_data(
+        as_text=True)
 
 
 def test_register_then_sign_in_lands_on_applicant_dashboard(client):
@@ -42,13 +45,13 @@ def test_register_then_sign_in_lands_on_applicant_dashboard(client):
 
 def test_register_success_flash_in_chinese_by_default(client):
     client.post("/account/register", data=form())
-    response = client.get("/account/sign-in")
-    assert flashes(response) == ["注册成功。请使用您的用户名登录。"]
+    response = client.get("/applicant/")
+    assert flashes(response) == ["单位注册成功，您已登录。现在可以开始申报，或在“账户”中添加同事。"]
 
 
 def test_register_wrong_check_character_refused(client):
     response = register(client, credit_code="91350100M000100Y44")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert field_error(response, "credit_code") == (
         "This unified social credit code is not valid: its last character does not match the "
         "check character. Please copy it again from the business licence.")
@@ -84,15 +87,17 @@ def test_register_normalises_lower_case_and_spaces(client):
 
 def test_register_duplicate_code_refused_even_written_differently(client):
     register(client)
+    client.post("/account/sign-out")
     response = register(client, credit_code="91350100m000100y43", username="other-user")
     assert field_error(response, "credit_code") == (
         "An organisation with this unified social credit code is already registered. Ask its "
-        "administrator for an account.")
+        "administrator (who registered it) to add you: My organisation → Accounts.")
     assert (count(Organisation), count(User)) == (1, 1)
 
 
 def test_register_duplicate_username_refused_ignoring_case(client):
     register(client)
+    client.post("/account/sign-out")
     response = register(client, credit_code=credit_code(), username="GZ-Equipment")
     assert field_error(response, "username") == "This user name is taken. Choose another."
     assert count(Organisation) == 1
@@ -218,3 +223,25 @@ def test_register_password_hint_follows_the_configured_policy(client, app):
     assert "At least 14 characters, mixing 3 of: lower-case, upper-case, digits, symbols." in html
     response = register(client, password="Correct-Hor-4", password_confirm="Correct-Hor-4")
     assert field_error(response, "password") == "The password must be at least 14 characters long."
+
+
+def test_every_problem_shown_in_one_round(client):
+    """The form's checks and the registration's rules, all in the first answer."""
+    register(client)
+    client.post("/account/sign-out")
+    response = register(client, credit_code="91350100M000100Y44", username="GZ-equipment",
+                        password="Short-1a", password_confirm="Short-1b",
+                        contact_mobile="12", org_type="city_department", city_code="")
+    assert response.status_code == 400
+    assert {f: field_error(response, f) for f in (
+        "credit_code", "username", "password", "password_confirm", "contact_mobile",
+        "city_code")} == {
+        "credit_code": "This unified social credit code is not valid: its last character does "
+                       "not match the check character. Please copy it again from the business "
+                       "licence.",
+        "username": "This user name is taken. Choose another.",
+        "password": "The password must be at least 10 characters long.",
+        "password_confirm": "The two passwords differ.",
+        "contact_mobile": "Enter an 11-digit mainland mobile number, e.g. 13800138000.",
+        "city_code": "A city department must choose its city."}
+    assert count(Organisation) == 1

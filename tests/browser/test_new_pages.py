@@ -75,3 +75,32 @@ def test_ministry_decisions_and_dashboard(world, live_server, browser_page, lang
     check(page, f"{base}/ministry/batches/{world['batch']}/decisions")
     page.click("text=Record how it was handled" if lang == "en" else "text=记录处理情况")
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_organisation_accounts(app, live_server, browser_page, make, lang):
+    """The accounts page with a colleague added and one refused (every field error shown)."""
+    from smplatform.services import accounts
+    admin = make.applicant(username="pages-admin")
+    accounts.add_colleague(actor=admin, username="pages-colleague", display_name="王芳",
+                           email="wangfang@example.com", password="Colleague-Pass-2026")
+    db.session.commit()
+    page, base = browser_page, live_server.url
+    page.goto(f"{base}/account/sign-in")
+    page.fill("#username", "pages-admin")
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.click(f"button[name=lang][value={lang}]")
+    page.wait_for_load_state()
+    page.click("nav.main-nav a[href='/applicant/accounts']")
+    page.wait_for_load_state()
+    check(page, page.url)
+    page.fill("#username", "pages-colleague")
+    page.fill("#password", "short")
+    page.click("#add-heading ~ form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("#username-error").count() == 1
+    for width in WIDTHS:
+        assert sideways_overflow(page, width) == [], f"accounts errors at {width}px"
+    assert_no_serious_axe_violations(page)
