@@ -12,7 +12,7 @@ from smplatform import clock
 from smplatform.enums import DeclarationState, ReviewState, SubmissionState, class_label
 from smplatform.presenters.audit import detail_rows, object_label
 from smplatform.language import lang
-from smplatform.rules.evaluation import EntryStatus, TaskState
+from smplatform.rules.evaluation import Conclusion, EntryStatus, TaskState
 from smplatform.services.audit import action_label
 from smplatform.translation import request_translations
 from smplatform.web import is_htmx
@@ -37,7 +37,7 @@ NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
 
 # The states templates compare with (never a state's string written out).
 STATE_ENUMS = {e.__name__: e for e in (DeclarationState, ReviewState, SubmissionState,
-                                       TaskState, EntryStatus)}
+                                       TaskState, EntryStatus, Conclusion)}
 
 
 def _declaration_progress(declaration):

@@ -69,6 +69,11 @@ class Step:
     def status_label(self) -> str:
         return str(translated(STATUS_LABELS[self.status]))
 
+    @property
+    def is_current(self) -> bool:
+        """Where the way stands now (or ended): the step a reader's aria-current marks."""
+        return self.status in (CURRENT, STOPPED)
+
 
 @dataclass(frozen=True)
 class Action:
