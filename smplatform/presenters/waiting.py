@@ -44,7 +44,26 @@ def for_user(user) -> list[Item]:
         return for_expert(user)
     if role == Role.PROVINCE:
         return for_province(user)
+    if role == Role.CITY:
+        return for_city(user)
     return []
+
+
+def for_city(user) -> list[Item]:
+    """A city officer: its city's declarations of the open batch awaiting its initial review
+    (one query)."""
+    from smplatform.services.review import current_batch
+    batch = current_batch()
+    if batch is None or not user.city_code:
+        return []
+    n = db.session.scalar(select(func.count()).select_from(Declaration).where(
+        Declaration.batch_id == batch.id, Declaration.unit_code == user.unit_code,
+        Declaration.city_code == user.city_code, Declaration.state == S.CITY_REVIEW.value))
+    if not n:
+        return []
+    return [(_("%(n)d declaration(s) await your initial review: pass each on to the "
+               "provincial department or return it for revision.", n=n),
+             url_for("city.dashboard") + "#city-queue")]
 
 
 def for_province(user) -> list[Item]:

@@ -181,3 +181,17 @@ def test_a_city_department_applicant_is_reviewed_by_its_city_too(world, make, lo
     d = h.ready(user, world["batch"], "city")
     assert _submit(english(login_as(user)), d).status_code == 302
     assert _reload(d).state == S.CITY_REVIEW
+
+
+def test_the_city_dashboard_lists_what_waits_and_empties_once_passed(world):
+    """Issue 16, item 5: the city officer's dashboard says what waits for it, with the link."""
+    d = world["d"]
+    page = world["gz_city"].get("/city/").get_data(as_text=True)
+    block = page.split('id="waiting"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'<li><a href="([^"]+)">(.*?)</a></li>', block) == [(
+        "/city/#city-queue", "1 declaration(s) await your initial review: pass each on to the "
+        "provincial department or return it for revision.")]
+    world["gz_city"].post(f"/city/declarations/{d['gz'].id}/pass", data={"comment": "材料齐全"})
+    page = world["gz_city"].get("/city/").get_data(as_text=True)
+    assert re.search(r'<p id="waiting-list">(.*?)</p>', page).group(1) == (
+        "Nothing waits for you now.")
