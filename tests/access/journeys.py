@@ -13,7 +13,7 @@ def _data(w):
     """A batch whose shortlist is under notice today, with an objection from the public."""
     if "journeys" not in w.cache:
         with w.app.app_context():
-            from tests.selection import helpers
+            from tests.support import selection as helpers
             batch = helpers.make_batch(number=16)
             d = helpers.declaration(batch, "330000", state=DeclarationState.SHORTLISTED)
             today = clock.china(datetime.now(UTC)).date()

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Notification, User
 from smplatform.presenters.audit import detail_rows
-from tests.factories import PASSWORD
-from tests.helpers import EN, field_error, flashes
+from tests.support.factories import PASSWORD
+from tests.support.helpers import EN, field_error, flashes
 
 COLLEAGUE_PASSWORD = "Colleague-Pass-2026"
 

@@ -8,7 +8,7 @@ import pytest
 
 from smplatform.extensions import db
 from smplatform.models import Declaration
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_nothing_saved(draft, login_as):
 def test_saving_and_failed_saves_are_shown(draft, live_server, browser_page_en):
     from playwright.sync_api import expect
 
-    from tests.factories import PASSWORD
+    from tests.support.factories import PASSWORD
     applicant, d = draft
     page, base = browser_page_en, live_server.url
     page.goto(f"{base}/account/sign-in")
@@ -88,7 +88,7 @@ def test_section_list_follows_each_save(draft, live_server, browser_page_en):
     reload (it lagged behind)."""
     from playwright.sync_api import expect
 
-    from tests.factories import PASSWORD
+    from tests.support.factories import PASSWORD
     applicant, d = draft
     page, base = browser_page_en, live_server.url
     page.goto(f"{base}/account/sign-in")

@@ -11,10 +11,10 @@ from smplatform.enums import ObjectionSource
 from smplatform.extensions import db
 from smplatform.models import Objection, PublicNotice
 from smplatform.services import registry
-from tests.browser import assert_no_serious_axe_violations
-from tests.factories import PASSWORD
-from tests.layout import WIDTHS, sideways_overflow
-from tests.selection import helpers
+from tests.support.browser import assert_no_serious_axe_violations
+from tests.support.factories import PASSWORD
+from tests.support.layout import WIDTHS, sideways_overflow
+from tests.support import selection as helpers
 
 pytestmark = pytest.mark.browser
 NOON = datetime(2023, 8, 2, 4, tzinfo=UTC)

@@ -9,7 +9,7 @@ import pytest
 from smplatform.extensions import db
 from smplatform.services import declarations as declaration_service
 from smplatform.services import review
-from tests import declaration_helpers as h
+from tests.support import declarations as h
 
 EN = {"Accept-Language": "en"}
 

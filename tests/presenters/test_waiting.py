@@ -14,8 +14,8 @@ from smplatform.extensions import db
 from smplatform.models import Objection, ReviewAssignment
 from smplatform.services import declarations as declaration_service
 from smplatform.services import review
-from tests import declaration_helpers as h
-from tests.selection import helpers
+from tests.support import declarations as h
+from tests.support import selection as helpers
 
 EN = {"Accept-Language": "en"}
 

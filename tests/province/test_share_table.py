@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from smplatform.extensions import db
-from tests.province import helpers
+from tests.support import province as helpers
 
 
 def rows(html: str) -> dict[str, list[str]]:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from smplatform.enums import DeclarationState as S
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Objection, OutboxEmail, PublicNotice
-from tests.helpers import field_error, flashes
-from tests.selection import helpers
+from tests.support.helpers import field_error, flashes
+from tests.support import selection as helpers
 
 EN = {"Accept-Language": "en"}
 # Wednesday 2 August 2023, noon in China: the notice runs from 1 to 7 August.

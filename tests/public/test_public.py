@@ -36,7 +36,7 @@ def test_home_shows_the_notice_deadlines_without_a_batch(client):
 
 
 def test_home_shows_the_open_batch_deadlines(client, app):
-    from tests.selection.helpers import make_batch
+    from tests.support.selection import make_batch
     from smplatform.services import batches
     batches.open_batch(actor=None, batch=make_batch(number=5))
     db.session.commit()

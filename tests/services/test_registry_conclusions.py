@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from smplatform.extensions import db
 from smplatform.services import evaluations
-from tests import evaluation_helpers as eh
+from tests.support import evaluations as eh
 
 EN = {"Accept-Language": "en"}
 
@@ -53,5 +53,5 @@ def test_registry_shows_the_latest_conclusion(app, client, make, clock):
 
 
 def eh_pdf() -> bytes:
-    from tests.declaration_helpers import pdf_bytes
+    from tests.support.declarations import pdf_bytes
     return pdf_bytes()

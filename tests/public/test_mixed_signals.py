@@ -9,7 +9,7 @@ from smplatform.enums import DeclarationState as S
 from smplatform.extensions import db
 from smplatform.models import PublicNotice
 from smplatform.services import batches
-from tests.selection import helpers
+from tests.support import selection as helpers
 
 
 def test_decision_button_is_a_verb(app, make, login_as):
