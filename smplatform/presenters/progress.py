@@ -180,7 +180,21 @@ def _next(f: DeclarationFacts, role: Role) -> tuple[str, list[Action], bool]:
         return _next_for_province(f, state)
     if role == Role.MINISTRY:
         return _next_for_ministry(f, state)
+    if role == Role.CITY:
+        return _next_for_city(f, state)
     return "", [], False
+
+
+def _next_for_city(f: DeclarationFacts, state: S) -> tuple[str, list[Action], bool]:
+    """A city officer: its initial review, then the province's hands."""
+    if state == S.CITY_REVIEW:
+        return (_("Pass it on to the provincial department, or return it for revision with "
+                  "your comments."),
+                [Action(_("Review it now"), url_for(
+                    "city.declaration", declaration_id=f.id) + "#city-actions-title")], True)
+    if state == S.RETURNED:
+        return _("The applicant revises it and submits it to you again."), [], False
+    return _("It is in the provincial department's hands."), [], False
 
 
 def _applicant_url(f: DeclarationFacts, anchor: str = "") -> str:

@@ -2,6 +2,7 @@
 and links the declaration PDF with the number in its name (issue 16, items 1, 5 and 13)."""
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -100,3 +101,67 @@ def test_rejection_reason_shown_as_prominently_as_return_comments(submitted, log
     chinese = client.get(f"/applicant/declarations/{d.id}", headers={
         "Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert '<h2 id="rejected-heading">省级初审未通过</h2>' in chinese
+
+
+def test_an_evaluation_filing_shows_where_it_stands_to_each_role(app, make, login_as, clock):
+    """Item 5: a filing's step indicator and next step, on the applicant's, the province's and
+    the ministry's page, from filling in to concluded."""
+    from smplatform.models import EvaluationTask
+    from tests.support import evaluations as eh
+    clock.set(eh.BEFORE)
+    applicant, ministry = make.applicant(unit="440000"), make.ministry()
+    entry = eh.entry(name="广东示范企业", code=applicant.organisation.credit_code,
+                     organisation=applicant.organisation)
+    eh.open_campaign(ministry)
+    tid = eh.task_of(entry).id
+    a, p, m = login_as(applicant), login_as(make.province("440000")), login_as(ministry)
+    urls = {a: f"/applicant/evaluations/{tid}", p: f"/province/evaluations/{tid}",
+            m: f"/ministry/evaluations/{tid}"}
+
+    def seen(client):
+        return card(client.get(urls[client], headers=EN).get_data(as_text=True))
+
+    assert seen(a) == {"current": ["Filling in"], "who": "Your next step:",
+                       "next": "Fill in the evaluation and submit it before 2023-05-31 23:59.",
+                       "actions": [f"/applicant/evaluations/{tid}"]}
+    assert seen(m)["current"] == ["Filling in"]
+    db.session.expire_all()
+    version = db.session.get(EvaluationTask, tid).version
+    assert a.post(f"/applicant/evaluations/{tid}/submit",
+                  data={"version": str(version), **eh.complete_form()}).status_code == 302
+    assert seen(p) == {"current": ["Submitted"], "who": "Your next step:",
+                       "next": "Confirm the filing, or return it for revision.",
+                       "actions": [f"/province/evaluations/{tid}"]}
+    assert seen(a)["next"] == "Your provincial department confirms it next."
+    p.post(f"/province/evaluations/{tid}/confirm")
+    assert seen(m) == {"current": ["Confirmed by the province"], "who": "Your next step:",
+                       "next": "Conclude the evaluation: qualified, rectification required "
+                               "or title revoked.",
+                       "actions": [f"/ministry/evaluations/{tid}"]}
+    m.post(f"/ministry/evaluations/{tid}/conclude", data={"conclusion": "qualified"})
+    assert seen(a)["current"] == [] and seen(a)["next"].startswith("Concluded on 2023-04-01")
+
+
+def test_the_city_officer_sees_where_a_declaration_stands(app, clock, make, login_as):
+    """Item 5 for the city's initial review: the city's page says what is the officer's to do,
+    and once passed on, whose hands it is in."""
+    clock.set(h.DURING)
+    batch = h.batch5()
+    applicant = make.applicant(unit="440000", city="440100")
+    officer = login_as(make.province("440000"))
+    officer.post("/province/prefecture", data={"enabled": "1",
+                                               "city_deadline": "2023-05-15T23:59:59"})
+    d = h.ready(applicant, batch)
+    declaration_service.submit(declaration=d, actor=applicant, base_version=d.version)
+    db.session.commit()
+    city = login_as(make.city("440100"))
+    page = city.get(f"/city/declarations/{d.id}", headers=EN).get_data(as_text=True)
+    assert card(page) == {
+        "current": ["Submitted"], "who": "Your next step:",
+        "next": "Pass it on to the provincial department, or return it for revision with your "
+                "comments.",
+        "actions": [f"/city/declarations/{d.id}#city-actions-title"]}
+    city.post(f"/city/declarations/{d.id}/pass", data={"comment": ""})
+    page = city.get(f"/city/declarations/{d.id}", headers=EN).get_data(as_text=True)
+    assert (card(page)["who"], html.unescape(card(page)["next"])) == (
+        "Next:", "It is in the provincial department's hands.")
