@@ -2,8 +2,8 @@
 route requires the city role (checked before each request)."""
 from __future__ import annotations
 
-from smplatform.city import reviews
+from smplatform.city import documents, reviews
 from smplatform.permissions import is_city
 from smplatform.web import area, signed_in_as
 
-bp = area("city", __name__, (reviews,), guard=signed_in_as(is_city), url_prefix="/city")
+bp = area("city", __name__, (reviews, documents), guard=signed_in_as(is_city), url_prefix="/city")

@@ -1,5 +1,5 @@
 """Access table: declaration PDFs, public verification, public downloads."""
-from tests.access import Access, everyone, only
+from tests.access import Access, everyone, expect, only
 
 ALL_200 = everyone(200)
 
@@ -28,6 +28,10 @@ ACCESS = [
     Access("applicant.declaration_pdf",
            lambda w: f"/applicant/declarations/{submitted_declaration(w).id}/pdf",
            only("applicant")),
+    # The world's declaration is of no city (tests/city/test_prefecture.py: its city's officer).
+    Access("city.declaration_pdf",
+           lambda w: f"/city/declarations/{submitted_declaration(w).id}/pdf",
+           expect(403, anonymous=302)),
     Access("province.declaration_pdf",
            lambda w: f"/province/declarations/{submitted_declaration(w).id}/pdf",
            only("province")),

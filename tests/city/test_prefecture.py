@@ -195,3 +195,18 @@ def test_the_city_dashboard_lists_what_waits_and_empties_once_passed(world):
     page = world["gz_city"].get("/city/").get_data(as_text=True)
     assert re.search(r'<p id="waiting-list">(.*?)</p>', page).group(1) == (
         "Nothing waits for you now.")
+
+
+def test_the_city_officer_downloads_the_declaration_pdf_of_its_city_only(world):
+    """Issue 16, item 1: the PDF is linked wherever a declaration is shown, the city's page
+    too, with the electronic number in the file name."""
+    d = _reload(world["d"]["gz"])
+    page = world["gz_city"].get(f"/city/declarations/{d.id}").get_data(as_text=True)
+    link = re.search(r'id="declaration-pdf" href="([^"]+)" download>(.*?)</a>', page)
+    assert link.groups() == (f"/city/declarations/{d.id}/pdf",
+                             f"Download the declaration PDF ({d.electronic_number}.pdf)")
+    response = world["gz_city"].get(link.group(1))
+    assert (response.status_code, response.mimetype, response.data[:5]) == (
+        200, "application/pdf", b"%PDF-")
+    assert d.electronic_number in response.headers["Content-Disposition"]
+    assert world["fs_city"].get(f"/city/declarations/{d.id}/pdf").status_code == 403
