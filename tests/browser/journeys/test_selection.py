@@ -97,7 +97,7 @@ def test_selection_from_expert_review_to_publication(journey, submitted_lists, c
 
     # The decisions and the public notice.
     miit.link(t("Decisions and public notice"))
-    miit.button(f'{t("Shortlist")} {chosen.org_name}')
+    miit.button(f'{t("Put on the shortlist")} {chosen.org_name}')
     miit.button(f'{t("Do not select")} {other.org_name}')
     starts = JUNE.date()
     ends = starts + timedelta(days=9)
