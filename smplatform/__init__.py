@@ -80,6 +80,8 @@ def create_app(config: dict | str | None = None) -> Flask:
         except ValueError as error:
             raise RuntimeError(f"Refusing to start: SMPLATFORM_{key} must list ISO dates "
                                f"(YYYY-MM-DD): {error}") from None
+    from smplatform import crypto
+    crypto.init_app(app)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_registry_command)
     app.cli.add_command(create_signing_certificate_command)
     app.cli.add_command(send_reminders_command)
+    from smplatform.cli_security import COMMANDS as SECURITY_COMMANDS
+    for command in SECURITY_COMMANDS:
+        app.cli.add_command(command)
 
     @app.cli.command("init-db")
     def init_db():

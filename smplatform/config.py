@@ -77,6 +77,16 @@ class Config:
     # Request bodies above this are refused with 413 before they reach a view.
     MAX_CONTENT_LENGTH = _env_int("SMPLATFORM_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 
+    # Commercial cryptography (crypto.py): the key ring (SM4 data keys, HMAC-SM3 audit and
+    # index keys) lives outside the database: KEYS (a dict, tests) or the JSON file KEY_FILE
+    # (default instance/keys.json, generated on the first run; production requires it).
+    KEYS: dict | None = None
+    KEY_FILE = os.environ.get("SMPLATFORM_KEY_FILE")
+    CREATE_KEY_FILE = True
+    # Audit entries are kept at least this many days (Cybersecurity Law art. 21: six months);
+    # `flask audit-archive --prune` never removes younger ones, nor accepts less than 180.
+    AUDIT_RETENTION_DAYS = max(180, _env_int("SMPLATFORM_AUDIT_RETENTION_DAYS", 180))
+
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
@@ -152,6 +162,12 @@ class TestingConfig(Config):
     SQLITE_CHECKPOINT_INTERVAL_S = 0.0  # tests/test_sqlite_writer.py turns it on
     NATIONAL_BOARD_MAX_AGE_SECONDS = 0
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
+    # Fixed test keys (every test process, live servers included, reads the same data).
+    KEYS = {
+        "data": {"current": "t1", "keys": {"t1": "00112233445566778899aabbccddeeff"}},
+        "audit": {"current": "t1", "keys": {"t1": "a5" * 32}},
+        "index": {"current": "t1", "keys": {"t1": "1d" * 32}},
+    }
     RATELIMIT_SIGN_IN = "1000 per minute"
     RATELIMIT_REGISTER = "1000 per minute"
     # Cheaper argon2id so that hundreds of test accounts stay fast; same algorithm and code.
@@ -162,6 +178,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    CREATE_KEY_FILE = False  # several app servers must share one key file: made by hand
     SESSION_COOKIE_SECURE = True
     HSTS = True
     ALLOW_DEMO_SEED = False

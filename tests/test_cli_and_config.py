@@ -1,10 +1,13 @@
 """CLI commands (init-db, load-reference, seed-demo, create-user) and configuration guards."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
 from smplatform import create_app
+from smplatform.crypto import new_key_file_content
 from smplatform.demo import APPLICANTS, STAFF
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Batch, City, Unit, User
@@ -141,9 +144,11 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app({"CONFIG": "production", "SECRET_KEY": ""})
 
 
-def test_production_with_a_secret_key_is_hardened(database_url):
+def test_production_with_a_secret_key_is_hardened(database_url, tmp_path):
+    key_file = tmp_path / "keys.json"
+    key_file.write_text(json.dumps(new_key_file_content()))
     app = create_app({"CONFIG": "production", "SECRET_KEY": "a-real-secret-" + "x" * 32,
-                      "SQLALCHEMY_DATABASE_URI": database_url})
+                      "SQLALCHEMY_DATABASE_URI": database_url, "KEY_FILE": str(key_file)})
     assert (app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"],
             app.config["SESSION_COOKIE_SAMESITE"], app.config["ALLOW_DEMO_SEED"],
             app.debug) == (True, True, "Lax", False, False)

@@ -4,7 +4,7 @@ One import line per module (kept in alphabetical order) so that areas can add th
 touching anyone else's line.
 """
 from smplatform.models.accounts import Organisation, User, UserSession  # noqa: F401
-from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
+from smplatform.models.audit import AuditArchive, AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401
 from smplatform.models.corrections import RegistryCorrection  # noqa: F401

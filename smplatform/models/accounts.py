@@ -5,12 +5,12 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from smplatform.enums import OrgType, Role
 from smplatform.extensions import db
 from smplatform.models.reference import City, Unit
-from smplatform.models.types import UTCDateTime
+from smplatform.models.types import Encrypted, UTCDateTime
 
 
 class Organisation(db.Model):
@@ -23,9 +23,10 @@ class Organisation(db.Model):
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
     city_code: Mapped[str | None] = mapped_column(ForeignKey("city.code"))
-    contact_name: Mapped[str] = mapped_column(String(100))
-    contact_mobile: Mapped[str] = mapped_column(String(20))
-    contact_email: Mapped[str] = mapped_column(String(254))
+    # Personal data: encrypted at rest (SM4, crypto.py).
+    contact_name: Mapped[str] = mapped_column(Encrypted("organisation.contact_name"))
+    contact_mobile: Mapped[str] = mapped_column(Encrypted("organisation.contact_mobile"))
+    contact_email: Mapped[str] = mapped_column(Encrypted("organisation.contact_email"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship()
@@ -44,7 +45,10 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
-    email: Mapped[str] = mapped_column(String(254))
+    # Encrypted at rest (SM4); `email_index` (HMAC-SM3 of the lower-cased address) finds an
+    # account by its address without decrypting (set whenever `email` is).
+    email: Mapped[str] = mapped_column(Encrypted("user_account.email"))
+    email_index: Mapped[str | None] = mapped_column(String(80), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), index=True)
     # Applicants belong to an organisation; provincial officers to a unit.
@@ -67,6 +71,12 @@ class User(UserMixin, db.Model):
 
     # Set by the user loader: the server-side session this request runs in.
     session_token = None
+
+    @validates("email")
+    def _index_email(self, _key, value):
+        from smplatform.crypto import ring
+        self.email_index = ring().blind_index(value) if value else None
+        return value
 
     @property
     def role_enum(self) -> Role:
