@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import (
     Blueprint,
@@ -51,6 +52,30 @@ PAGE_SIZE = 50  # rows of a list page, unless the list says otherwise
 def is_htmx() -> bool:
     """Whether htmx sent the request (its `HX-Request` header)."""
     return request.headers.get("HX-Request") == "true"
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path of this site, else None (never an open redirect).
+
+    Control characters and whitespace are removed first, as browsers do when they follow a
+    Location (`/\t/evil.example` would otherwise become `//evil.example`); what is left must
+    be a path starting with one slash, without a backslash, scheme or host, and so must its
+    percent-decoded form (no `/%09/evil.example` either).
+    """
+    if not target:
+        return None
+    cleaned = _without_blanks(target)
+    for form in (cleaned, _without_blanks(unquote(cleaned))):
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
+    return cleaned
+
+
+def _without_blanks(text: str) -> str:
+    return "".join(ch for ch in text if ch.isprintable() and not ch.isspace())
 
 
 # ------------------------------------------------------------------------ routes and areas

@@ -13,7 +13,7 @@ from smplatform.models import City, Unit
 from smplatform.permissions import can_view_public, is_signed_in
 from smplatform.services import DomainError, accounts
 from smplatform.services.registry import link_on_sign_in
-from smplatform.web import Routes, allow, form_error, page, perform
+from smplatform.web import Routes, allow, form_error, page, perform, safe_next
 
 routes = Routes()
 
@@ -31,13 +31,6 @@ DASHBOARDS = {
 def dashboard_url(user) -> str:
     """The landing page of the user's role (also used by templates: "Go to my dashboard")."""
     return url_for(DASHBOARDS[Role(user.role)])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def _sign_in_limit() -> str:
@@ -77,7 +70,7 @@ def sign_in():
     if form.validate_on_submit():
         # A refusal is committed: it keeps the failure count and the audit entry.
         return perform(lambda: _sign_in(form), commit_refusal=True,
-                       then=lambda user: _safe_next(request.args.get("next"))
+                       then=lambda user: safe_next(request.args.get("next"))
                        or dashboard_url(user),
                        failed=lambda error: _sign_in_page(form, error))
     return _sign_in_page(form)
@@ -157,6 +150,7 @@ def cities():
 
 
 @routes.route("/password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])  # a current-password guess is a sign-in
 def change_password():
     allow(is_signed_in)
     form = ChangePasswordForm()

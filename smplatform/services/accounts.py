@@ -204,6 +204,35 @@ def set_language(*, user: User, language: str) -> None:
     record("user.language", actor=user, obj=user, detail={"language": language})
 
 
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > clock.now()
+
+
+def count_failure(user: User, *, action: str, reason: str) -> bool:
+    """One more failed proof of identity (a wrong password at sign-in or on the password
+    page, a wrong second-factor code); at LOCKOUT_THRESHOLD the account is locked for
+    LOCKOUT_DURATION and its sessions end. Returns whether it is now locked.
+
+    Side effects: updates the counter and lock; audit entry `action` (failure) and, on
+    locking, `auth.lockout`; revokes the user's sessions when locking.
+    """
+    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+    record(action, actor=user, outcome=AuditOutcome.FAILURE,
+           detail={"reason": reason, "failures": user.failed_sign_ins})
+    if user.failed_sign_ins < current_app.config["LOCKOUT_THRESHOLD"]:
+        return False
+    user.locked_until = clock.now() + current_app.config["LOCKOUT_DURATION"]
+    user.failed_sign_ins = 0
+    _revoke_all_sessions(user)
+    record("auth.lockout", actor=user, outcome=AuditOutcome.FAILURE,
+           detail={"until": user.locked_until.isoformat(), "after": action})
+    from smplatform.services import security_notices
+    security_notices.notify(user=user, key="security.lockout",
+                            params={"minutes": int(
+                                current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)})
+    return True
+
+
 def authenticate(*, username: str, password: str) -> User:
     """Check a sign-in attempt; return the user or raise DomainError with a neutral message.
 
@@ -227,15 +256,8 @@ def authenticate(*, username: str, password: str) -> User:
                detail={"reason": "locked"})
         raise DomainError(generic)
     if not _verify(user.password_hash, password) or not user.active:
-        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
         reason = "inactive" if user.active is False else "bad_password"
-        record("auth.sign_in_failed", actor=user, outcome=AuditOutcome.FAILURE,
-               detail={"reason": reason, "failures": user.failed_sign_ins})
-        if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"]:
-            user.locked_until = now + current_app.config["LOCKOUT_DURATION"]
-            user.failed_sign_ins = 0
-            record("auth.lockout", actor=user, outcome=AuditOutcome.FAILURE,
-                   detail={"until": user.locked_until.isoformat()})
+        count_failure(user, action="auth.sign_in_failed", reason=reason)
         raise DomainError(generic)
     user.failed_sign_ins = 0
     user.locked_until = None
@@ -315,10 +337,19 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     Side effects: updates the hash; revokes other sessions; audit `auth.password_change`
     (also on failure).
     """
-    if not _verify(user.password_hash, current_password):
+    locked = _("Too many wrong passwords: the account is locked for %(m)d minutes and its "
+               "sessions were signed out.",
+               m=int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60))
+    if is_locked(user):
         record("auth.password_change", actor=user, outcome=AuditOutcome.FAILURE,
-               detail={"reason": "wrong_current"})
+               detail={"reason": "locked"})
+        raise DomainError(locked, field="current_password")
+    if not _verify(user.password_hash, current_password):
+        # A guess at the current password counts toward the lockout, as at sign-in.
+        if count_failure(user, action="auth.password_change", reason="wrong_current"):
+            raise DomainError(locked, field="current_password")
         raise DomainError(_("The current password is wrong."), field="current_password")
+    user.failed_sign_ins = 0
     problems = password_messages(new_password, user.username)
     if problems:
         raise DomainError(problems[0], field="new_password")
@@ -329,3 +360,5 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     user.password_changed_at = clock.now()
     _revoke_all_sessions(user, keep=user.session_token)
     record("auth.password_change", actor=user)
+    from smplatform.services import security_notices
+    security_notices.notify(user=user, key="security.password_changed", params={})
