@@ -59,7 +59,8 @@ def seed(password: str) -> list[str]:
                                        email=f"{username}@example.gov.cn", role=role,
                                        password=password, is_admin=admin,
                                        unit_code=None if role == Role.CITY else unit,
-                                       city_code=unit if role == Role.CITY else None)
+                                       city_code=unit if role == Role.CITY else None,
+                                       must_change_password=False)
             created.append(username)
     for username, org_type, name, code, unit, city, contact in APPLICANTS:
         if not accounts.username_taken(username):

@@ -142,10 +142,13 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
 
 def create_staff_user(*, actor: User | None, username: str, display_name: str, email: str,
                       role: Role, password: str, unit_code: str | None = None,
-                      is_admin: bool = False, city_code: str | None = None) -> User:
+                      is_admin: bool = False, city_code: str | None = None,
+                      must_change_password: bool = True) -> User:
     """Create a provincial officer, ministry staff member, expert or city industry and IT
     officer (its unit is its city's).
 
+    The password is set by someone else, so its holder must change it at the next sign-in
+    (`must_change_password`; only demo data and test factories pass False).
     Side effects: inserts User; audit entry `user.create` (actor None means the CLI).
     """
     if role == Role.APPLICANT:
@@ -174,7 +177,7 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
                 password_hash=hash_password(password), role=str(role), unit_code=unit_code,
                 city_code=city_code,
                 is_admin=bool(is_admin and role == Role.MINISTRY), created_at=now,
-                password_changed_at=now)
+                password_changed_at=now, must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=actor, actor_name=None if actor else "cli", obj=user,
@@ -358,6 +361,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
                           field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = clock.now()
+    user.must_change_password = False
     _revoke_all_sessions(user, keep=user.session_token)
     record("auth.password_change", actor=user)
     from smplatform.services import security_notices

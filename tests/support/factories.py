@@ -45,7 +45,7 @@ class Factories:
         user = accounts.create_staff_user(
             actor=None, username=username or f"{role.value}{n}", display_name=f"{role.value} {n}",
             email=f"{role.value}{n}@example.gov.cn", role=role, password=password,
-            unit_code=unit, is_admin=admin)
+            unit_code=unit, is_admin=admin, must_change_password=False)
         db.session.commit()
         return user
 
