@@ -1,7 +1,7 @@
 """commercial cryptography: personal data encrypted with SM4, the audit chain keyed HMAC-SM3
 
-Revision ID: 0015_crypto
-Revises: 0014_submissions
+Revision ID: 0017_crypto
+Revises: 0016_registry_corrections
 Create Date: 2026-12-01
 
 Upgrade (needs the key ring of the app it runs in: KEYS, or KEY_FILE; see crypto.py):
@@ -20,8 +20,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_crypto"
-down_revision = "0014_submissions"
+revision = "0017_crypto"
+down_revision = "0016_registry_corrections"
 branch_labels = None
 depends_on = None
 
