@@ -181,7 +181,7 @@ class KeyRing:
 
     def decrypt_text(self, stored: str, context: str) -> str:
         if not is_encrypted(stored):
-            return stored  # written before encryption (migration 0018 encrypts every row)
+            return stored  # written before encryption (migration 0019 encrypts every row)
         key_id, _sep, encoded = stored[len(PREFIX):].partition(":")
         blob = base64.urlsafe_b64decode(encoded.encode())
         return sm4_gcm_decrypt(self.key("data", key_id), blob,

@@ -104,7 +104,7 @@ def test_0012_round_trip_keeps_outbox_mail(fresh_app):
 
 
 def _legacy_audit(connection, count: int) -> None:
-    """Audit entries sealed as before 0018: a SHA-256 chain, written as SQL."""
+    """Audit entries sealed as before 0019: a SHA-256 chain, written as SQL."""
     from smplatform.rules.audit_chain import GENESIS, entry_payload, link
     last = GENESIS
     at = datetime(2025, 3, 1, 2, 0)
@@ -130,11 +130,11 @@ PERSONAL = {"contact_name": "王五", "contact_mobile": "13700001111",
             "contact_email": "wangwu@example.com"}
 
 
-def test_0018_encrypts_personal_data_in_place_and_back(fresh_app):
+def test_0019_encrypts_personal_data_in_place_and_back(fresh_app):
     from smplatform.crypto import is_encrypted
     from smplatform.models import Organisation, User
     from smplatform.services.audit import verify_chain
-    upgrade(revision="0017_deadlines")
+    upgrade(revision="0018_prefecture")
     load_reference_data()
     db.session.commit()
     with db.engine.begin() as connection:
@@ -167,7 +167,7 @@ def test_0018_encrypts_personal_data_in_place_and_back(fresh_app):
     assert (report.ok, report.checked) == (True, 3)
     db.session.remove()
 
-    downgrade(revision="0017_deadlines")
+    downgrade(revision="0018_prefecture")
     with db.engine.connect() as connection:
         raw = connection.execute(text("SELECT contact_name, contact_mobile, contact_email "
                                       "FROM organisation")).one()
@@ -183,8 +183,8 @@ def test_0018_encrypts_personal_data_in_place_and_back(fresh_app):
             hashes
 
 
-def test_0018_refuses_a_broken_audit_chain(fresh_app):
-    upgrade(revision="0017_deadlines")
+def test_0019_refuses_a_broken_audit_chain(fresh_app):
+    upgrade(revision="0018_prefecture")
     with db.engine.begin() as connection:
         _legacy_audit(connection, 3)
         connection.execute(text("UPDATE audit_entry SET actor_name = 'forged' WHERE seq = 2"))
@@ -193,5 +193,5 @@ def test_0018_refuses_a_broken_audit_chain(fresh_app):
         upgrade()                    # verify" and exits
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() \
-            == "0017_deadlines"
+            == "0018_prefecture"
     assert "mac_key" not in {c["name"] for c in inspect(db.engine).get_columns("audit_entry")}

@@ -40,7 +40,7 @@ class AuditEntry(db.Model):
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     hash: Mapped[str | None] = mapped_column(String(64))
     # The id of the audit key (crypto.py) whose HMAC-SM3 `hash` is; None: SHA-256 (entries
-    # sealed before migration 0018).
+    # sealed before migration 0019).
     mac_key: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (Index("ix_audit_entry_object", "object_type", "object_id"),)

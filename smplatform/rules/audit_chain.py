@@ -22,7 +22,7 @@ def entry_payload(*, seq: int, at: datetime, actor_id, actor_name, ip, action, o
 def link(prev_hash: str, payload: bytes, key: bytes | None = None) -> str:
     """The entry's hash: HMAC-SM3 of the previous hash and the payload under an audit key
     kept outside the database (so whoever holds only the database cannot rebuild the chain);
-    without a key, SHA-256 (entries sealed before migration 0018)."""
+    without a key, SHA-256 (entries sealed before migration 0019)."""
     if key is None:
         return hashlib.sha256(prev_hash.encode() + payload).hexdigest()
     from smplatform.crypto import hmac_sm3

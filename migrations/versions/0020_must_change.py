@@ -1,7 +1,7 @@
 """accounts: a password set by someone else must be changed at the next sign-in
 
-Revision ID: 0019_must_change
-Revises: 0018_crypto
+Revision ID: 0020_must_change
+Revises: 0019_crypto
 Create Date: 2026-12-01
 
 `user_account.must_change_password`: set when an administrator (or the command line) sets an
@@ -10,8 +10,8 @@ account's password; cleared when its holder chooses their own. Existing accounts
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_must_change"
-down_revision = "0018_crypto"
+revision = "0020_must_change"
+down_revision = "0019_crypto"
 branch_labels = None
 depends_on = None
 

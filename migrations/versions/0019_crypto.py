@@ -1,7 +1,7 @@
 """commercial cryptography: personal data encrypted with SM4, the audit chain keyed HMAC-SM3
 
-Revision ID: 0018_crypto
-Revises: 0017_deadlines
+Revision ID: 0019_crypto
+Revises: 0018_prefecture
 Create Date: 2026-12-01
 
 Upgrade (needs the key ring of the app it runs in: KEYS, or KEY_FILE; see crypto.py):
@@ -20,8 +20,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_crypto"
-down_revision = "0017_deadlines"
+revision = "0019_crypto"
+down_revision = "0018_prefecture"
 branch_labels = None
 depends_on = None
 
