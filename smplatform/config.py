@@ -103,6 +103,27 @@ class Config:
     # Sign-in protection.
     LOCKOUT_THRESHOLD = _env_int("SMPLATFORM_LOCKOUT_THRESHOLD", 5)
     LOCKOUT_DURATION = timedelta(minutes=_env_int("SMPLATFORM_LOCKOUT_MINUTES", 15))
+    # Two-factor sign-in (TOTP) is required for these roles (comma-separated); the others
+    # (applicants) may enrol if they wish.
+    TWO_FACTOR_ROLES = tuple(filter(None, os.environ.get(
+        "SMPLATFORM_TWO_FACTOR_ROLES", "province,ministry,expert,system_admin,security_admin,"
+        "audit_admin").split(",")))
+    # Privileged roles (all but applicants) keep at most this many sessions at once: a new
+    # sign-in ends the oldest (0: no limit).
+    SESSION_LIMIT_PRIVILEGED = _env_int("SMPLATFORM_SESSION_LIMIT", 3)
+    # Sensitive actions need the password (and code) proven within this many minutes.
+    REAUTH_MINUTES = _env_int("SMPLATFORM_REAUTH_MINUTES", 15)
+    # Password expiry in days per role (0: never); privileged roles 90 by default.
+    PASSWORD_MAX_AGE_DAYS = {
+        "applicant": _env_int("SMPLATFORM_PASSWORD_MAX_AGE_APPLICANT", 0),
+        **{role: _env_int("SMPLATFORM_PASSWORD_MAX_AGE_PRIVILEGED", 90) for role in (
+            "province", "ministry", "expert", "system_admin", "security_admin", "audit_admin")},
+    }
+    # A password-reset link works once, for this many minutes.
+    PASSWORD_RESET_MINUTES = _env_int("SMPLATFORM_PASSWORD_RESET_MINUTES", 30)
+    # Demo only: seed-demo enrolls the demo officers, experts and administrators in two-factor
+    # sign-in with this base32 secret, so that the demo and automated checks compute codes.
+    DEMO_TOTP_SECRET = os.environ.get("SMPLATFORM_DEMO_TOTP_SECRET") or None
     PASSWORD_MIN_LENGTH = _env_int("SMPLATFORM_PASSWORD_MIN_LENGTH", 10)
     PASSWORD_MIN_CLASSES = _env_int("SMPLATFORM_PASSWORD_MIN_CLASSES", 3)
     # Flask-Limiter's storage; unset: REDIS_URL when set (every node counts the same

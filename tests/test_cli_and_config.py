@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import func, select
+import pyotp
+from sqlalchemy import func, select, update
 
 from smplatform import create_app
 from smplatform.crypto import new_key_file_content
@@ -14,7 +15,8 @@ from smplatform.models import AuditEntry, Batch, City, Unit, User
 from tests.support.helpers import count
 
 DEMO_NAMES = ["ministry", "prov-440000", "prov-440300", "prov-330000", "expert-1", "expert-2",
-              "city-440100", "enterprise-demo", "platform-demo", "city-demo"]
+              "city-440100", "sysadmin", "secadmin", "auditadmin",
+              "enterprise-demo", "platform-demo", "city-demo"]
 
 
 def usernames() -> list[str]:
@@ -22,19 +24,43 @@ def usernames() -> list[str]:
     return sorted(db.session.scalars(select(User.username)))
 
 
+DEMO_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def test_seed_demo_creates_every_demo_account(app, client):
+    app.config["DEMO_TOTP_SECRET"] = DEMO_SECRET
     result = app.test_cli_runner().invoke(args=["seed-demo"])
-    assert (result.exit_code, result.output) == (0, "Demo data ready (10 accounts created).\n")
+    assert (result.exit_code, result.output) == (0, "Demo data ready (13 accounts created).\n")
     assert usernames() == sorted(DEMO_NAMES)
     assert [s[0] for s in STAFF] + [a[0] for a in APPLICANTS] == DEMO_NAMES
     assert db.session.scalar(select(Batch.number)) == 5
     for name, landing in [("ministry", "/ministry/"), ("prov-440300", "/province/"),
                           ("city-demo", "/applicant/"), ("expert-2", "/expert/"),
-                          ("city-440100", "/city/")]:
+                          ("city-440100", "/city/"),
+                          ("sysadmin", "/admin/"), ("auditadmin", "/admin/")]:
         c = app.test_client()
         response = c.post("/account/sign-in", data={"username": name,
                                                      "password": "Demo-Password-2023"})
+        if name != "city-demo":  # staff: the second step, with the demo secret's code
+            assert response.headers["Location"] == "/account/sign-in/code", name
+            code = pyotp.TOTP(DEMO_SECRET).now()
+            db.session.execute(update(User).values(totp_last_step=None))
+            db.session.commit()
+            response = c.post("/account/sign-in/code", data={"code": code})
         assert response.headers["Location"] == landing, name
+
+
+def test_seed_demo_without_a_demo_secret_enrols_staff_at_first_sign_in(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    response = client.post("/account/sign-in", data={"username": "prov-440000",
+                                                      "password": "Demo-Password-2023"})
+    assert response.headers["Location"] == "/account/sign-in/enrol"
+
+
+def test_seed_demo_refuses_a_secret_that_is_not_base32(app):
+    app.config["DEMO_TOTP_SECRET"] = "not base32!"
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert (result.exit_code, "not a base32 secret" in result.output) == (1, True)
 
 
 def test_seed_demo_is_idempotent(app):
@@ -42,7 +68,7 @@ def test_seed_demo_is_idempotent(app):
     runner.invoke(args=["seed-demo"])
     result = runner.invoke(args=["seed-demo"])
     assert result.output == "Demo data ready (0 accounts created).\n"
-    assert (count(User), count(Batch)) == (10, 1)
+    assert (count(User), count(Batch)) == (13, 1)
 
 
 def test_seed_demo_uses_configured_password(app, client):
@@ -61,7 +87,9 @@ def test_seed_demo_demo_scopes(app):
     city = db.session.scalar(select(User).where(User.username == "city-demo")).organisation
     assert (city.org_type, city.unit_code, city.city_code) == ("city_department", "440000",
                                                                "440600")
-    assert db.session.scalar(select(User.is_admin).where(User.username == "ministry")) is True
+    roles = dict(db.session.execute(select(User.username, User.role)).all())
+    assert (roles["ministry"], roles["sysadmin"], roles["secadmin"], roles["auditadmin"]) == (
+        "ministry", "system_admin", "security_admin", "audit_admin")
 
 
 def test_seed_demo_refused_in_production(app):
@@ -77,14 +105,15 @@ def test_production_config_refuses_demo_seeding():
 
 
 @pytest.mark.parametrize("role, extra, unit", [
-    ("province", ["--unit", "440300"], "440300"), ("expert", [], None), ("ministry", ["--admin"], None)])
+    ("province", ["--unit", "440300"], "440300"), ("expert", [], None), ("ministry", [], None),
+    ("system_admin", [], None), ("security_admin", [], None), ("audit_admin", [], None)])
 def test_create_user_command(app, role, extra, unit):
     result = app.test_cli_runner().invoke(args=[
         "create-user", "--username", "cli-user", "--name", "命令行用户", "--email",
         "cli@example.gov.cn", "--role", role, "--password", "Cli-Secret-123", *extra])
     assert (result.exit_code, result.output) == (0, f"Created {role} account cli-user.\n")
     user = db.session.scalar(select(User).where(User.username == "cli-user"))
-    assert (user.role, user.unit_code, user.is_admin) == (role, unit, role == "ministry")
+    assert (user.role, user.unit_code, user.must_change_password) == (role, unit, True)
     assert db.session.scalar(select(AuditEntry.actor_name)) == "cli"
 
 

@@ -3,7 +3,8 @@
 One import line per module (kept in alphabetical order) so that areas can add theirs without
 touching anyone else's line.
 """
-from smplatform.models.accounts import Organisation, User, UserSession  # noqa: F401
+from smplatform.models.accounts import (  # noqa: F401
+    Organisation, PasswordReset, RecoveryCode, User, UserSession)
 from smplatform.models.audit import AuditArchive, AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401

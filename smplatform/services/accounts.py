@@ -8,17 +8,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from smplatform import clock
-from smplatform.enums import AuditOutcome, OrgType, Role
+from smplatform.enums import ADMIN_ROLES, AuditOutcome, OrgType, Role
 from smplatform.extensions import db
 from smplatform.models import City, Organisation, Unit, User, UserSession
 from smplatform.rules import credit_code as credit
 from smplatform.rules import passwords
 from smplatform.services import DomainError
-from smplatform.services.audit import client_ip, record
+from smplatform.services.audit import client_ip, record, register_labels
 
 _HASHERS: dict[tuple[int, int], tuple[PasswordHasher, str]] = {}
 
@@ -142,10 +143,11 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
 
 def create_staff_user(*, actor: User | None, username: str, display_name: str, email: str,
                       role: Role, password: str, unit_code: str | None = None,
-                      is_admin: bool = False, city_code: str | None = None,
+                      city_code: str | None = None,
                       must_change_password: bool = True) -> User:
     """Create a provincial officer, ministry staff member, expert or city industry and IT
-    officer (its unit is its city's).
+    officer (its unit is its city's); or, on the command line only (actor None), one of the
+    three administrators.
 
     The password is set by someone else, so its holder must change it at the next sign-in
     (`must_change_password`; only demo data and test factories pass False).
@@ -153,6 +155,10 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
     """
     if role == Role.APPLICANT:
         raise DomainError(_("Applicant accounts are created by registering an organisation."))
+    if role in ADMIN_ROLES and actor is not None:
+        raise DomainError(_("Administrators' accounts are created on the command line; the "
+                            "security administrator can give an account an administrator's "
+                            "role."), field="role")
     if username_taken(username):
         raise DomainError(_("This user name is taken. Choose another."), field="username")
     if role == Role.PROVINCE:
@@ -175,9 +181,8 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
     now = clock.now()
     user = User(username=username, display_name=display_name, email=email,
                 password_hash=hash_password(password), role=str(role), unit_code=unit_code,
-                city_code=city_code,
-                is_admin=bool(is_admin and role == Role.MINISTRY), created_at=now,
-                password_changed_at=now, must_change_password=must_change_password)
+                city_code=city_code, created_at=now, password_changed_at=now,
+                must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=actor, actor_name=None if actor else "cli", obj=user,
@@ -262,28 +267,48 @@ def authenticate(*, username: str, password: str) -> User:
         reason = "inactive" if user.active is False else "bad_password"
         count_failure(user, action="auth.sign_in_failed", reason=reason)
         raise DomainError(generic)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    from smplatform.services import two_factor
+    if not two_factor.needs_second_step(user):
+        # With a second step, the count goes on until the code is right too: a known
+        # password must not buy fresh guesses at the code (two_factor.verify resets it).
+        user.failed_sign_ins = 0
+        user.locked_until = None
     if _hasher_and_dummy()[0].check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(*, user: User) -> str:
-    """Open a server-side session for a signed-in user and return its secret token.
+_token_hash = token_hash
 
-    Side effects: inserts UserSession; audit entry `auth.sign_in`.
+
+def verify_password(user: User, password: str) -> bool:
+    return _verify(user.password_hash, password)
+
+
+def start_session(*, user: User, device_token: str | None = None,
+                  user_agent: str | None = None) -> str:
+    """Open a server-side session for a signed-in user (password and, where required, the
+    second factor proven) and return its secret token.
+
+    Side effects: inserts UserSession (device, authenticated now); sessions.opened (the
+    session limit, a new device's notice); audit entry `auth.sign_in`.
     """
+    from smplatform.services import sessions
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
-                               last_seen_at=now, ip=client_ip()))
+    row = UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                      last_seen_at=now, ip=client_ip(), authenticated_at=now,
+                      device=sessions.device_label(user_agent)[:200] if user_agent else None,
+                      device_hash=sessions.device_digest(device_token))
+    db.session.add(row)
+    db.session.flush()
     user.session_token = token
-    record("auth.sign_in", actor=user)
+    sessions.opened(user=user, row=row)
+    record("auth.sign_in", actor=user, detail={"device": row.device} if row.device else None)
     return token
 
 
@@ -322,6 +347,11 @@ def end_session(*, user: User) -> None:
         if row is not None and row.revoked_at is None:
             row.revoked_at = clock.now()
     record("auth.sign_out", actor=user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Revoke every session of the user (its powers or credentials changed)."""
+    _revoke_all_sessions(user)
 
 
 def _revoke_all_sessions(user: User, *, keep: str | None = None) -> None:
@@ -366,3 +396,66 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     record("auth.password_change", actor=user)
     from smplatform.services import security_notices
     security_notices.notify(user=user, key="security.password_changed", params={})
+
+
+# ---- the security administrator --------------------------------------------------------
+
+register_labels({"user.role": _l("Role changed"), "user.unlock": _l("Account unlocked"),
+                 "user.temporary_password": _l("Temporary password issued")})
+
+
+def change_role(*, actor: User, user: User, role: Role, unit_code: str | None = None) -> None:
+    """Give an account another role (an account holds exactly one: no one is two of the
+    three administrators). Applicants keep theirs (their organisation is their scope).
+
+    Side effects: sets role (and unit for a provincial officer); ends the account's
+    sessions (its powers changed); audit entry `user.role`.
+    """
+    if user.id == actor.id:
+        raise DomainError(_("You cannot change your own role."))
+    if user.role == Role.APPLICANT or role == Role.APPLICANT:
+        raise DomainError(_("Applicant accounts belong to their organisation; their role "
+                            "does not change."))
+    if role == Role.PROVINCE:
+        if not unit_code or db.session.get(Unit, unit_code) is None:
+            raise DomainError(_("A provincial officer needs a provincial-level unit."),
+                              field="unit_code")
+    else:
+        unit_code = None
+    before = user.role
+    user.role, user.unit_code = str(role), unit_code
+    _revoke_all_sessions(user)
+    record("user.role", actor=actor, obj=user, unit_code=unit_code,
+           detail={"username": user.username, "from": before, "to": str(role)})
+
+
+def unlock(*, actor: User, user: User) -> None:
+    """Lift a lockout now. Side effects: clears the lock and failure count; audit
+    `user.unlock`."""
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    record("user.unlock", actor=actor, obj=user, detail={"username": user.username})
+
+
+def issue_temporary_password(*, actor: User, user: User) -> str:
+    """A random temporary password for the account, shown once to the security
+    administrator; its holder must change it at the next sign-in.
+
+    Side effects: sets the password hash and must_change_password; lifts a lockout; ends
+    the account's sessions; security notice to the holder; audit `user.temporary_password`.
+    """
+    if user.id == actor.id:
+        raise DomainError(_("Change your own password on your account page."))
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    temporary = "-".join("".join(secrets.choice(alphabet) for _ in range(4))
+                         for _ in range(4))
+    user.password_hash = hash_password(temporary)
+    user.password_changed_at = clock.now()
+    user.must_change_password = True
+    user.locked_until, user.failed_sign_ins = None, 0
+    _revoke_all_sessions(user)
+    record("user.temporary_password", actor=actor, obj=user,
+           detail={"username": user.username})
+    from smplatform.services import security_notices
+    security_notices.notify(user=user, key="security.password_set", params={})
+    return temporary

@@ -12,6 +12,15 @@ from smplatform.extensions import db
 from smplatform.models import Notification, OutboxEmail, User
 from smplatform.services import notifications
 
+# What changed about a second factor (security.second_factor_changed), in the reader's words.
+CHANGES = {
+    "enrolled": _l("two-factor sign-in was set up"),
+    "recovery_codes": _l("new recovery codes were made (the old ones no longer work)"),
+    "recovery_code_used": _l("a recovery code was used to sign in"),
+    "disabled": _l("two-factor sign-in was turned off"),
+    "reset": _l("the security administrator reset it; set it up again at the next sign-in"),
+}
+
 MESSAGES = {
     "security.lockout": lambda p: gettext(
         "Your account was locked for %(minutes)s minutes after too many wrong passwords or "
@@ -26,7 +35,7 @@ MESSAGES = {
     "security.second_factor_changed": lambda p: gettext(
         "The second factor of your account (authenticator app or recovery codes) was "
         "changed: %(change)s. If this was not you, tell the platform's security "
-        "administrator at once.", **p),
+        "administrator at once.", change=str(CHANGES.get(p.get("change"), p.get("change")))),
     "security.new_device": lambda p: gettext(
         "Your account was signed in from a device not seen before: %(device)s, address "
         "%(ip)s. If this was not you, change your password and end that session on your "

@@ -15,6 +15,7 @@ from tests.support import declarations as h
 from tests.support.browser import assert_no_serious_axe_violations
 from tests.support.factories import PASSWORD
 from tests.support import selection as selection
+from tests.support.two_factor import browser_second_step
 
 WIDTHS = (1280, 375)
 SHOTS = os.environ.get("SMPLATFORM_SCREENSHOTS")
@@ -25,7 +26,7 @@ def _sign_in(page, base, username):
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_second_step(page, username)
 
 
 def _check(page, name: str, lang: str, *, sideways: bool = True) -> None:

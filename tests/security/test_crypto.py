@@ -13,7 +13,7 @@ from smplatform import crypto
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Organisation, User
 from smplatform.services.audit import verify_chain
-from tests.helpers import EN
+from tests.support.helpers import EN
 
 
 def test_sm3_matches_the_standard_test_vector():
@@ -82,7 +82,7 @@ def test_encrypted_columns_refuse_sql_comparison(app):
 
 
 def test_declaration_contact_fields_are_encrypted(app, make):
-    from tests.province import helpers
+    from tests.support import province as helpers
     declaration = helpers.declaration()
     raw = db.session.execute(text("SELECT data FROM declaration_content")).scalar()
     data = json.loads(raw) if isinstance(raw, str) else raw
@@ -150,7 +150,7 @@ def key_file_app(app, tmp_path):
 def test_rotate_keys_moves_every_value_under_the_new_key(key_file_app, client, make):
     app, path = key_file_app
     client.post("/account/register", data=dict(REGISTRATION), headers=EN)
-    from tests.province import helpers
+    from tests.support import province as helpers
     helpers.declaration()
     result = app.test_cli_runner().invoke(args=["rotate-keys", "--data", "--index",
                                                 "--audit", "--retire"])

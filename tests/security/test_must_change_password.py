@@ -7,7 +7,8 @@ from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.models import User
 from smplatform.services import accounts
-from tests.helpers import EN
+from tests.support.helpers import EN
+from tests.support.two_factor import enrol, pass_second_step
 
 TEMPORARY = "Temporary-Pass-2024"
 
@@ -17,12 +18,14 @@ def _staff(role=Role.PROVINCE):
                                       display_name="临时 密码", email="t@example.gov.cn",
                                       role=role, password=TEMPORARY, unit_code="440000")
     db.session.commit()
+    enrol(user)  # the second factor is set up; the password is still someone else's
     return user
 
 
 def _sign_in(client):
-    return client.post("/account/sign-in", headers=EN,
-                       data={"username": "officer-temp", "password": TEMPORARY})
+    response = client.post("/account/sign-in", headers=EN,
+                           data={"username": "officer-temp", "password": TEMPORARY})
+    return pass_second_step(client, response, "officer-temp")
 
 
 def test_created_accounts_must_change_their_password(client):

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from smplatform.extensions import db, limiter
 from smplatform.models import Notification, User
 from smplatform.web import safe_next
-from tests.factories import PASSWORD
-from tests.helpers import EN, audit_actions, field_error
+from tests.support.factories import PASSWORD
+from tests.support.helpers import EN, audit_actions, field_error
 
 T0 = datetime(2023, 4, 1, 2, 0, tzinfo=UTC)
 

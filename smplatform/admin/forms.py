@@ -1,21 +1,30 @@
-"""Forms of the ministry area."""
+"""Forms of the administrators' area."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, PasswordField, StringField
+from wtforms import DateField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from smplatform.auth.forms import USERNAME
-from smplatform.enums import Role
+from smplatform.enums import ADMIN_ROLES, STAFF_ROLES, Role
 from smplatform.widgets import SelectField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 
 
+def _staff_roles():
+    return Role.choices([r for r in Role if r in STAFF_ROLES])
+
+
+def _all_staff_roles():
+    return Role.choices([r for r in Role if r in STAFF_ROLES | ADMIN_ROLES])
+
+
 class StaffUserForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=lambda: Role.choices(
-        [Role.PROVINCE, Role.MINISTRY, Role.EXPERT]), validators=[REQUIRED])
+    """The system administrator creates business accounts (never an administrator's)."""
+
+    role = SelectField(_l("Role"), choices=_staff_roles, validators=[REQUIRED])
     unit_code = SelectField(_l("Provincial-level unit (provincial officers only)"),
                             validators=[Optional()], validate_choice=False)
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME])
@@ -23,8 +32,16 @@ class StaffUserForm(FlaskForm):
     email = StringField(_l("E-mail"), validators=[
         REQUIRED, Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
     password = PasswordField(_l("Initial password"), validators=[REQUIRED, Length(max=200)],
-                             render_kw={"autocomplete": "new-password"})
-    is_admin = BooleanField(_l("Ministry administrator (manages accounts, reads the audit log)"))
+                             render_kw={"autocomplete": "new-password"},
+                             description=_l("The holder must change it at the first sign-in."))
+
+
+class RoleForm(FlaskForm):
+    """The security administrator changes an account's role (one role per account)."""
+
+    role = SelectField(_l("Role"), choices=_all_staff_roles, validators=[REQUIRED])
+    unit_code = SelectField(_l("Provincial-level unit (provincial officers only)"),
+                            validators=[Optional()], validate_choice=False)
 
 
 class AuditFilterForm(FlaskForm):
