@@ -78,8 +78,9 @@ def form_key(form) -> tuple:
 class Layout:
     """The layout's fixed parts for base.html, each rendered once per language (the role's
     links: per role and, for the administrators, the permissions that add links) and kept.
-    They hold translated text and links to fixed endpoints, nothing of a user or of the data: the account
-    menu, CSRF tokens, the unread count and flashed messages are rendered on every request."""
+    They hold translated text and links to fixed endpoints, nothing of a user or of the data:
+    the account menu, CSRF tokens, the unread count and flashed messages are rendered on
+    every request."""
 
     @staticmethod
     def _part(name: str, **values) -> Markup:
