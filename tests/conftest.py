@@ -189,7 +189,7 @@ def client(app):
 @pytest.fixture
 def login_as(app):
     """Sign a user in through the real sign-in form, and its second step (the code computed
-    from the enrolled secret: tests/two_factor.py); returns a fresh client for that user."""
+    from the enrolled secret: tests/support/two_factor.py); returns a fresh client for that user."""
     from tests.support.two_factor import pass_second_step
 
     def _login(user, password: str = factories.PASSWORD) -> CSRFClient:
