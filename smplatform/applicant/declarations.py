@@ -132,8 +132,9 @@ def _render_section(d, section, *, errors=None, raw=None, result=None, status=20
 def declaration_section(declaration_id: int, key: str):
     """A section of the form. POST saves it: htmx autosave answers with the save status (and
     out-of-band field errors, totals, progress); without JavaScript the page re-renders."""
+    # The form's values and the batch (its deadline is checked) in the same query.
     d = load(Declaration, declaration_id, can_view_declaration,
-             options=[joinedload(Declaration.content)])
+             options=[joinedload(Declaration.content), joinedload(Declaration.batch)])
     definition = annex1.definition(d.category)
     section = _section_or_404(definition, key)
     if request.method == "GET":

@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from smplatform import clock
@@ -312,14 +312,20 @@ def start_session(*, user: User, device_token: str | None = None,
     return token
 
 
+# The session and its user in one query, built once: this runs on every signed-in request, and
+# a statement built once has its SQLAlchemy cache key computed once (building it and its key
+# anew cost about half of this step; bench/RESULTS.md, section 12).
+_SESSION_AND_USER = (select(UserSession).options(joinedload(UserSession.user))
+                     .where(UserSession.token_hash == bindparam("token_hash")))
+
+
 def load_session(token: str) -> User | None:
     """The user of a live session, or None when it is unknown, revoked, idle or too old.
 
     Side effects: refreshes last_seen_at at most once a minute (to keep reads cheap).
     """
-    # One query for the session and its user (this runs on every signed-in request).
-    row = db.session.get(UserSession, _token_hash(token),
-                         options=[joinedload(UserSession.user)])
+    row = db.session.execute(_SESSION_AND_USER,
+                             {"token_hash": _token_hash(token)}).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     now = clock.now()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from smplatform import clock
@@ -61,6 +61,17 @@ def _payload(entry: dict, seq: int) -> bytes:
     return entry_payload(seq=seq, **{c: entry[c] for c in _COLUMNS})
 
 
+# The seal's three statements, built once (every audited commit runs them; built anew they
+# cost more than they take to run). The UPDATE takes the row lock on PostgreSQL and the write
+# lock on SQLite, and returns the head as it is under that lock.
+_CHAIN = AuditChainHead.__table__
+_CLAIM_HEAD = (update(_CHAIN).where(_CHAIN.c.id == 1).values(seq=_CHAIN.c.seq)
+               .returning(_CHAIN.c.seq, _CHAIN.c.last_hash))
+_INSERT_ENTRIES = insert(AuditEntry.__table__)
+_MOVE_HEAD = (update(_CHAIN).where(_CHAIN.c.id == 1, _CHAIN.c.seq == bindparam("first"))
+              .values(seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
+
+
 @event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
     """Insert this transaction's entries, chained, as the last step before the commit.
@@ -76,11 +87,7 @@ def _seal(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    # The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, and returns
-    # the head as it is under that lock.
-    chain = AuditChainHead.__table__
-    head = session.execute(update(chain).where(chain.c.id == 1).values(seq=chain.c.seq)
-                           .returning(chain.c.seq, chain.c.last_hash)).first()
+    head = session.execute(_CLAIM_HEAD).first()
     seq, last = head if head is not None else (0, GENESIS)
     first = seq
     key_id, key = ring().current_key("audit")
@@ -90,13 +97,12 @@ def _seal(session: Session) -> None:
         row = {**entry, "seq": seq, "prev_hash": last, "mac_key": key_id}
         row["hash"] = last = link(last, _payload(entry, seq), key)
         rows.append(row)
-    session.execute(insert(AuditEntry.__table__), rows)  # one executemany, in chain order
+    session.execute(_INSERT_ENTRIES, rows)  # one executemany, in chain order
     if head is None:
         session.add(AuditChainHead(id=1, seq=seq, last_hash=last))
         session.flush()
     else:
-        session.execute(update(chain).where(chain.c.id == 1, chain.c.seq == first)
-                        .values(seq=seq, last_hash=last))
+        session.execute(_MOVE_HEAD, {"first": first, "new_seq": seq, "new_hash": last})
 
 
 @event.listens_for(Session, "after_transaction_create")
