@@ -181,7 +181,7 @@ def paired(calls: dict, n: int, rounds: int, count_calls: bool) -> dict:
         name = next((k for k in cpu if k.startswith(page_prefix)), None)
         if name is None or against not in cpu:
             continue
-        ratios = [b / a for a, b in zip(cpu[name], cpu[against])]
+        ratios = [b / a for a, b in zip(cpu[name], cpu[against], strict=True)]
         ratio = statistics.median(ratios)
         verdict = "met" if ratio >= minimum else "NOT met"
         print(f"{ratio:6.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f}; target ≥ {minimum})"
