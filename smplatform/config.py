@@ -104,10 +104,11 @@ class Config:
     LOCKOUT_THRESHOLD = _env_int("SMPLATFORM_LOCKOUT_THRESHOLD", 5)
     LOCKOUT_DURATION = timedelta(minutes=_env_int("SMPLATFORM_LOCKOUT_MINUTES", 15))
     # Two-factor sign-in (TOTP) is required for these roles (comma-separated); the others
-    # (applicants) may enrol if they wish.
+    # (applicants) may enrol if they wish. The security administrator may change it in the
+    # platform (services/security_policy.py); the administrators always keep it.
     TWO_FACTOR_ROLES = tuple(filter(None, os.environ.get(
-        "SMPLATFORM_TWO_FACTOR_ROLES", "province,ministry,expert,system_admin,security_admin,"
-        "audit_admin").split(",")))
+        "SMPLATFORM_TWO_FACTOR_ROLES", "province,ministry,expert,city,system_admin,"
+        "security_admin,audit_admin").split(",")))
     # Privileged roles (all but applicants) keep at most this many sessions at once: a new
     # sign-in ends the oldest (0: no limit).
     SESSION_LIMIT_PRIVILEGED = _env_int("SMPLATFORM_SESSION_LIMIT", 3)
@@ -117,7 +118,8 @@ class Config:
     PASSWORD_MAX_AGE_DAYS = {
         "applicant": _env_int("SMPLATFORM_PASSWORD_MAX_AGE_APPLICANT", 0),
         **{role: _env_int("SMPLATFORM_PASSWORD_MAX_AGE_PRIVILEGED", 90) for role in (
-            "province", "ministry", "expert", "system_admin", "security_admin", "audit_admin")},
+            "province", "ministry", "expert", "city", "system_admin", "security_admin",
+            "audit_admin")},
     }
     # A password-reset link works once, for this many minutes.
     PASSWORD_RESET_MINUTES = _env_int("SMPLATFORM_PASSWORD_RESET_MINUTES", 30)

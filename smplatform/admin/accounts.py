@@ -1,17 +1,18 @@
-"""The system administrator's accounts: create business accounts (provincial officers,
-ministry staff, experts), enable and disable them."""
+"""The system administrator's accounts: create business accounts (provincial and city
+officers, ministry staff, experts), enable and disable them."""
 from __future__ import annotations
 
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from smplatform import permissions
 from smplatform.admin.forms import StaffUserForm
 from smplatform.enums import Role
 from smplatform.extensions import db
-from smplatform.models import Unit, User
+from smplatform.models import City, Unit, User
 from smplatform.services import DomainError, accounts
 from smplatform.web import PAGE_SIZE, Routes, allow, form_error, load, page, perform
 
@@ -23,19 +24,29 @@ def unit_choices():
     return [("", _("None"))] + [(u.code, f"{u.code} {u.name}") for u in units]
 
 
+def city_choices():
+    """Every prefecture-level city, named with its provincial-level unit."""
+    units = {u.code: u.name for u in db.session.scalars(select(Unit))}
+    cities = db.session.scalars(select(City).order_by(City.unit_code, City.code)).all()
+    return [("", _("None"))] + [(c.code, f"{units.get(c.unit_code, c.unit_code)} · {c.name}")
+                                for c in cities]
+
+
 @routes.route("/users", methods=["GET", "POST"])
 def users():
-    """List accounts; create provincial, ministry and expert accounts."""
+    """List accounts; create accounts of every staff role (provincial and city officers,
+    ministry staff, experts)."""
     allow(permissions.can_manage_users, fresh=request.method == "POST")
     form = StaffUserForm()
     form.unit_code.choices = unit_choices()
+    form.city_code.choices = city_choices()
     if form.validate_on_submit():
         return perform(
             lambda: accounts.create_staff_user(
                 actor=current_user, username=form.username.data.strip(),
                 display_name=form.display_name.data.strip(), email=form.email.data.strip(),
                 role=Role(form.role.data), password=form.password.data,
-                unit_code=form.unit_code.data or None),
+                unit_code=form.unit_code.data or None, city_code=form.city_code.data or None),
             done=lambda user: _("Account %(name)s created.", name=user.username),
             then=url_for("admin.users"),
             failed=lambda error: _users_page(form, error))
@@ -46,7 +57,9 @@ def _users_page(form: StaffUserForm, error: DomainError | None = None):
     if error is not None:
         form_error(form, error, "username")
     role = request.args.get("role")
-    query = select(User).order_by(User.role, User.username)
+    query = select(User).options(selectinload(User.unit), selectinload(User.city),
+                                 selectinload(User.organisation)).order_by(User.role,
+                                                                           User.username)
     if role in {r.value for r in Role}:
         query = query.where(User.role == role)
     rows = db.paginate(query, per_page=PAGE_SIZE, error_out=False)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import DateField, IntegerField, PasswordField, StringField
+from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange,
+                                Optional, StopValidation)
 
 from smplatform.auth.forms import USERNAME
 from smplatform.enums import ADMIN_ROLES, STAFF_ROLES, Role
-from smplatform.widgets import SelectField
+from smplatform.widgets import MultiCheckboxField, SelectField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 
@@ -22,10 +23,13 @@ def _all_staff_roles():
 
 
 class StaffUserForm(FlaskForm):
-    """The system administrator creates business accounts (never an administrator's)."""
+    """The system administrator creates business accounts of every staff role: provincial
+    and city officers, ministry staff, experts (never an administrator's)."""
 
     role = SelectField(_l("Role"), choices=_staff_roles, validators=[REQUIRED])
     unit_code = SelectField(_l("Provincial-level unit (provincial officers only)"),
+                            validators=[Optional()], validate_choice=False)
+    city_code = SelectField(_l("Prefecture-level city (city officers only)"),
                             validators=[Optional()], validate_choice=False)
     username = StringField(_l("User name"), validators=[REQUIRED, USERNAME])
     display_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=100)])
@@ -57,3 +61,47 @@ class AuditFilterForm(FlaskForm):
     date_from = DateField(_l("From (date)"), validators=[Optional()],
                           render_kw={"type": "date"})
     date_to = DateField(_l("To (date)"), validators=[Optional()], render_kw={"type": "date"})
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; empty is left to InputRequired, anything else not a number refused."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not str(valuelist[0]).strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Enter a whole number.")) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # not a number: no range to check
+
+
+NUMBER_REQUIRED = InputRequired(message=_l("This field is required."))
+
+
+class PolicyForm(FlaskForm):
+    """The security administrator's sign-in policy (the administrators always keep the
+    second factor: their boxes are shown ticked and cannot be cleared)."""
+
+    two_factor_roles = MultiCheckboxField(
+        _l("Roles that must sign in with a second factor"), choices=lambda: Role.choices(),
+        validate_choice=False, validators=[Optional()])
+    session_limit = WholeNumberField(
+        _l("Concurrent sessions of staff and administrators (0: no limit)"),
+        validators=[NUMBER_REQUIRED,
+                    NumberRange(min=0, max=20, message=_l("From 0 to %(max)s."))],
+        render_kw={"inputmode": "numeric"})
+
+    def max_age_fields(self):
+        return [getattr(self, f"max_age_{role.value}") for role in Role]
+
+
+for _role in Role:
+    setattr(PolicyForm, f"max_age_{_role.value}", WholeNumberField(
+        _role.label, validators=[NUMBER_REQUIRED,
+                                 NumberRange(min=0, max=365, message=_l("From 0 to %(max)s."))],
+        render_kw={"inputmode": "numeric"}))

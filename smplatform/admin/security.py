@@ -1,6 +1,8 @@
 """The security administrator: every account's sign-in state (locked, second factor,
 password age), and on each account but its own: change its role, lift a lockout, issue a
-temporary password (shown once; to be changed at the next sign-in)."""
+temporary password (shown once; to be changed at the next sign-in), reset a lost second
+factor; and the sign-in policy (second factor per role, password expiry per role, concurrent
+sessions)."""
 from __future__ import annotations
 
 from flask import current_app, request, url_for
@@ -10,12 +12,12 @@ from sqlalchemy import select
 
 from smplatform import permissions
 from smplatform.admin.accounts import unit_choices
-from smplatform.admin.forms import RoleForm
-from smplatform.enums import Role
+from smplatform.admin.forms import PolicyForm, RoleForm
+from smplatform.enums import ADMIN_ROLES, Role
 from smplatform.extensions import db
 from smplatform.models import User
-from smplatform.services import accounts, two_factor
-from smplatform.web import PAGE_SIZE, Routes, allow, load, page, perform
+from smplatform.services import DomainError, accounts, security_policy, two_factor
+from smplatform.web import PAGE_SIZE, Routes, allow, form_error, load, page, perform
 
 routes = Routes()
 
@@ -24,6 +26,13 @@ routes = Routes()
 def security():
     """Accounts with their role and sign-in state, filtered by role."""
     allow(permissions.can_manage_security)
+    return _security_page(_policy_form())
+
+
+def _security_page(policy_form: PolicyForm, error: DomainError | None = None,
+                   status: int = 200):
+    if error is not None:
+        form_error(policy_form, error, "session_limit")
     role = request.args.get("role")
     query = select(User).order_by(User.role, User.username)
     if role in {r.value for r in Role}:
@@ -32,22 +41,51 @@ def security():
     form = RoleForm()
     form.unit_code.choices = unit_choices()
     return page("admin/security.html", page=rows, role=role, form=form, roles=Role,
-                policy=_policy())
+                policy_form=policy_form, admin_roles={str(r) for r in ADMIN_ROLES},
+                settings=_settings(), status=status)
 
 
-def _policy() -> dict:
-    """The sign-in policy in force (deployment settings, shown so that it can be checked)."""
+def _settings() -> dict:
+    """The deployment's settings the policy form does not change (shown to be checked)."""
     config = current_app.config
     return {
-        "two_factor": [Role(r).label for r in config["TWO_FACTOR_ROLES"] if r in set(Role)],
-        "max_age": {Role(r).label: d for r, d in config["PASSWORD_MAX_AGE_DAYS"].items()
-                    if r in set(Role)},
         "lockout": (config["LOCKOUT_THRESHOLD"],
                     int(config["LOCKOUT_DURATION"].total_seconds() // 60)),
-        "session_limit": config["SESSION_LIMIT_PRIVILEGED"],
         "idle": int(config["SESSION_IDLE_TIMEOUT"].total_seconds() // 60),
         "reauth": config["REAUTH_MINUTES"],
     }
+
+
+def _policy_form() -> PolicyForm:
+    """The policy form: as posted, or filled with the policy in force."""
+    if request.method == "POST":
+        return PolicyForm()
+    policy = security_policy.current()
+    data = {"two_factor_roles": sorted(policy.two_factor_roles),
+            "session_limit": policy.session_limit}
+    data.update({f"max_age_{role.value}": policy.password_max_age_days.get(role.value, 0)
+                 for role in Role})
+    return PolicyForm(data=data)
+
+
+@routes.post("/policy")
+def policy():
+    """Change the sign-in policy: the roles that need a second factor, password expiry per
+    role, the concurrent sessions of privileged accounts (a sensitive action)."""
+    allow(permissions.can_manage_security, fresh=True)
+    form = _policy_form()
+    if form.validate_on_submit():
+        return perform(
+            lambda: security_policy.update(
+                actor=current_user, two_factor_roles=form.two_factor_roles.data or [],
+                password_max_age_days={role.value: form[f"max_age_{role.value}"].data
+                                       for role in Role},
+                session_limit=form.session_limit.data),
+            done=lambda changes: _("The sign-in policy is saved.") if changes
+            else (_("Nothing was changed."), "info"),
+            then=url_for("admin.security"),
+            failed=lambda error: _security_page(form, error, status=400))
+    return _security_page(form, status=400)
 
 
 @routes.post("/users/<int:user_id>/role")

@@ -28,6 +28,7 @@ from smplatform.models.evaluation import (  # noqa: F401
 from smplatform.models.expert_pool import ExpertExpertise, ExpertProfile  # noqa: F401
 from smplatform.models.files import StoredFile  # noqa: F401
 from smplatform.models.notifications import Notification, OutboxEmail  # noqa: F401
+from smplatform.models.policy import SecurityPolicy  # noqa: F401
 from smplatform.models.prefecture import PrefectureReview  # noqa: F401
 from smplatform.models.recommendation import Recommendation, UnitSubmission  # noqa: F401
 from smplatform.models.reference import City, Unit  # noqa: F401

@@ -325,4 +325,7 @@ KEY_LABELS.update({
     "first_seq": _l("First entry"), "last_seq": _l("Last entry"), "entries": _l("Entries"),
     "format": _l("Format"), "device": _l("Device"), "ip": _l("IP address"),
     "limit": _l("Session limit"), "left": _l("Recovery codes left"),
+    "two_factor_roles": _l("Two-factor sign-in required for"),
+    "password_max_age_days": _l("Password expiry (days; 0 = never)"),
+    "session_limit": _l("Concurrent sessions of staff and administrators"),
 })

@@ -414,6 +414,9 @@ def change_role(*, actor: User, user: User, role: Role, unit_code: str | None = 
     """Give an account another role (an account holds exactly one: no one is two of the
     three administrators). Applicants keep theirs (their organisation is their scope).
 
+    A city officer's account is made for its city (create_staff_user, by the system
+    administrator): no other account becomes one; one that stops being one loses its city.
+
     Side effects: sets role (and unit for a provincial officer); ends the account's
     sessions (its powers changed); audit entry `user.role`.
     """
@@ -422,14 +425,20 @@ def change_role(*, actor: User, user: User, role: Role, unit_code: str | None = 
     if user.role == Role.APPLICANT or role == Role.APPLICANT:
         raise DomainError(_("Applicant accounts belong to their organisation; their role "
                             "does not change."))
-    if role == Role.PROVINCE:
+    city_code = None
+    if role == Role.CITY:
+        if user.role != Role.CITY:
+            raise DomainError(_("A city officer's account is made for its city: the system "
+                                "administrator creates it."), field="role")
+        unit_code, city_code = user.unit_code, user.city_code
+    elif role == Role.PROVINCE:
         if not unit_code or db.session.get(Unit, unit_code) is None:
             raise DomainError(_("A provincial officer needs a provincial-level unit."),
                               field="unit_code")
     else:
         unit_code = None
     before = user.role
-    user.role, user.unit_code = str(role), unit_code
+    user.role, user.unit_code, user.city_code = str(role), unit_code, city_code
     _revoke_all_sessions(user)
     record("user.role", actor=actor, obj=user, unit_code=unit_code,
            detail={"username": user.username, "from": before, "to": str(role)})

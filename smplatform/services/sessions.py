@@ -70,14 +70,16 @@ def active_sessions(user: User) -> list[UserSession]:
 
 
 def opened(*, user: User, row: UserSession) -> None:
-    """After a session `row` is opened: keep privileged roles within SESSION_LIMIT (the
-    oldest sessions end), and notice a sign-in from a device not seen before (not on the
-    account's first sign-in).
+    """After a session `row` is opened: keep privileged roles within the sign-in policy's
+    session limit (security_policy; by default SESSION_LIMIT_PRIVILEGED: the oldest sessions
+    end), and notice a sign-in from a device not seen before (not on the account's first
+    sign-in).
 
     Side effects: revokes sessions beyond the limit (audit `auth.session_limit`); security
     notice `security.new_device`.
     """
-    limit = current_app.config.get("SESSION_LIMIT_PRIVILEGED")
+    from smplatform.services import security_policy
+    limit = security_policy.current().session_limit
     if limit and user.role in PRIVILEGED_ROLES:
         others = [s for s in active_sessions(user) if s.token_hash != row.token_hash]
         for extra in others[max(limit - 1, 0):]:

@@ -1,7 +1,8 @@
 """Two-factor sign-in: TOTP (RFC 6238, any authenticator app) and one-time recovery codes.
 
-Which roles must use it is the setting TWO_FACTOR_ROLES (default: every role but applicants,
-who may enrol if they wish). The secret is SM4-encrypted at rest; a code is accepted for the
+Which roles must use it is the sign-in policy (services/security_policy.py: the security
+administrator's, by default the setting TWO_FACTOR_ROLES: every role but applicants, who may
+enrol if they wish). The secret is SM4-encrypted at rest; a code is accepted for the
 time step before, at and after the server's (clock drift), and a step once accepted is never
 accepted again (RFC 6238 §5.2). Recovery codes are kept as SM3 digests and work once each.
 """
@@ -12,7 +13,6 @@ import secrets
 
 import pyotp
 import segno
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -42,8 +42,10 @@ register_labels({
 
 
 def required_for(user: User) -> bool:
-    """The user's role must sign in with a second factor (TWO_FACTOR_ROLES)."""
-    return user.role in set(current_app.config["TWO_FACTOR_ROLES"])
+    """The user's role must sign in with a second factor (the sign-in policy:
+    security_policy, by default TWO_FACTOR_ROLES)."""
+    from smplatform.services import security_policy
+    return user.role in security_policy.current().two_factor_roles
 
 
 def needs_second_step(user: User) -> bool:

@@ -57,6 +57,8 @@ ACCESS = [
     Access("admin.set_active", lambda w: f"/admin/users/{w.users['expert'].id}/active",
            only("system_admin", 302), method="POST", data={"active": "1"}),
     Access("admin.security", "/admin/security", only("security_admin")),
+    Access("admin.policy", "/admin/policy", only("security_admin", 400), method="POST",
+           data={"session_limit": "-1"}),
     Access("admin.change_role", lambda w: f"/admin/users/{w.users['expert'].id}/role",
            only("security_admin", 302), method="POST", data={"role": "expert"}),
     Access("admin.unlock", lambda w: f"/admin/users/{w.users['expert'].id}/unlock",

@@ -48,6 +48,33 @@ def test_admin_creates_ministry_staff_and_experts_without_unit(login_as, make, r
     assert (user.role, user.unit_code) == (role, None)
 
 
+def test_admin_creates_a_city_officer_for_its_city(login_as, make, client):
+    c = login_as(make.system_admin())
+    page = c.get("/admin/users", headers=EN).get_data(as_text=True)
+    assert '<option value="440100">Guangdong · Guangzhou</option>' in page
+    response = c.post("/admin/users", headers=EN, data=staff_form(
+        role="city", unit_code="", city_code="440100", username="gz-officer"))
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/users")
+    user = db.session.scalar(select(User).where(User.username == "gz-officer"))
+    assert (user.role, user.city_code, user.unit_code, user.must_change_password) == (
+        "city", "440100", "440000", True)
+    listed = c.get("/admin/users?role=city", headers=EN).get_data(as_text=True)
+    assert "<td>Guangdong · Guangzhou</td>" in listed
+    response = client.post("/account/sign-in", data={"username": "gz-officer",
+                                                      "password": "Initial-Secret-9"})
+    # A city officer signs in with a second factor too: set up at the first sign-in.
+    assert response.headers["Location"] == "/account/sign-in/enrol"
+
+
+def test_a_city_officer_needs_its_city(login_as, make):
+    c = login_as(make.system_admin())
+    response = c.post("/admin/users", headers=EN,
+                      data=staff_form(role="city", unit_code="440000", city_code=""))
+    assert (response.status_code, field_error(response, "city_code")) == (
+        200, "A city industry and IT officer needs its prefecture-level city.")
+    assert count(User) == 1
+
+
 @pytest.mark.parametrize("role", ["system_admin", "security_admin", "audit_admin"])
 def test_the_system_administrator_creates_no_administrator(login_as, make, role):
     c = login_as(make.system_admin())

@@ -57,6 +57,19 @@ def test_security_admin_can_make_an_administrator_but_not_change_itself(login_as
     assert _fresh(me).role == "security_admin"
 
 
+def test_no_account_becomes_a_city_officer_but_one_can_stop_being_one(login_as, make):
+    expert = make.expert()
+    officer = make.city("440100")
+    c = login_as(make.security_admin())
+    response = c.post(f"/admin/users/{expert.id}/role", headers=EN, data={"role": "city"},
+                      follow_redirects=True)
+    assert "made for its city" in response.get_data(as_text=True)
+    assert _fresh(expert).role == "expert"
+    c.post(f"/admin/users/{officer.id}/role", data={"role": "expert", "unit_code": ""})
+    assert (_fresh(officer).role, _fresh(officer).city_code, _fresh(officer).unit_code) == (
+        "expert", None, None)
+
+
 def test_an_applicants_role_does_not_change(login_as, make):
     applicant = make.applicant()
     c = login_as(make.security_admin())
