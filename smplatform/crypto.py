@@ -7,8 +7,8 @@ The key ring holds three families of keys, each a map of key id → key and the 
 use; older keys stay in the ring to read what they protected until `flask rotate-keys` has
 moved everything to the new one:
 
-- `data`  (16-byte SM4 keys): personal data in the database and, when UPLOAD_ENCRYPTION is
-  on, uploaded files;
+- `data`  (16-byte SM4 keys): personal data in the database (uploaded files are not
+  encrypted yet: the stores keep them as uploaded);
 - `audit` (32-byte HMAC-SM3 keys): the audit log's chain and the seals of its archives;
 - `index` (32-byte HMAC-SM3 keys): blind indexes, so that an encrypted e-mail address can be
   looked up by equality without being decrypted.
