@@ -13,6 +13,14 @@ each page K times and prints the median with the lowest and highest (the run-to-
 `--calls` adds the Python function calls per request (cProfile's count over the same number
 of requests): a measure of the work that other processes on the machine do not move, for
 changes smaller than the timings' spread.
+
+`--paired` (issue 13's targets) measures the CPU time of each page and of the plain baselines
+(bench/baseline_app.py: fortunes, the plain review-list page) in the same process, in
+alternating rounds (`--rounds`), and prints each target's ratio (the plain page's CPU time
+over the page's) per round and its median: on a shared machine the ratio of two pages
+measured side by side moves far less than either's time.
+
+    python bench/inprocess.py --database-url ... --paired --calls -n 100 --rounds 5
 """
 from __future__ import annotations
 
@@ -58,9 +66,10 @@ class Client:
         return re.search(pattern, self.text(path)).group(1)
 
 
-def prepare(app, page):
-    """A callable doing one request of the page."""
-    client = Client(app, page.users[0] if page.autosave else page.user)
+def prepare(app, page, account: int = 0):
+    """A callable doing one request of the page (autosave: as its `account`-th user, so that
+    two autosave pages prepared together edit different drafts)."""
+    client = Client(app, page.users[account] if page.autosave else page.user)
     path = page.path(client) if callable(page.path) else page.path
     if not page.autosave:
         def once():
@@ -105,6 +114,83 @@ def print_sql(app, once) -> None:
     event.remove(engine, "after_cursor_execute", after)
 
 
+# The issue 13 targets: each page against the plain page of its shape (speed ratio: the
+# plain page's CPU time over the page's), and the ratio asked for.
+PLAIN = {
+    "baseline: fortunes": "/fortunes",
+    "baseline: plain list, filtered": "/list?state=passed&category=enterprise",
+    "baseline: plain list, unfiltered": "/list",
+}
+TARGETS = [  # (page name starts with, against, at least)
+    ("province: queue, filtered", "baseline: plain list, filtered", 1.0),
+    ("province: queue, search", "baseline: plain list, filtered", 1.0),
+    ("ministry: national declarations list", "baseline: plain list, unfiltered", 1.0),
+    ("ministry: national list, filtered", "baseline: plain list, filtered", 1.0),
+    ("applicant: form section", "baseline: fortunes", 0.5),
+]
+
+
+def plain_pages(database_url: str) -> dict:
+    """name → callable doing one request of a plain baseline, in this process, on the
+    baseline database next to the app's (as bench/run.py serves them)."""
+    os.environ.setdefault("BASELINE_DATABASE_URL", database_url.replace(
+        "smplatform.sqlite3", "baseline.sqlite3"))
+    from bench import baseline_app
+    baseline_app.create_schema()
+    client = baseline_app.app.test_client()
+    client.get("/login")
+    calls = {}
+    for name, path in PLAIN.items():
+        def once(path=path):
+            r = client.get(path)
+            assert r.status_code == 200, (path, r.status_code)
+        calls[name] = once
+    return calls
+
+
+def calls_per_request(once, n: int) -> float:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        once()
+    profiler.disable()
+    return sum(nc for _cc, nc, *_ in pstats.Stats(profiler).stats.values()) / n
+
+
+def paired(calls: dict, n: int, rounds: int, count_calls: bool) -> dict:
+    """CPU ms per request of every page, `rounds` times in turn; the targets' ratios."""
+    for once in calls.values():
+        for _ in range(10):
+            once()
+    cpu = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, once in calls.items():
+            start = time.process_time()
+            for _ in range(n):
+                once()
+            cpu[name].append((time.process_time() - start) * 1000 / n)
+    result = {"cpu_ms": {k: statistics.median(v) for k, v in cpu.items()}, "targets": []}
+    for name, v in cpu.items():
+        extra = ""
+        if count_calls:
+            result.setdefault("calls", {})[name] = count = calls_per_request(calls[name], 20)
+            extra = f"  {count:8.0f} calls"
+        print(f"{statistics.median(v):8.2f} ms CPU ({min(v):.2f}–{max(v):.2f}){extra}  {name}")
+    print()
+    for page_prefix, against, minimum in TARGETS:
+        name = next((k for k in cpu if k.startswith(page_prefix)), None)
+        if name is None or against not in cpu:
+            continue
+        ratios = [b / a for a, b in zip(cpu[name], cpu[against], strict=True)]
+        ratio = statistics.median(ratios)
+        verdict = "met" if ratio >= minimum else "NOT met"
+        print(f"{ratio:6.2f} (rounds {min(ratios):.2f}–{max(ratios):.2f}; target ≥ {minimum})"
+              f"  {verdict}  {name} vs {against}")
+        result["targets"].append({"page": name, "against": against, "ratio": ratio,
+                                  "rounds": ratios, "minimum": minimum})
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
@@ -120,6 +206,10 @@ def main() -> None:
                         help="measure each page this many times: median (lowest–highest)")
     parser.add_argument("--calls", action="store_true",
                         help="also count Python function calls per request (cProfile)")
+    parser.add_argument("--paired", action="store_true",
+                        help="CPU time of the pages and the plain baselines in alternating "
+                             "rounds, and the issue 13 targets' ratios")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds for --paired")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = args.database_url
     # As bench/run.py serves it (production refuses plain-HTTP cookies).
@@ -127,6 +217,15 @@ def main() -> None:
                        "SMPLATFORM_SIGN_IN_LIMIT": "100000 per minute"})
     from smplatform import create_app
     app = create_app()
+    if args.paired:
+        calls = dict(plain_pages(args.database_url))
+        chosen = [page for page in PAGES if args.page in page.name]
+        calls.update((page.name, prepare(app, page, account=i))
+                     for i, page in enumerate(chosen))
+        result = paired(calls, args.n, args.rounds, args.calls)
+        if args.json:
+            Path(args.json).write_text(json.dumps(result, indent=1, ensure_ascii=False))
+        return
     timings = {}
     for page in PAGES:
         if args.page not in page.name:

@@ -80,6 +80,8 @@ def create_app(config: dict | str | None = None) -> Flask:
         except ValueError as error:
             raise RuntimeError(f"Refusing to start: SMPLATFORM_{key} must list ISO dates "
                                f"(YYYY-MM-DD): {error}") from None
+    from smplatform import crypto
+    crypto.init_app(app)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -218,6 +220,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from smplatform.admin import bp as admin_bp
     from smplatform.applicant import bp as applicant_bp
     from smplatform.auth import bp as auth_bp
     from smplatform.city import bp as city_bp
@@ -225,6 +228,7 @@ def _register_blueprints(app: Flask) -> None:
     from smplatform.ministry import bp as ministry_bp
     from smplatform.province import bp as province_bp
     from smplatform.public import bp as public_bp
-    for bp in (public_bp, auth_bp, applicant_bp, province_bp, ministry_bp, expert_bp, city_bp):
+    for bp in (public_bp, auth_bp, applicant_bp, province_bp, ministry_bp, expert_bp, city_bp,
+               admin_bp):
         app.register_blueprint(bp)
     app.jinja_env.globals.update(permissions.TEMPLATE_FUNCTIONS)

@@ -14,6 +14,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_registry_command)
     app.cli.add_command(create_signing_certificate_command)
     app.cli.add_command(send_reminders_command)
+    from smplatform.cli_security import COMMANDS as SECURITY_COMMANDS
+    for command in SECURITY_COMMANDS:
+        app.cli.add_command(command)
 
     @app.cli.command("init-db")
     def init_db():
@@ -40,7 +43,13 @@ def init_app(app: Flask) -> None:
         from smplatform.demo import seed
         if not current_app.config["ALLOW_DEMO_SEED"]:
             raise click.ClickException("The production configuration refuses demo data.")
-        created = seed(current_app.config["DEMO_PASSWORD"], story=not accounts_only)
+        try:
+            created = seed(current_app.config["DEMO_PASSWORD"],
+                           current_app.config.get("DEMO_TOTP_SECRET"),
+                           story=not accounts_only)
+        except ValueError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from error
         db.session.commit()
         click.echo(f"Demo data ready ({len(created)} accounts created).")
 
@@ -140,19 +149,20 @@ def init_app(app: Flask) -> None:
     @click.option("--username", required=True)
     @click.option("--name", "display_name", required=True, help="Full name.")
     @click.option("--email", required=True)
-    @click.option("--role", type=click.Choice(["province", "ministry", "expert", "city"]),
-                  required=True)
+    @click.option("--role", type=click.Choice(
+        [r.value for r in Role if r != Role.APPLICANT]), required=True)
     @click.option("--unit", "unit_code", help="GB/T 2260 code of a provincial officer's unit.")
     @click.option("--city", "city_code", help="GB/T 2260 code of a city officer's city.")
-    @click.option("--admin", is_flag=True, help="Ministry administrator.")
     @click.password_option()
-    def create_user(username, display_name, email, role, unit_code, city_code, admin, password):
-        """Create a provincial officer, ministry staff member, expert or city officer."""
+    def create_user(username, display_name, email, role, unit_code, city_code, password):
+        """Create a provincial officer, ministry staff member, expert, city officer, or one of
+        the system, security and audit administrators. The holder must change the password at
+        the first sign-in."""
         from smplatform.services.accounts import create_staff_user
         try:
             create_staff_user(actor=None, username=username, display_name=display_name,
                               email=email, role=Role(role), password=password,
-                              unit_code=unit_code, is_admin=admin, city_code=city_code)
+                              unit_code=unit_code, city_code=city_code)
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(str(error.message)) from error

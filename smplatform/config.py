@@ -77,6 +77,16 @@ class Config:
     # Request bodies above this are refused with 413 before they reach a view.
     MAX_CONTENT_LENGTH = _env_int("SMPLATFORM_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
 
+    # Commercial cryptography (crypto.py): the key ring (SM4 data keys, HMAC-SM3 audit and
+    # index keys) lives outside the database: KEYS (a dict, tests) or the JSON file KEY_FILE
+    # (default instance/keys.json, generated on the first run; production requires it).
+    KEYS: dict | None = None
+    KEY_FILE = os.environ.get("SMPLATFORM_KEY_FILE")
+    CREATE_KEY_FILE = True
+    # Audit entries are kept at least this many days (Cybersecurity Law art. 21: six months);
+    # `flask audit-archive --prune` never removes younger ones, nor accepts less than 180.
+    AUDIT_RETENTION_DAYS = max(180, _env_int("SMPLATFORM_AUDIT_RETENTION_DAYS", 180))
+
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("zh_CN", "en")
@@ -93,6 +103,29 @@ class Config:
     # Sign-in protection.
     LOCKOUT_THRESHOLD = _env_int("SMPLATFORM_LOCKOUT_THRESHOLD", 5)
     LOCKOUT_DURATION = timedelta(minutes=_env_int("SMPLATFORM_LOCKOUT_MINUTES", 15))
+    # Two-factor sign-in (TOTP) is required for these roles (comma-separated); the others
+    # (applicants) may enrol if they wish. The security administrator may change it in the
+    # platform (services/security_policy.py); the administrators always keep it.
+    TWO_FACTOR_ROLES = tuple(filter(None, os.environ.get(
+        "SMPLATFORM_TWO_FACTOR_ROLES", "province,ministry,expert,city,system_admin,"
+        "security_admin,audit_admin").split(",")))
+    # Privileged roles (all but applicants) keep at most this many sessions at once: a new
+    # sign-in ends the oldest (0: no limit).
+    SESSION_LIMIT_PRIVILEGED = _env_int("SMPLATFORM_SESSION_LIMIT", 3)
+    # Sensitive actions need the password (and code) proven within this many minutes.
+    REAUTH_MINUTES = _env_int("SMPLATFORM_REAUTH_MINUTES", 15)
+    # Password expiry in days per role (0: never); privileged roles 90 by default.
+    PASSWORD_MAX_AGE_DAYS = {
+        "applicant": _env_int("SMPLATFORM_PASSWORD_MAX_AGE_APPLICANT", 0),
+        **{role: _env_int("SMPLATFORM_PASSWORD_MAX_AGE_PRIVILEGED", 90) for role in (
+            "province", "ministry", "expert", "city", "system_admin", "security_admin",
+            "audit_admin")},
+    }
+    # A password-reset link works once, for this many minutes.
+    PASSWORD_RESET_MINUTES = _env_int("SMPLATFORM_PASSWORD_RESET_MINUTES", 30)
+    # Demo only: seed-demo enrolls the demo officers, experts and administrators in two-factor
+    # sign-in with this base32 secret, so that the demo and automated checks compute codes.
+    DEMO_TOTP_SECRET = os.environ.get("SMPLATFORM_DEMO_TOTP_SECRET") or None
     PASSWORD_MIN_LENGTH = _env_int("SMPLATFORM_PASSWORD_MIN_LENGTH", 10)
     PASSWORD_MIN_CLASSES = _env_int("SMPLATFORM_PASSWORD_MIN_CLASSES", 3)
     # Flask-Limiter's storage; unset: REDIS_URL when set (every node counts the same
@@ -160,6 +193,12 @@ class TestingConfig(Config):
     SQLITE_CHECKPOINT_INTERVAL_S = 0.0  # tests/test_sqlite_writer.py turns it on
     NATIONAL_BOARD_MAX_AGE_SECONDS = 0
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
+    # Fixed test keys (every test process, live servers included, reads the same data).
+    KEYS = {
+        "data": {"current": "t1", "keys": {"t1": "00112233445566778899aabbccddeeff"}},
+        "audit": {"current": "t1", "keys": {"t1": "a5" * 32}},
+        "index": {"current": "t1", "keys": {"t1": "1d" * 32}},
+    }
     RATELIMIT_SIGN_IN = "1000 per minute"
     RATELIMIT_REGISTER = "1000 per minute"
     RATELIMIT_OBJECTION = "1000 per minute"
@@ -171,6 +210,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    CREATE_KEY_FILE = False  # several app servers must share one key file: made by hand
     SESSION_COOKIE_SECURE = True
     HSTS = True
     ALLOW_DEMO_SEED = False

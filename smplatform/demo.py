@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from smplatform import clock
 from smplatform.enums import OrgType, Role
 from smplatform.extensions import db
 from smplatform.models import User
@@ -18,14 +19,18 @@ from smplatform.services import accounts
 from smplatform.services.reference import load_reference_data
 
 STAFF = [
-    ("ministry", "工信部产业政策与法规司 管理员", Role.MINISTRY, None, True),
-    ("prov-440000", "广东省工业和信息化厅", Role.PROVINCE, "440000", False),
-    ("prov-440300", "深圳市工业和信息化局", Role.PROVINCE, "440300", False),
-    ("prov-330000", "浙江省经济和信息化厅", Role.PROVINCE, "330000", False),
-    ("expert-1", "评审专家一", Role.EXPERT, None, False),
-    ("expert-2", "评审专家二", Role.EXPERT, None, False),
+    ("ministry", "工信部产业政策与法规司", Role.MINISTRY, None),
+    ("prov-440000", "广东省工业和信息化厅", Role.PROVINCE, "440000"),
+    ("prov-440300", "深圳市工业和信息化局", Role.PROVINCE, "440300"),
+    ("prov-330000", "浙江省经济和信息化厅", Role.PROVINCE, "330000"),
+    ("expert-1", "评审专家一", Role.EXPERT, None),
+    ("expert-2", "评审专家二", Role.EXPERT, None),
     # A city industry and IT officer (its "unit" column is its city: Guangzhou).
-    ("city-440100", "广州市工业和信息化局（市级初审）", Role.CITY, "440100", False),
+    ("city-440100", "广州市工业和信息化局（市级初审）", Role.CITY, "440100"),
+    # The three separated administrators (三员分立).
+    ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN, None),
+    ("secadmin", "安全管理员", Role.SECURITY_ADMIN, None),
+    ("auditadmin", "审计管理员", Role.AUDIT_ADMIN, None),
 ]
 
 APPLICANTS = [
@@ -38,23 +43,46 @@ APPLICANTS = [
 ]
 
 
-def seed(password: str, *, story: bool = True) -> list[str]:
+def enrol_demo_staff(secret: str) -> int:
+    """Enrol the demo officers, experts and administrators in two-factor sign-in with the
+    base32 `secret` (SMPLATFORM_DEMO_TOTP_SECRET), so that the demo and automated checks can
+    compute their codes. Returns how many were enrolled now."""
+    import pyotp
+    try:
+        pyotp.TOTP(secret).now()
+    except Exception as error:  # noqa: BLE001  (binascii, ValueError: not base32)
+        raise ValueError("SMPLATFORM_DEMO_TOTP_SECRET is not a base32 secret") from error
+    enrolled = 0
+    for username, *_rest in STAFF:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is not None and not user.has_two_factor:
+            user.totp_secret = secret
+            user.totp_confirmed_at = clock.now()
+            enrolled += 1
+    db.session.flush()
+    return enrolled
+
+
+def seed(password: str, totp_secret: str | None = None, *, story: bool = True) -> list[str]:
     """Create the demo accounts that are missing and (`story`), into a database without
     batches, the demo story (demo_story.py); return the user names of the demo accounts
-    created."""
+    created. With `totp_secret`, the demo staff sign in with that second factor
+    (enrol_demo_staff)."""
     load_reference_data()
     created = []
     hashed = None  # one argon2 hash for every demo account (it takes its time on purpose)
-    for username, name, role, unit, admin in STAFF:
+    for username, name, role, unit in STAFF:
         if not accounts.username_taken(username):
             hashed = hashed or accounts.hash_password(password)
             accounts.create_staff_user(actor=None, username=username, display_name=name,
                                        email=f"{username}@example.gov.cn", role=role,
-                                       password=password, is_admin=admin,
+                                       password=password,
                                        unit_code=None if role == Role.CITY else unit,
                                        city_code=unit if role == Role.CITY else None,
-                                       password_hash=hashed)
+                                       must_change_password=False, password_hash=hashed)
             created.append(username)
+    if totp_secret:
+        enrol_demo_staff(totp_secret)
     for username, org_type, name, code, unit, city, contact in APPLICANTS:
         if not accounts.username_taken(username):
             hashed = hashed or accounts.hash_password(password)

@@ -263,7 +263,8 @@ class Story:
             self.users[username] = accounts.create_staff_user(
                 actor=None, username=username, display_name=name,
                 email=f"{username}@example.gov.cn", role=role, password=self.password,
-                unit_code=unit, password_hash=self.hash)
+                unit_code=unit, password_hash=self.hash,
+                must_change_password=False)
         return self.users[username]
 
     def organisation(self, org: Org) -> User:

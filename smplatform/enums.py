@@ -66,6 +66,11 @@ class Role(LabelledEnum):
     # The prefecture-level city's industry and IT officer (市级工信部门), scoped to one city:
     # the initial review (市级初审) where the province has turned it on.
     CITY = "city"
+    # The three separated administrators (三员分立, GB/T 22239-2019 level 3): none does
+    # ministry business, no account holds two of them (an account has one role).
+    SYSTEM_ADMIN = "system_admin"
+    SECURITY_ADMIN = "security_admin"
+    AUDIT_ADMIN = "audit_admin"
 
     @classmethod
     def _labels(cls):
@@ -75,10 +80,18 @@ class Role(LabelledEnum):
             cls.MINISTRY: _l("Ministry"),
             cls.EXPERT: _l("Expert"),
             cls.CITY: _l("City industry and IT officer"),
+            cls.SYSTEM_ADMIN: _l("System administrator"),
+            cls.SECURITY_ADMIN: _l("Security administrator"),
+            cls.AUDIT_ADMIN: _l("Audit administrator"),
         }
 
 
+# Business staff: accounts the system administrator creates and manages.
 STAFF_ROLES = frozenset({Role.PROVINCE, Role.MINISTRY, Role.EXPERT, Role.CITY})
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles whose accounts must use two-factor sign-in and change passwords periodically (the
+# defaults of TWO_FACTOR_ROLES and PASSWORD_MAX_AGE_DAYS in config.py).
+PRIVILEGED_ROLES = STAFF_ROLES | ADMIN_ROLES
 
 
 class OrgType(LabelledEnum):

@@ -77,9 +77,10 @@ def form_key(form) -> tuple:
 
 class Layout:
     """The layout's fixed parts for base.html, each rendered once per language (the role's
-    links: per role and the two ministry permissions that add links) and kept. They hold
-    translated text and links to fixed endpoints, nothing of a user or of the data: the account
-    menu, CSRF tokens, the unread count and flashed messages are rendered on every request."""
+    links: per role and, for the administrators, the permissions that add links) and kept.
+    They hold translated text and links to fixed endpoints, nothing of a user or of the data:
+    the account menu, CSRF tokens, the unread count and flashed messages are rendered on
+    every request."""
 
     @staticmethod
     def _part(name: str, **values) -> Markup:
@@ -113,18 +114,21 @@ class Layout:
 
         from smplatform import permissions as p
         links = dict.fromkeys(("applicant", "province", "ministry", "expert", "city",
-                               "accounts", "audit_log"), False)
+                               "admin", "accounts", "security", "audit_log"), False)
         if p.is_applicant(user):
             links["applicant"] = True
         elif p.is_province(user):
             links["province"] = True
         elif p.is_ministry(user):
-            links.update(ministry=True, accounts=p.can_manage_users(user),
-                         audit_log=p.can_view_audit_log(user))
+            links["ministry"] = True
         elif p.is_expert(user):
             links["expert"] = True
         elif p.is_city(user):
             links["city"] = True
+        elif p.is_administrator(user):
+            links.update(admin=True, accounts=p.can_manage_users(user),
+                         security=p.can_manage_security(user),
+                         audit_log=p.can_view_audit_log(user))
         return self._part("_layout/nav_role.html", **links)
 
 

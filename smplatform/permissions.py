@@ -84,16 +84,50 @@ def can_manage_prefecture_review(user, _obj=None) -> bool:
     return is_province(user)
 
 
-def is_ministry_admin(user, _obj=None) -> bool:
-    return is_ministry(user) and bool(user.is_admin)
+# ---- the three separated administrators (三员分立) -----------------------------------------
 
 
-def can_manage_users(user, _obj=None) -> bool:
-    return is_ministry_admin(user)
+def is_system_admin(user, _obj=None) -> bool:
+    return has_role(user, Role.SYSTEM_ADMIN)
+
+
+def is_security_admin(user, _obj=None) -> bool:
+    return has_role(user, Role.SECURITY_ADMIN)
+
+
+def is_audit_admin(user, _obj=None) -> bool:
+    return has_role(user, Role.AUDIT_ADMIN)
+
+
+def is_administrator(user, _obj=None) -> bool:
+    """Any of the three administrators (the admin area's guard)."""
+    from smplatform.enums import ADMIN_ROLES
+    return _signed_in(user) and user.role in ADMIN_ROLES
+
+
+def can_manage_users(user, target=None) -> bool:
+    """The system administrator creates business accounts (provincial officers, ministry
+    staff, experts) and enables or disables them; never an administrator's account, never
+    its own. Ministry business users manage no accounts."""
+    if not is_system_admin(user):
+        return False
+    if target is None:
+        return True
+    from smplatform.enums import ADMIN_ROLES
+    return target.id != user.id and target.role not in ADMIN_ROLES
+
+
+def can_manage_security(user, target=None) -> bool:
+    """The security administrator: roles, unlocks, temporary passwords, second factors and
+    the security policy; on any account but its own."""
+    if not is_security_admin(user):
+        return False
+    return target is None or target.id != user.id
 
 
 def can_view_audit_log(user, _obj=None) -> bool:
-    return is_ministry_admin(user)
+    """The audit administrator reads and exports the audit log, and nothing else."""
+    return is_audit_admin(user)
 
 
 def can_view_colleagues(user, _obj=None) -> bool:

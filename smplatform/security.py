@@ -17,21 +17,33 @@ CSP = "; ".join([
 ])
 
 
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def headers(response):
+        """Each header unless the response set its own. The names present are read once:
+        Werkzeug's `setdefault` walks the header list for each of them (~200 Python calls a
+        response, 2% of a page; bench/RESULTS.md section 12)."""
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config.get("HSTS"):
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        present = {name.lower() for name in h.keys()}
+        wanted = HEADERS + (HSTS,) if app.config.get("HSTS") else HEADERS
+        for name, value in wanted:
+            if name.lower() not in present:
+                h.add(name, value)
         if request.headers.get("HX-Request") is not None or response.vary:
             response.vary.add("HX-Request")
         # Pages behind sign-in must not be cached by shared or browser caches.
-        if request.endpoint and not request.endpoint.startswith(("static", "public.")):
-            h.setdefault("Cache-Control", "no-store")
+        if (request.endpoint and not request.endpoint.startswith(("static", "public."))
+                and "cache-control" not in present):
+            h.add("Cache-Control", "no-store")
         return response

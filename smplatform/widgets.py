@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import wtforms
 from markupsafe import Markup, escape
-from wtforms.widgets import Select
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 
 class FastSelect(Select):
@@ -31,3 +31,10 @@ class FastSelect(Select):
 
 class SelectField(wtforms.SelectField):
     widget = FastSelect()
+
+
+class MultiCheckboxField(wtforms.SelectMultipleField):
+    """A list of checkboxes, one per choice (render it inside a fieldset with a legend)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -188,13 +188,19 @@ def client(app):
 
 @pytest.fixture
 def login_as(app):
-    """Sign a user in through the real sign-in form; returns a fresh client for that user."""
+    """Sign a user in through the real sign-in form, and its second step (the code computed
+    from the enrolled secret: tests/support/two_factor.py); returns a fresh client for that user."""
+    from tests.support.two_factor import pass_second_step
+
     def _login(user, password: str = factories.PASSWORD) -> CSRFClient:
         app.test_client_class = CSRFClient
         c = app.test_client()
         response = c.post("/account/sign-in", data={"username": user.username,
                                                      "password": password})
+        response = pass_second_step(c, response, user.username)
         assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        assert not response.headers["Location"].startswith("/account/sign-in"), \
+            response.headers["Location"]
         return c
     return _login
 

@@ -1,17 +1,22 @@
 """CLI commands (init-db, load-reference, seed-demo, create-user) and configuration guards."""
 from __future__ import annotations
 
+import json
+
 import pytest
-from sqlalchemy import func, select
+import pyotp
+from sqlalchemy import func, select, update
 
 from smplatform import create_app
+from smplatform.crypto import new_key_file_content
 from smplatform.demo import APPLICANTS, STAFF
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, Batch, City, Unit, User
 from tests.support.helpers import count
 
 DEMO_NAMES = ["ministry", "prov-440000", "prov-440300", "prov-330000", "expert-1", "expert-2",
-              "city-440100", "enterprise-demo", "platform-demo", "city-demo"]
+              "city-440100", "sysadmin", "secadmin", "auditadmin",
+              "enterprise-demo", "platform-demo", "city-demo"]
 
 
 def usernames() -> list[str]:
@@ -19,19 +24,43 @@ def usernames() -> list[str]:
     return sorted(db.session.scalars(select(User.username)))
 
 
+DEMO_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def test_seed_demo_creates_every_demo_account(app, client):
+    app.config["DEMO_TOTP_SECRET"] = DEMO_SECRET
     result = app.test_cli_runner().invoke(args=["seed-demo", "--accounts-only"])
-    assert (result.exit_code, result.output) == (0, "Demo data ready (10 accounts created).\n")
+    assert (result.exit_code, result.output) == (0, "Demo data ready (13 accounts created).\n")
     assert usernames() == sorted(DEMO_NAMES)
     assert [s[0] for s in STAFF] + [a[0] for a in APPLICANTS] == DEMO_NAMES
     assert db.session.scalar(select(Batch.number)) is None  # the story is not loaded
     for name, landing in [("ministry", "/ministry/"), ("prov-440300", "/province/"),
                           ("city-demo", "/applicant/"), ("expert-2", "/expert/"),
-                          ("city-440100", "/city/")]:
+                          ("city-440100", "/city/"),
+                          ("sysadmin", "/admin/"), ("auditadmin", "/admin/")]:
         c = app.test_client()
         response = c.post("/account/sign-in", data={"username": name,
                                                      "password": "Demo-Password-2023"})
+        if name != "city-demo":  # staff: the second step, with the demo secret's code
+            assert response.headers["Location"] == "/account/sign-in/code", name
+            code = pyotp.TOTP(DEMO_SECRET).now()
+            db.session.execute(update(User).values(totp_last_step=None))
+            db.session.commit()
+            response = c.post("/account/sign-in/code", data={"code": code})
         assert response.headers["Location"] == landing, name
+
+
+def test_seed_demo_without_a_demo_secret_enrols_staff_at_first_sign_in(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo", "--accounts-only"])
+    response = client.post("/account/sign-in", data={"username": "prov-440000",
+                                                      "password": "Demo-Password-2023"})
+    assert response.headers["Location"] == "/account/sign-in/enrol"
+
+
+def test_seed_demo_refuses_a_secret_that_is_not_base32(app):
+    app.config["DEMO_TOTP_SECRET"] = "not base32!"
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--accounts-only"])
+    assert (result.exit_code, "not a base32 secret" in result.output) == (1, True)
 
 
 def test_seed_demo_is_idempotent(app):
@@ -39,7 +68,7 @@ def test_seed_demo_is_idempotent(app):
     runner.invoke(args=["seed-demo", "--accounts-only"])
     result = runner.invoke(args=["seed-demo", "--accounts-only"])
     assert result.output == "Demo data ready (0 accounts created).\n"
-    assert (count(User), count(Batch)) == (10, 0)
+    assert (count(User), count(Batch)) == (13, 0)
 
 
 def test_seed_demo_uses_configured_password(app, client):
@@ -58,7 +87,9 @@ def test_seed_demo_demo_scopes(app):
     city = db.session.scalar(select(User).where(User.username == "city-demo")).organisation
     assert (city.org_type, city.unit_code, city.city_code) == ("city_department", "440000",
                                                                "440600")
-    assert db.session.scalar(select(User.is_admin).where(User.username == "ministry")) is True
+    roles = dict(db.session.execute(select(User.username, User.role)).all())
+    assert (roles["ministry"], roles["sysadmin"], roles["secadmin"], roles["auditadmin"]) == (
+        "ministry", "system_admin", "security_admin", "audit_admin")
 
 
 def test_seed_demo_refused_in_production(app):
@@ -74,14 +105,15 @@ def test_production_config_refuses_demo_seeding():
 
 
 @pytest.mark.parametrize("role, extra, unit", [
-    ("province", ["--unit", "440300"], "440300"), ("expert", [], None), ("ministry", ["--admin"], None)])
+    ("province", ["--unit", "440300"], "440300"), ("expert", [], None), ("ministry", [], None),
+    ("system_admin", [], None), ("security_admin", [], None), ("audit_admin", [], None)])
 def test_create_user_command(app, role, extra, unit):
     result = app.test_cli_runner().invoke(args=[
         "create-user", "--username", "cli-user", "--name", "命令行用户", "--email",
         "cli@example.gov.cn", "--role", role, "--password", "Cli-Secret-123", *extra])
     assert (result.exit_code, result.output) == (0, f"Created {role} account cli-user.\n")
     user = db.session.scalar(select(User).where(User.username == "cli-user"))
-    assert (user.role, user.unit_code, user.is_admin) == (role, unit, role == "ministry")
+    assert (user.role, user.unit_code, user.must_change_password) == (role, unit, True)
     assert db.session.scalar(select(AuditEntry.actor_name)) == "cli"
 
 
@@ -141,9 +173,11 @@ def test_production_refuses_the_default_secret_key(monkeypatch):
         create_app({"CONFIG": "production", "SECRET_KEY": ""})
 
 
-def test_production_with_a_secret_key_is_hardened(database_url):
+def test_production_with_a_secret_key_is_hardened(database_url, tmp_path):
+    key_file = tmp_path / "keys.json"
+    key_file.write_text(json.dumps(new_key_file_content()))
     app = create_app({"CONFIG": "production", "SECRET_KEY": "a-real-secret-" + "x" * 32,
-                      "SQLALCHEMY_DATABASE_URI": database_url})
+                      "SQLALCHEMY_DATABASE_URI": database_url, "KEY_FILE": str(key_file)})
     assert (app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"],
             app.config["SESSION_COOKIE_SAMESITE"], app.config["ALLOW_DEMO_SEED"],
             app.debug) == (True, True, "Lax", False, False)

@@ -22,11 +22,13 @@ from tests.access import ROLES
 
 @pytest.fixture
 def users(make):
-    """One user of every role; the applicant's unit is the officer's (440000)."""
+    """One user of every role (the three administrators too: they do no business); the
+    applicant's unit is the officer's (440000)."""
     return {"anonymous": AnonymousUserMixin(), "applicant": make.applicant(unit="440000"),
             "province": make.province("440000"), "ministry": make.ministry(),
             "expert": make.expert(), "city": make.city("440600"),
-            "other_province": make.province("330000")}
+            "system_admin": make.system_admin(), "security_admin": make.security_admin(),
+            "audit_admin": make.audit_admin(), "other_province": make.province("330000")}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -37,6 +37,6 @@ def test_national_list_search_box_takes_percent_literally(app, make, login_as):
     from tests.support import selection as helpers
     batch = helpers.make_batch()
     helpers.declaration(batch, "440000", name="广东甲公司")
-    client = login_as(make.ministry(admin=False))
+    client = login_as(make.ministry())
     assert "广东甲公司" in client.get("/ministry/declarations?q=甲").get_data(as_text=True)
     assert "广东甲公司" not in client.get("/ministry/declarations?q=%25").get_data(as_text=True)

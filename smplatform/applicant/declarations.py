@@ -26,7 +26,7 @@ from smplatform.rules import annex1
 from smplatform.services import declarations as service
 from smplatform.services.attachments import kinds_for, label_of
 from smplatform.services.deadlines import applicant_deadline, declaration_deadline, open_batch
-from smplatform.web import Routes, allow, go, is_htmx, load, page, perform
+from smplatform.web import Loader, Routes, allow, go, is_htmx, load, page, perform
 
 routes = Routes()
 
@@ -128,12 +128,16 @@ def _render_section(d, section, *, errors=None, raw=None, result=None, status=20
         low_share=d.low_service_share)
 
 
+# A section's declaration with its form values and its batch (whose deadline is checked).
+SECTION_DECLARATION = Loader(Declaration, joinedload(Declaration.content),
+                             joinedload(Declaration.batch))
+
+
 @routes.route("/declarations/<int:declaration_id>/sections/<key>", methods=["GET", "POST"])
 def declaration_section(declaration_id: int, key: str):
     """A section of the form. POST saves it: htmx autosave answers with the save status (and
     out-of-band field errors, totals, progress); without JavaScript the page re-renders."""
-    d = load(Declaration, declaration_id, can_view_declaration,
-             options=[joinedload(Declaration.content)])
+    d = load(SECTION_DECLARATION, declaration_id, can_view_declaration)
     definition = annex1.definition(d.category)
     section = _section_or_404(definition, key)
     if request.method == "GET":

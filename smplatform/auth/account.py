@@ -3,41 +3,25 @@ from __future__ import annotations
 
 from flask import current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from smplatform.auth import signing_in
 from smplatform.auth.forms import ChangePasswordForm, RegistrationForm, SignInForm
-from smplatform.enums import OrgType, Role, UnitKind
+from smplatform.enums import OrgType, UnitKind
 from smplatform.extensions import db, limiter
 from smplatform.models import City, Unit
 from smplatform.permissions import can_view_public, is_signed_in
-from smplatform.services import DomainError, accounts
-from smplatform.services.registry import link_on_sign_in
-from smplatform.web import Routes, allow, form_error, page, perform
+from smplatform.services import DomainError, accounts, two_factor
+from smplatform.web import Routes, allow, form_error, page, perform, safe_next
 
 routes = Routes()
-
-
-DASHBOARDS = {
-    Role.APPLICANT: "applicant.dashboard",
-    Role.PROVINCE: "province.dashboard",
-    Role.MINISTRY: "ministry.dashboard",
-    Role.EXPERT: "expert.dashboard",
-    Role.CITY: "city.dashboard",
-}
 
 
 @routes.app_template_global
 def dashboard_url(user) -> str:
     """The landing page of the user's role (also used by templates: "Go to my dashboard")."""
-    return url_for(DASHBOARDS[Role(user.role)])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after sign-in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return signing_in.dashboard_url(user)
 
 
 def _sign_in_limit() -> str:
@@ -48,23 +32,17 @@ def _register_limit() -> str:
     return current_app.config["RATELIMIT_REGISTER"]
 
 
-def _keep_language_over(clearing) -> None:
-    """Run `clearing` (which empties the session) and keep the chosen language."""
-    lang = session.get("lang")
-    clearing()
-    if lang:
-        session["lang"] = lang
-
-
-def _sign_in(form: SignInForm):
-    """Authenticate, then a fresh session (no fixation) that keeps the chosen language."""
+def _sign_in(form: SignInForm, token: str):
+    """Authenticate; then either the session (no second factor) or the pending sign-in that
+    the second step (or the enrolment) completes. Returns where to go."""
     user = accounts.authenticate(username=form.username.data.strip(),
                                  password=form.password.data)
-    _keep_language_over(session.clear)
-    accounts.start_session(user=user)
-    link_on_sign_in(user)
-    login_user(user)
-    return user
+    next_url = safe_next(request.args.get("next"))
+    if two_factor.needs_second_step(user):
+        signing_in.begin(user, next_url)
+        return signing_in.second_step_url(user)
+    signing_in.finish(user, token)
+    return signing_in.landing(user, next_url)
 
 
 @routes.route("/sign-in", methods=["GET", "POST"])
@@ -75,11 +53,11 @@ def sign_in():
         return redirect(dashboard_url(current_user))
     form = SignInForm()
     if form.validate_on_submit():
+        token = signing_in.device_token()
         # A refusal is committed: it keeps the failure count and the audit entry.
-        return perform(lambda: _sign_in(form), commit_refusal=True,
-                       then=lambda user: _safe_next(request.args.get("next"))
-                       or dashboard_url(user),
-                       failed=lambda error: _sign_in_page(form, error))
+        return signing_in.remember_device(perform(
+            lambda: _sign_in(form, token), commit_refusal=True, then=lambda target: target,
+            failed=lambda error: _sign_in_page(form, error)), token)
     return _sign_in_page(form)
 
 
@@ -91,7 +69,7 @@ def _sign_in_page(form: SignInForm, error: DomainError | None = None):
 
 def _sign_out() -> None:
     accounts.end_session(user=current_user)
-    _keep_language_over(lambda: (logout_user(), session.clear()))
+    signing_in.keep_language_over(lambda: (logout_user(), session.clear()))
 
 
 @routes.post("/sign-out")
@@ -140,27 +118,33 @@ def register():
         form_error(form, accounts.FieldsRefused(problems))
     if not valid or form.errors:
         return _register_page(form, status=400)
-    return perform(
-        lambda: _register_and_sign_in(form),
-        done=_("Your organisation is registered and you are signed in. Start a declaration, "
-               "or add your colleagues under Accounts."),
-        then=url_for("applicant.dashboard"),
-        failed=lambda error: _register_page(form, error, status=400))
+    token = signing_in.device_token()
+    return signing_in.remember_device(perform(
+        lambda: _register_and_sign_in(form, token),
+        done=lambda target: (_("Your organisation is registered and you are signed in. Start a "
+                               "declaration, or add your colleagues under Accounts.")
+                             if current_user.is_authenticated else
+                             _("Your organisation is registered. Set up your second factor "
+                               "to finish signing in.")),
+        then=lambda target: target,
+        failed=lambda error: _register_page(form, error, status=400)), token)
 
 
-def _register_and_sign_in(form: RegistrationForm):
-    """Register the organisation and sign its first user in (a fresh session, the chosen
-    language kept), as the sign-in form would."""
+def _register_and_sign_in(form: RegistrationForm, token: str) -> str:
+    """Register the organisation and sign its first user in the way the sign-in form does (a
+    fresh session, the chosen language kept; the second step first when the sign-in policy
+    asks applicants for one). Returns where to go."""
     user = accounts.register_organisation(
         org_type=OrgType(form.org_type.data), name=form.name.data,
         credit_code=form.credit_code.data, unit_code=form.unit_code.data,
         city_code=form.city_code.data or None, contact_name=form.contact_name.data,
         contact_mobile=form.contact_mobile.data, contact_email=form.contact_email.data,
         username=form.username.data.strip(), password=form.password.data)
-    _keep_language_over(session.clear)
-    accounts.start_session(user=user)
-    login_user(user)
-    return user
+    if two_factor.needs_second_step(user):
+        signing_in.begin(user, None)
+        return signing_in.second_step_url(user)
+    signing_in.finish(user, token)
+    return url_for("applicant.dashboard")
 
 
 def _register_page(form: RegistrationForm, error: DomainError | None = None,
@@ -180,6 +164,7 @@ def cities():
 
 
 @routes.route("/password", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])  # a current-password guess is a sign-in
 def change_password():
     allow(is_signed_in)
     form = ChangePasswordForm()

@@ -89,3 +89,49 @@ class ColleagueForm(FlaskForm):
                            render_kw={"autocomplete": "off"})
     password = PasswordField(_l("Initial password"), validators=[REQUIRED, Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: one input for the code."""
+
+    code = StringField(_l("Code"), validators=[REQUIRED, Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or "
+                                      "one of your recovery codes."),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "autofocus": True, "spellcheck": "false"})
+
+
+class EnrolForm(FlaskForm):
+    """Confirm the authenticator app with its first code."""
+
+    code = StringField(_l("6-digit code from the app"), validators=[
+        REQUIRED, Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
+                         message=_l("Enter the 6 digits the app shows."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                   "spellcheck": "false"})
+
+
+class ConfirmForm(FlaskForm):
+    """Prove identity again before a sensitive action."""
+
+    password = PasswordField(_l("Password"), validators=[REQUIRED, Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=40)],
+                       description=_l("The 6-digit code your authenticator app shows now, or "
+                                      "one of your recovery codes."),
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                  "spellcheck": "false"})
+
+
+class ForgotPasswordForm(FlaskForm):
+    identifier = StringField(_l("User name or e-mail address"),
+                             validators=[REQUIRED, Length(max=254)],
+                             render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("New password"), validators=[REQUIRED, Length(max=200)],
+                                 render_kw={"autocomplete": "new-password"})
+    new_password_confirm = PasswordField(_l("Repeat the new password"), validators=[
+        REQUIRED, EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})

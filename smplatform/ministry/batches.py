@@ -17,8 +17,10 @@ from smplatform.web import Routes, allow, form_error, load, page, perform
 routes = Routes()
 
 
-def _load(batch_id: int) -> Batch:
-    return load(Batch, batch_id, permissions.can_manage_batches)
+def _load(batch_id: int, *, fresh: bool = False) -> Batch:
+    """The batch; `fresh`: a sensitive action (opening or closing it, its quotas), which
+    needs a recent proof of identity (web.require_fresh_sign_in)."""
+    return load(Batch, batch_id, permissions.can_manage_batches, fresh=fresh)
 
 
 def _quota_form(batch: Batch) -> QuotaForm:
@@ -85,7 +87,7 @@ def batch_edit(batch_id: int):
 @routes.post("/batches/<int:batch_id>/open")
 def batch_open(batch_id: int):
     """Open a batch for declarations; refused while another batch is open."""
-    batch = _load(batch_id)
+    batch = _load(batch_id, fresh=True)
     return perform(lambda: batch_service.open_batch(actor=current_user, batch=batch),
                    done=_("Batch %(n)d is now open.", n=batch.number),
                    then=url_for("ministry.batch", batch_id=batch_id))
@@ -94,7 +96,7 @@ def batch_open(batch_id: int):
 @routes.post("/batches/<int:batch_id>/close")
 def batch_close(batch_id: int):
     """Close an open batch."""
-    batch = _load(batch_id)
+    batch = _load(batch_id, fresh=True)
     return perform(lambda: batch_service.close_batch(actor=current_user, batch=batch),
                    done=_("Batch %(n)d is now closed.", n=batch.number),
                    then=url_for("ministry.batch", batch_id=batch_id))
@@ -117,7 +119,7 @@ def _quotas_saved(changes) -> str:
 @routes.post("/batches/<int:batch_id>/quotas")
 def batch_quotas(batch_id: int):
     """Save the batch's quota table. An htmx request gets the table partial back."""
-    batch = _load(batch_id)
+    batch = _load(batch_id, fresh=True)
     form = _quota_form(batch)
     if form.validate_on_submit():
         return perform(

@@ -125,7 +125,7 @@ def remove_after_notice(declaration_id: int):
 @routes.post("/batches/<int:batch_id>/publish")
 def publish(batch_id: int):
     """Publish the final list once the public notice has ended."""
-    batch = load(Batch, batch_id, permissions.can_run_selection)
+    batch = load(Batch, batch_id, permissions.can_run_selection, fresh=True)
     return perform(lambda: selection.publish(actor=current_user, batch=batch),
                    done=lambda count: _("The final list of batch %(n)d is published: "
                                         "%(m)d demonstration(s).", n=batch.number, m=count),

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from smplatform.auth.forms import USERNAME
 from smplatform.enums import ExpertiseField
-from smplatform.widgets import SelectField
+from smplatform.widgets import MultiCheckboxField, SelectField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
 
@@ -18,11 +17,6 @@ def _at_least_one(_form, field) -> None:
     # Not DataRequired: that would mark every checkbox `required`, i.e. all of them.
     if not field.data:
         raise StopValidation(_l("Choose at least one field of expertise."))
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ExpertProfileForm(FlaskForm):

@@ -3,8 +3,9 @@
 One import line per module (kept in alphabetical order) so that areas can add theirs without
 touching anyone else's line.
 """
-from smplatform.models.accounts import Organisation, User, UserSession  # noqa: F401
-from smplatform.models.audit import AuditChainHead, AuditEntry  # noqa: F401
+from smplatform.models.accounts import (  # noqa: F401
+    Organisation, PasswordReset, RecoveryCode, User, UserSession)
+from smplatform.models.audit import AuditArchive, AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401
 from smplatform.models.corrections import RegistryCorrection  # noqa: F401
@@ -27,6 +28,7 @@ from smplatform.models.evaluation import (  # noqa: F401
 from smplatform.models.expert_pool import ExpertExpertise, ExpertProfile  # noqa: F401
 from smplatform.models.files import StoredFile  # noqa: F401
 from smplatform.models.notifications import Notification, OutboxEmail  # noqa: F401
+from smplatform.models.policy import SecurityPolicy  # noqa: F401
 from smplatform.models.prefecture import PrefectureReview  # noqa: F401
 from smplatform.models.recommendation import Recommendation, UnitSubmission  # noqa: F401
 from smplatform.models.reference import City, Unit  # noqa: F401

@@ -13,7 +13,10 @@ from smplatform.models.batch import Batch
 from smplatform.models.files import StoredFile
 from smplatform.models.history import WorkflowEvent
 from smplatform.models.reference import Unit
-from smplatform.models.types import UTCDateTime
+from smplatform.models.types import EncryptedJSONKeys, UTCDateTime
+
+# The form's fields that hold personal data (rules/annex1.py CONTACT), encrypted at rest.
+PERSONAL_KEYS = ("contact_name", "contact_mobile", "contact_email")
 
 
 class Declaration(db.Model):
@@ -108,7 +111,9 @@ class DeclarationContent(db.Model):
 
     __tablename__ = "declaration_content"
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id"), primary_key=True)
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The contact person's name, mobile and e-mail are encrypted at rest (SM4, crypto.py).
+    data: Mapped[dict] = mapped_column(
+        EncryptedJSONKeys("declaration_content.data", PERSONAL_KEYS), default=dict)
 
     declaration: Mapped[Declaration] = relationship(back_populates="content")
 

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from smplatform.extensions import db
-from smplatform.models.types import UTCDateTime
+from smplatform.models.types import Encrypted, UTCDateTime
 
 
 class Notification(db.Model):
@@ -41,9 +41,11 @@ class OutboxEmail(db.Model):
 
     __tablename__ = "outbox_email"
     id: Mapped[int] = mapped_column(primary_key=True)
-    to: Mapped[str] = mapped_column(String(254))
+    # The address and the body (which may carry a password-reset link) are encrypted at
+    # rest (SM4, crypto.py).
+    to: Mapped[str] = mapped_column(Encrypted("outbox_email.to"))
     subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Encrypted("outbox_email.body"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)

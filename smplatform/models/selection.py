@@ -26,7 +26,7 @@ from smplatform.extensions import db
 from smplatform.models.accounts import User
 from smplatform.models.batch import Batch
 from smplatform.models.declaration import Declaration
-from smplatform.models.types import UTCDateTime
+from smplatform.models.types import Encrypted, UTCDateTime
 
 
 class ReviewAssignment(db.Model):
@@ -128,10 +128,12 @@ class Objection(db.Model):
                                         server_default=ObjectionSource.MINISTRY.value)
     reference: Mapped[str | None] = mapped_column(String(20), unique=True)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    objector_name: Mapped[str | None] = mapped_column(String(100))
-    objector_organisation: Mapped[str | None] = mapped_column(String(200))
-    objector_phone: Mapped[str | None] = mapped_column(String(30))
-    objector_email: Mapped[str | None] = mapped_column(String(254))
+    # The objector's contact is personal data: encrypted at rest (SM4, models/types.Encrypted).
+    objector_name: Mapped[str | None] = mapped_column(Encrypted("objection.objector_name"))
+    objector_organisation: Mapped[str | None] = mapped_column(
+        Encrypted("objection.objector_organisation"))
+    objector_phone: Mapped[str | None] = mapped_column(Encrypted("objection.objector_phone"))
+    objector_email: Mapped[str | None] = mapped_column(Encrypted("objection.objector_email"))
     ip: Mapped[str | None] = mapped_column(String(45))
 
     declaration: Mapped[Declaration] = relationship()

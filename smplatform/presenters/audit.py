@@ -318,3 +318,15 @@ def object_label(object_type: str | None, object_id: str | None) -> str:
     label = OBJECT_LABELS.get(object_type)
     name = str(translated(label)) if label is not None else object_type
     return f"{name} {object_id}" if object_id else name
+
+# Security (issue 14): lockouts, key rotation, audit archives and exports, sessions, roles.
+KEY_LABELS.update({
+    "after": _l("Counted at"), "new": _l("New keys"), "values": _l("Values re-encrypted"),
+    "indexes": _l("Indexes recomputed"), "retired": _l("Keys retired"),
+    "first_seq": _l("First entry"), "last_seq": _l("Last entry"), "entries": _l("Entries"),
+    "format": _l("Format"), "device": _l("Device"), "ip": _l("IP address"),
+    "limit": _l("Session limit"), "left": _l("Recovery codes left"),
+    "two_factor_roles": _l("Two-factor sign-in required for"),
+    "password_max_age_days": _l("Password expiry (days; 0 = never)"),
+    "session_limit": _l("Concurrent sessions of staff and administrators"),
+})

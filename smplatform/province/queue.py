@@ -8,6 +8,7 @@ from smplatform import fragments, permissions
 from smplatform.enums import Category, CityClass, DeclarationState, PlatformClass, ServiceModel
 from smplatform.extensions import db
 from smplatform.models import Declaration
+from smplatform.presenters import declaration_rows
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
 from smplatform.services.selection import page_rows
 from smplatform.services import review as review_service
@@ -60,9 +61,9 @@ def queue():
     query = queue_query(batch_id=batch.id, unit_code=current_user.unit_code, filters=filters)
     results = db.paginate(query.with_only_columns(Declaration.id), per_page=PAGE_SIZE,
                           error_out=False, max_per_page=PAGE_SIZE)
-    results.items = page_rows(results.items)
+    results.items = declaration_rows.rows(page_rows(results.items),
+                                          endpoint="province.declaration")
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return page("province/queue.html", fragment="province/_queue_results.html",
                 target="queue-results", page=results, filters=filters, args=args,
-                filter_form_html=_filter_form_html(filters), categories=Category.label_map(),
-                states=DeclarationState.label_map())
+                filter_form_html=_filter_form_html(filters))

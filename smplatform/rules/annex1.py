@@ -11,6 +11,7 @@ enterprises and platforms and 100 million yuan (亿元) for cities, as strings o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 YEARS = (2020, 2021, 2022)
 LOW_SERVICE_SHARE = 30  # per cent; "in principle" above it: below is flagged, never blocked
@@ -88,13 +89,19 @@ class Section:
 
     def fields(self) -> list[Field]:
         """The plain fields of this section (year tables expanded into money/integer fields)."""
+        return list(self._fields)
+
+    @cached_property
+    def _fields(self) -> tuple[Field, ...]:
+        # Worked out once per section (the definitions never change): every save and every
+        # section page asks for each section's fields, the progress list for all of them.
         out: list[Field] = []
         for item in self.items:
             if isinstance(item, YearTable):
                 out.extend(item.cell(row, year) for row in item.rows for year in item.years)
             else:
                 out.append(item)
-        return out
+        return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The audit log's hash chain: what is hashed, and how a chain is checked."""
+"""The audit log's hash chain: what is hashed, and how each link is computed."""
 from __future__ import annotations
 
 import hashlib
@@ -19,5 +19,11 @@ def entry_payload(*, seq: int, at: datetime, actor_id, actor_name, ip, action, o
     }, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
 
 
-def link(prev_hash: str, payload: bytes) -> str:
-    return hashlib.sha256(prev_hash.encode() + payload).hexdigest()
+def link(prev_hash: str, payload: bytes, key: bytes | None = None) -> str:
+    """The entry's hash: HMAC-SM3 of the previous hash and the payload under an audit key
+    kept outside the database (so whoever holds only the database cannot rebuild the chain);
+    without a key, SHA-256 (entries sealed before migration 0019)."""
+    if key is None:
+        return hashlib.sha256(prev_hash.encode() + payload).hexdigest()
+    from smplatform.crypto import hmac_sm3
+    return hmac_sm3(key, prev_hash.encode() + payload).hex()

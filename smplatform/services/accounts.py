@@ -9,11 +9,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from smplatform import clock
-from smplatform.enums import AuditOutcome, OrgType, Role
+from smplatform.enums import ADMIN_ROLES, AuditOutcome, OrgType, Role
 from smplatform.extensions import db
 from smplatform.models import City, Organisation, Unit, User, UserSession
 from smplatform.rules import credit_code as credit
@@ -175,17 +175,24 @@ def register_organisation(*, org_type: OrgType, name: str, credit_code: str, uni
 
 def create_staff_user(*, actor: User | None, username: str, display_name: str, email: str,
                       role: Role, password: str, unit_code: str | None = None,
-                      is_admin: bool = False, city_code: str | None = None,
+                      city_code: str | None = None,
+                      must_change_password: bool = True,
                       password_hash: str | None = None) -> User:
     """Create a provincial officer, ministry staff member, expert or city industry and IT
-    officer (its unit is its city's).
+    officer (its unit is its city's); or, on the command line only (actor None), one of the
+    three administrators.
 
+    The password is set by someone else, so its holder must change it at the next sign-in
+    (`must_change_password`; only demo data and test factories pass False).
     `password_hash`: the hash of `password` when the caller already has it (the demo seed).
-
     Side effects: inserts User; audit entry `user.create` (actor None means the CLI).
     """
     if role == Role.APPLICANT:
         raise DomainError(_("Applicant accounts are created by registering an organisation."))
+    if role in ADMIN_ROLES and actor is not None:
+        raise DomainError(_("Administrators' accounts are created on the command line; the "
+                            "security administrator can give an account an administrator's "
+                            "role."), field="role")
     if username_taken(username):
         raise DomainError(_("This user name is taken. Choose another."), field="username")
     if role == Role.PROVINCE:
@@ -208,9 +215,8 @@ def create_staff_user(*, actor: User | None, username: str, display_name: str, e
     now = clock.now()
     user = User(username=username, display_name=display_name, email=email,
                 password_hash=password_hash or hash_password(password), role=str(role),
-                unit_code=unit_code, city_code=city_code,
-                is_admin=bool(is_admin and role == Role.MINISTRY), created_at=now,
-                password_changed_at=now)
+                unit_code=unit_code, city_code=city_code, created_at=now,
+                password_changed_at=now, must_change_password=must_change_password)
     db.session.add(user)
     db.session.flush()
     record("user.create", actor=actor, actor_name=None if actor else "cli", obj=user,
@@ -259,7 +265,8 @@ def colleague_problems(*, username: str | None, password: str | None) -> dict[st
 def add_colleague(*, actor: User, username: str, display_name: str, email: str,
                   password: str) -> User:
     """Create an account for a colleague in the administrator's organisation, with an initial
-    password the administrator passes on (the colleague changes it under Change password).
+    password the administrator passes on (set by someone else, so the colleague must change it
+    at the first sign-in: `must_change_password`).
 
     Side effects: inserts User (an applicant of the actor's organisation, not its
     administrator); audit entry `organisation.add_user`.
@@ -273,7 +280,7 @@ def add_colleague(*, actor: User, username: str, display_name: str, email: str,
     user = User(username=username, display_name=display_name.strip(), email=email.strip(),
                 password_hash=hash_password(password), role=str(Role.APPLICANT),
                 organisation_id=actor.organisation_id, is_org_admin=False, created_at=now,
-                password_changed_at=now)
+                password_changed_at=now, must_change_password=True)
     db.session.add(user)
     db.session.flush()
     org = actor.organisation
@@ -341,6 +348,35 @@ register_labels({
 })
 
 
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > clock.now()
+
+
+def count_failure(user: User, *, action: str, reason: str) -> bool:
+    """One more failed proof of identity (a wrong password at sign-in or on the password
+    page, a wrong second-factor code); at LOCKOUT_THRESHOLD the account is locked for
+    LOCKOUT_DURATION and its sessions end. Returns whether it is now locked.
+
+    Side effects: updates the counter and lock; audit entry `action` (failure) and, on
+    locking, `auth.lockout`; revokes the user's sessions when locking.
+    """
+    user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
+    record(action, actor=user, outcome=AuditOutcome.FAILURE,
+           detail={"reason": reason, "failures": user.failed_sign_ins})
+    if user.failed_sign_ins < current_app.config["LOCKOUT_THRESHOLD"]:
+        return False
+    user.locked_until = clock.now() + current_app.config["LOCKOUT_DURATION"]
+    user.failed_sign_ins = 0
+    _revoke_all_sessions(user)
+    record("auth.lockout", actor=user, outcome=AuditOutcome.FAILURE,
+           detail={"until": user.locked_until.isoformat(), "after": action})
+    from smplatform.services import security_notices
+    security_notices.notify(user=user, key="security.lockout",
+                            params={"minutes": int(
+                                current_app.config["LOCKOUT_DURATION"].total_seconds() // 60)})
+    return True
+
+
 def authenticate(*, username: str, password: str) -> User:
     """Check a sign-in attempt; return the user or raise DomainError with a neutral message.
 
@@ -364,39 +400,59 @@ def authenticate(*, username: str, password: str) -> User:
                detail={"reason": "locked"})
         raise DomainError(generic)
     if not _verify(user.password_hash, password) or not user.active:
-        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
         reason = "inactive" if user.active is False else "bad_password"
-        record("auth.sign_in_failed", actor=user, outcome=AuditOutcome.FAILURE,
-               detail={"reason": reason, "failures": user.failed_sign_ins})
-        if user.failed_sign_ins >= current_app.config["LOCKOUT_THRESHOLD"]:
-            user.locked_until = now + current_app.config["LOCKOUT_DURATION"]
-            user.failed_sign_ins = 0
-            record("auth.lockout", actor=user, outcome=AuditOutcome.FAILURE,
-                   detail={"until": user.locked_until.isoformat()})
+        count_failure(user, action="auth.sign_in_failed", reason=reason)
         raise DomainError(generic)
-    user.failed_sign_ins = 0
-    user.locked_until = None
+    from smplatform.services import two_factor
+    if not two_factor.needs_second_step(user):
+        # With a second step, the count goes on until the code is right too: a known
+        # password must not buy fresh guesses at the code (two_factor.verify resets it).
+        user.failed_sign_ins = 0
+        user.locked_until = None
     if _hasher_and_dummy()[0].check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(*, user: User) -> str:
-    """Open a server-side session for a signed-in user and return its secret token.
+_token_hash = token_hash
 
-    Side effects: inserts UserSession; audit entry `auth.sign_in`.
+
+def verify_password(user: User, password: str) -> bool:
+    return _verify(user.password_hash, password)
+
+
+def start_session(*, user: User, device_token: str | None = None,
+                  user_agent: str | None = None) -> str:
+    """Open a server-side session for a signed-in user (password and, where required, the
+    second factor proven) and return its secret token.
+
+    Side effects: inserts UserSession (device, authenticated now); sessions.opened (the
+    session limit, a new device's notice); audit entry `auth.sign_in`.
     """
+    from smplatform.services import sessions
     token = secrets.token_urlsafe(32)
     now = clock.now()
-    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
-                               last_seen_at=now, ip=client_ip()))
+    row = UserSession(token_hash=_token_hash(token), user_id=user.id, created_at=now,
+                      last_seen_at=now, ip=client_ip(), authenticated_at=now,
+                      device=sessions.device_label(user_agent)[:200] if user_agent else None,
+                      device_hash=sessions.device_digest(device_token))
+    db.session.add(row)
+    db.session.flush()
     user.session_token = token
-    record("auth.sign_in", actor=user)
+    sessions.opened(user=user, row=row)
+    record("auth.sign_in", actor=user, detail={"device": row.device} if row.device else None)
     return token
+
+
+# The session and its user in one query, built once: this runs on every signed-in request, and
+# a statement built once has its SQLAlchemy cache key computed once (building it and its key
+# anew cost about half of this step; bench/RESULTS.md, section 12).
+_SESSION_AND_USER = (select(UserSession).options(joinedload(UserSession.user))
+                     .where(UserSession.token_hash == bindparam("token_hash")))
 
 
 def load_session(token: str) -> User | None:
@@ -404,9 +460,8 @@ def load_session(token: str) -> User | None:
 
     Side effects: refreshes last_seen_at at most once a minute (to keep reads cheap).
     """
-    # One query for the session and its user (this runs on every signed-in request).
-    row = db.session.get(UserSession, _token_hash(token),
-                         options=[joinedload(UserSession.user)])
+    row = db.session.execute(_SESSION_AND_USER,
+                             {"token_hash": _token_hash(token)}).scalar_one_or_none()
     if row is None or row.revoked_at is not None:
         return None
     now = clock.now()
@@ -436,6 +491,11 @@ def end_session(*, user: User) -> None:
     record("auth.sign_out", actor=user)
 
 
+def end_all_sessions(user: User) -> None:
+    """Revoke every session of the user (its powers or credentials changed)."""
+    _revoke_all_sessions(user)
+
+
 def _revoke_all_sessions(user: User, *, keep: str | None = None) -> None:
     now = clock.now()
     keep_hash = _token_hash(keep) if keep else None
@@ -452,10 +512,19 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     Side effects: updates the hash; revokes other sessions; audit `auth.password_change`
     (also on failure).
     """
-    if not _verify(user.password_hash, current_password):
+    locked = _("Too many wrong passwords: the account is locked for %(m)d minutes and its "
+               "sessions were signed out.",
+               m=int(current_app.config["LOCKOUT_DURATION"].total_seconds() // 60))
+    if is_locked(user):
         record("auth.password_change", actor=user, outcome=AuditOutcome.FAILURE,
-               detail={"reason": "wrong_current"})
+               detail={"reason": "locked"})
+        raise DomainError(locked, field="current_password")
+    if not _verify(user.password_hash, current_password):
+        # A guess at the current password counts toward the lockout, as at sign-in.
+        if count_failure(user, action="auth.password_change", reason="wrong_current"):
+            raise DomainError(locked, field="current_password")
         raise DomainError(_("The current password is wrong."), field="current_password")
+    user.failed_sign_ins = 0
     problems = password_messages(new_password, user.username)
     if problems:
         raise DomainError(problems[0], field="new_password")
@@ -464,5 +533,80 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
                           field="new_password")
     user.password_hash = hash_password(new_password)
     user.password_changed_at = clock.now()
+    user.must_change_password = False
     _revoke_all_sessions(user, keep=user.session_token)
     record("auth.password_change", actor=user)
+    from smplatform.services import security_notices
+    security_notices.notify(user=user, key="security.password_changed", params={})
+
+
+# ---- the security administrator --------------------------------------------------------
+
+register_labels({"user.role": _l("Role changed"), "user.unlock": _l("Account unlocked"),
+                 "user.temporary_password": _l("Temporary password issued")})
+
+
+def change_role(*, actor: User, user: User, role: Role, unit_code: str | None = None) -> None:
+    """Give an account another role (an account holds exactly one: no one is two of the
+    three administrators). Applicants keep theirs (their organisation is their scope).
+
+    A city officer's account is made for its city (create_staff_user, by the system
+    administrator): no other account becomes one; one that stops being one loses its city.
+
+    Side effects: sets role (and unit for a provincial officer); ends the account's
+    sessions (its powers changed); audit entry `user.role`.
+    """
+    if user.id == actor.id:
+        raise DomainError(_("You cannot change your own role."))
+    if user.role == Role.APPLICANT or role == Role.APPLICANT:
+        raise DomainError(_("Applicant accounts belong to their organisation; their role "
+                            "does not change."))
+    city_code = None
+    if role == Role.CITY:
+        if user.role != Role.CITY:
+            raise DomainError(_("A city officer's account is made for its city: the system "
+                                "administrator creates it."), field="role")
+        unit_code, city_code = user.unit_code, user.city_code
+    elif role == Role.PROVINCE:
+        if not unit_code or db.session.get(Unit, unit_code) is None:
+            raise DomainError(_("A provincial officer needs a provincial-level unit."),
+                              field="unit_code")
+    else:
+        unit_code = None
+    before = user.role
+    user.role, user.unit_code, user.city_code = str(role), unit_code, city_code
+    _revoke_all_sessions(user)
+    record("user.role", actor=actor, obj=user, unit_code=unit_code,
+           detail={"username": user.username, "from": before, "to": str(role)})
+
+
+def unlock(*, actor: User, user: User) -> None:
+    """Lift a lockout now. Side effects: clears the lock and failure count; audit
+    `user.unlock`."""
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    record("user.unlock", actor=actor, obj=user, detail={"username": user.username})
+
+
+def issue_temporary_password(*, actor: User, user: User) -> str:
+    """A random temporary password for the account, shown once to the security
+    administrator; its holder must change it at the next sign-in.
+
+    Side effects: sets the password hash and must_change_password; lifts a lockout; ends
+    the account's sessions; security notice to the holder; audit `user.temporary_password`.
+    """
+    if user.id == actor.id:
+        raise DomainError(_("Change your own password on your account page."))
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+    temporary = "-".join("".join(secrets.choice(alphabet) for _ in range(4))
+                         for _ in range(4))
+    user.password_hash = hash_password(temporary)
+    user.password_changed_at = clock.now()
+    user.must_change_password = True
+    user.locked_until, user.failed_sign_ins = None, 0
+    _revoke_all_sessions(user)
+    record("user.temporary_password", actor=actor, obj=user,
+           detail={"username": user.username})
+    from smplatform.services import security_notices
+    security_notices.notify(user=user, key="security.password_set", params={})
+    return temporary

@@ -5,13 +5,14 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from smplatform import clock
 from smplatform.enums import AuditOutcome
 from smplatform.extensions import db
-from smplatform.models import AuditChainHead, AuditEntry, User
+from smplatform.crypto import MissingKey, ring
+from smplatform.models import AuditArchive, AuditChainHead, AuditEntry, User
 from smplatform.rules.audit_chain import GENESIS, entry_payload, link
 
 _PENDING = "audit_pending"
@@ -60,6 +61,17 @@ def _payload(entry: dict, seq: int) -> bytes:
     return entry_payload(seq=seq, **{c: entry[c] for c in _COLUMNS})
 
 
+# The seal's three statements, built once (every audited commit runs them; built anew they
+# cost more than they take to run). The UPDATE takes the row lock on PostgreSQL and the write
+# lock on SQLite, and returns the head as it is under that lock.
+_CHAIN = AuditChainHead.__table__
+_CLAIM_HEAD = (update(_CHAIN).where(_CHAIN.c.id == 1).values(seq=_CHAIN.c.seq)
+               .returning(_CHAIN.c.seq, _CHAIN.c.last_hash))
+_INSERT_ENTRIES = insert(AuditEntry.__table__)
+_MOVE_HEAD = (update(_CHAIN).where(_CHAIN.c.id == 1, _CHAIN.c.seq == bindparam("first"))
+              .values(seq=bindparam("new_seq"), last_hash=bindparam("new_hash")))
+
+
 @event.listens_for(Session, "before_commit")
 def _seal(session: Session) -> None:
     """Insert this transaction's entries, chained, as the last step before the commit.
@@ -75,26 +87,22 @@ def _seal(session: Session) -> None:
     if not pending:
         return
     session.flush()
-    # The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, and returns
-    # the head as it is under that lock.
-    chain = AuditChainHead.__table__
-    head = session.execute(update(chain).where(chain.c.id == 1).values(seq=chain.c.seq)
-                           .returning(chain.c.seq, chain.c.last_hash)).first()
+    head = session.execute(_CLAIM_HEAD).first()
     seq, last = head if head is not None else (0, GENESIS)
     first = seq
+    key_id, key = ring().current_key("audit")
     rows = []
     for entry in pending:
         seq += 1
-        row = {**entry, "seq": seq, "prev_hash": last}
-        row["hash"] = last = link(last, _payload(entry, seq))
+        row = {**entry, "seq": seq, "prev_hash": last, "mac_key": key_id}
+        row["hash"] = last = link(last, _payload(entry, seq), key)
         rows.append(row)
-    session.execute(insert(AuditEntry.__table__), rows)  # one executemany, in chain order
+    session.execute(_INSERT_ENTRIES, rows)  # one executemany, in chain order
     if head is None:
         session.add(AuditChainHead(id=1, seq=seq, last_hash=last))
         session.flush()
     else:
-        session.execute(update(chain).where(chain.c.id == 1, chain.c.seq == first)
-                        .values(seq=seq, last_hash=last))
+        session.execute(_MOVE_HEAD, {"first": first, "new_seq": seq, "new_hash": last})
 
 
 @event.listens_for(Session, "after_transaction_create")
@@ -131,9 +139,15 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Recompute every sealed entry's hash in order; report gaps, edits and a moved head."""
+    """Recompute every sealed entry's HMAC in order; report gaps, edits, entries sealed
+    without an audit key, and a moved head. Entries removed after archiving
+    (`audit-archive --prune`) are skipped: the chain resumes from the last pruned archive."""
     problems: list[str] = []
-    last, expected_seq, checked, after = GENESIS, 1, 0, 0
+    keys = ring()
+    pruned = db.session.scalar(select(AuditArchive).where(AuditArchive.pruned_at.is_not(None))
+                               .order_by(AuditArchive.last_seq.desc()).limit(1))
+    last, after = (pruned.last_hash, pruned.last_seq) if pruned else (GENESIS, 0)
+    expected_seq, checked = after + 1, 0
     while True:
         rows = db.session.scalars(select(AuditEntry).where(AuditEntry.seq > after)
                                   .order_by(AuditEntry.seq).limit(batch_size)).all()
@@ -147,13 +161,20 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
                 problems.append(f"entry id {entry.id} (seq {entry.seq}) does not follow the "
                                 "previous entry")
             values = {c: getattr(entry, c) for c in _COLUMNS}
-            if link(entry.prev_hash or "", _payload(values, entry.seq)) != entry.hash:
+            try:
+                key = keys.key("audit", entry.mac_key) if entry.mac_key else None
+            except MissingKey:
+                key = None
+            if key is None:
+                problems.append(f"entry id {entry.id} (seq {entry.seq}) is not sealed with a "
+                                f"known audit key ({entry.mac_key or 'none'})")
+            elif link(entry.prev_hash or "", _payload(values, entry.seq), key) != entry.hash:
                 problems.append(f"entry id {entry.id} (seq {entry.seq}) was altered")
             last, expected_seq, after = entry.hash, entry.seq + 1, entry.seq
             checked += 1
         db.session.expunge_all()
     head = db.session.get(AuditChainHead, 1)
-    if head is not None and (head.seq != checked or head.last_hash != last):
+    if head is not None and (head.seq != after or head.last_hash != last):
         problems.append("the chain head does not match the last entry (entries removed?)")
     unsealed = db.session.scalar(select(db.func.count()).select_from(AuditEntry)
                                  .where(AuditEntry.seq.is_(None)))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -148,16 +149,28 @@ def clean_section(definition, section_key: str, raw: dict):
     return values, errors
 
 
+@lru_cache(maxsize=64)
+def _claim_statement(columns: tuple[str, ...], states: tuple[str, ...]):
+    """The claim's UPDATE for these columns and states, built once (a save builds none: a
+    third of the cost of its two UPDATEs). A Core UPDATE: the ORM's bulk-update machinery is
+    not needed."""
+    table = Declaration.__table__
+    return (update(table)
+            .where(table.c.id == bindparam("claim_id"),
+                   table.c.version == bindparam("claim_version"),
+                   table.c.state.in_(states))
+            .values(version=table.c.version + 1,
+                    **{c: bindparam(f"new_{c}", type_=table.c[c].type) for c in columns}))
+
+
 def _claim(declaration: Declaration, *, version: int, states, **values) -> bool:
     """Conditional UPDATE: bump the version (and set `values`) only if the row still has this
     version and one of these states. It also takes the row's write lock until the transaction
     ends, so a concurrent second request waits and then finds the version changed."""
-    table = Declaration.__table__  # a Core UPDATE: the ORM's bulk-update machinery is not needed
-    result = db.session.execute(
-        update(table)
-        .where(table.c.id == declaration.id, table.c.version == version,
-               table.c.state.in_([str(s) for s in states]))
-        .values(version=table.c.version + 1, **values))
+    statement = _claim_statement(tuple(sorted(values)), tuple(str(s) for s in states))
+    result = db.session.execute(statement, {
+        "claim_id": declaration.id, "claim_version": version,
+        **{f"new_{c}": value for c, value in values.items()}})
     if result.rowcount != 1:
         db.session.refresh(declaration)
         if declaration.content is not None:
@@ -250,10 +263,13 @@ def _store_data(declaration: Declaration, data: dict) -> None:
         declaration.data = data
         db.session.flush()
         return
-    table = DeclarationContent.__table__
-    db.session.execute(update(table).where(table.c.declaration_id == declaration.id)
-                       .values(data=data))
+    db.session.execute(_STORE_DATA, {"content_id": declaration.id, "new_data": data})
     set_committed_value(declaration.content, "data", data)
+
+
+_CONTENT = DeclarationContent.__table__
+_STORE_DATA = (update(_CONTENT).where(_CONTENT.c.declaration_id == bindparam("content_id"))
+               .values(data=bindparam("new_data", type_=_CONTENT.c.data.type)))
 
 
 def missing(declaration: Declaration):

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from smplatform import clock
 from smplatform.enums import (
@@ -428,13 +428,16 @@ LIST_COLUMNS = (Declaration.id, Declaration.electronic_number, Declaration.org_n
                 Declaration.stamped_confirmed_at)
 
 
+# Built once (its cache key too): half the cost of building it for each page.
+_PAGE_ROWS = select(*LIST_COLUMNS).where(Declaration.id.in_(bindparam("ids", expanding=True)))
+
+
 def page_rows(ids: list[int]) -> list:
     """The LIST_COLUMNS of these declarations, in the order of `ids` (one page of a list
     whose ids came from a covering index)."""
     if not ids:
         return []
-    rows = {r.id: r for r in db.session.execute(
-        select(*LIST_COLUMNS).where(Declaration.id.in_(ids)))}
+    rows = {r.id: r for r in db.session.execute(_PAGE_ROWS, {"ids": list(ids)})}
     return [rows[i] for i in ids if i in rows]
 
 

@@ -11,7 +11,8 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ROLES = ("anonymous", "applicant", "province", "ministry", "expert", "city")
+ROLES = ("anonymous", "applicant", "province", "ministry", "expert", "city", "system_admin",
+         "security_admin", "audit_admin")
 
 
 def expect(default: int, **by_role: int) -> dict[str, int]:

@@ -95,8 +95,8 @@ def test_session_cookie_flags(client, make):
 def test_disabling_an_account_ends_its_sessions(login_as, make):
     user = make.expert()
     c = login_as(user)
-    admin = login_as(make.ministry())
-    admin.post(f"/ministry/users/{user.id}/active", data={"active": "0"})
+    admin = login_as(make.system_admin())
+    admin.post(f"/admin/users/{user.id}/active", data={"active": "0"})
     assert c.get("/expert/").status_code == 302
 
 

@@ -7,6 +7,7 @@ import pytest
 from smplatform.extensions import db
 from tests.support import evaluations as h
 from tests.support.factories import PASSWORD
+from tests.support.two_factor import browser_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ def _sign_in(page, base, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_second_step(page, username)
 
 
 def _sign_out(page):

@@ -8,6 +8,7 @@ from tests.support.browser import assert_no_serious_axe_violations
 from tests.support.factories import PASSWORD
 from tests.support.national import contact, recommend, submission
 from tests.support import selection as helpers
+from tests.support.two_factor import browser_second_step
 
 
 def sign_in(page, base, username):
@@ -15,7 +16,7 @@ def sign_in(page, base, username):
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_second_step(page, username)
 
 
 @pytest.mark.browser
@@ -29,7 +30,7 @@ def test_national_dashboard_and_province_queue_accessible(app, make, live_server
     helpers.declaration(batch, "440000", state=S.SUBMITTED, commit=False)
     submission(batch, "320000", "submitted")
     db.session.commit()
-    minister = make.ministry(admin=False, username="ministry-zhao")
+    minister = make.ministry(username="ministry-zhao")
     officer = make.province("440000", username="province-gd")
     base, page = live_server.url, browser_page
 

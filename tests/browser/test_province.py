@@ -9,6 +9,7 @@ from smplatform.extensions import db
 from smplatform.models import Declaration, UnitSubmission
 from tests.support.factories import PASSWORD
 from tests.support import province as helpers
+from tests.support.two_factor import browser_second_step
 
 
 
@@ -40,6 +41,7 @@ def test_officer_reviews_recommends_exports_and_submits(app, make, batch, served
     page.fill("#username", officer.username)
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
+    browser_second_step(page, officer.username)
     page.goto(served + "/province/declarations")
     page.fill("#q", "待审")
     page.wait_for_function("() => location.search.includes('q=')")  # hx-push-url

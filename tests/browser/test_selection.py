@@ -8,6 +8,7 @@ from smplatform.models import Declaration
 from tests.support.factories import PASSWORD
 from tests.support import selection as helpers
 from tests.support.selection_browser import new_page, serious_axe_violations
+from tests.support.two_factor import browser_second_step
 
 
 def sign_in(page, base, username):
@@ -15,7 +16,7 @@ def sign_in(page, base, username):
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_load_state()
+    browser_second_step(page, username)
     page.click("button[name=lang][value=en]")
     page.wait_for_load_state()
 
@@ -26,7 +27,7 @@ def test_selection_from_assignment_to_publication(app, make, clock, live_server,
     batch = helpers.make_batch()
     city = helpers.declaration(batch, "440000", category="city", name="佛山市工业和信息化局")
     expert = helpers.expert(make, unit="110000", username="expert-li")
-    minister = make.ministry(admin=False, username="ministry-wang")
+    minister = make.ministry(username="ministry-wang")
     city_id, batch_id = city.id, batch.id
     base = live_server.url
 

@@ -298,11 +298,21 @@ class Cluster:
         return {"SQLALCHEMY_DATABASE_URI": self.direct_url, "REDIS_URL": self.redis.url,
                 "RATELIMIT_STORAGE_URI": self.redis.url, **self.s3.config(self.bucket)}
 
+    def key_file(self) -> Path:
+        """The key ring every node reads (production requires one): the test keys, which the
+        test process writes its data with too."""
+        from smplatform.config import TestingConfig
+        from smplatform.crypto import write_key_file
+        path = self.root / "keys.json"
+        write_key_file(path, TestingConfig.KEYS)
+        return path
+
     def node_env(self) -> dict:
         s3 = self.s3.config(self.bucket)
         env = {k: v for k, v in os.environ.items() if not k.startswith("SMPLATFORM_")}
         env.update(
             SMPLATFORM_CONFIG="production", SECRET_KEY=self.secret_key,
+            SMPLATFORM_KEY_FILE=str(self.key_file()),
             DATABASE_URL=self.pgbouncer.url, SMPLATFORM_DB_POOLER="pgbouncer",
             REDIS_URL=self.redis.url,
             SMPLATFORM_STORAGE="s3", SMPLATFORM_S3_ENDPOINT_URL=s3["S3_ENDPOINT_URL"],

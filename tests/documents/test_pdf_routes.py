@@ -17,7 +17,7 @@ def two_units(app, make):
         "gd_user": gd_user, "zj_user": zj_user,
         "gd": helpers.declaration(gd_user), "zj": helpers.declaration(zj_user),
         "gd_officer": make.province("440000"), "zj_officer": make.province("330000"),
-        "ministry": make.ministry(admin=False),
+        "ministry": make.ministry(),
     }
 
 
@@ -95,7 +95,7 @@ def test_can_download_declaration_pdf_by_role_and_state(app, make, state):
         "other applicant": permissions.can_download_declaration_pdf(stranger, d),
         "own officer": permissions.can_download_declaration_pdf(make.province("440000"), d),
         "other officer": permissions.can_download_declaration_pdf(make.province("330000"), d),
-        "ministry": permissions.can_download_declaration_pdf(make.ministry(admin=False), d),
+        "ministry": permissions.can_download_declaration_pdf(make.ministry(), d),
         "expert": permissions.can_download_declaration_pdf(make.expert(), d),
         "anonymous": permissions.can_download_declaration_pdf(None, d),
     } == {"owner": True, "other applicant": False,

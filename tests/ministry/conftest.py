@@ -11,7 +11,7 @@ def batch(app):
 
 @pytest.fixture
 def minister(make):
-    return make.ministry(admin=False)
+    return make.ministry()
 
 
 @pytest.fixture

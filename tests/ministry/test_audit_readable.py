@@ -28,19 +28,19 @@ def rows(html: str) -> list[str]:
 
 @pytest.fixture
 def admin_client(make, login_as):
-    return login_as(make.ministry())
+    return login_as(make.audit_admin())
 
 
 def test_state_change_shown_as_labels_before_and_after(admin_client, make):
     record("declaration.submit", actor_name="someone", object_type="declaration", object_id=7,
            detail={"from": "draft", "to": "submitted"})
     db.session.commit()
-    english = admin_client.get("/ministry/audit?actor=someone", headers=EN)
+    english = admin_client.get("/admin/audit?actor=someone", headers=EN)
     html = english.get_data(as_text=True)
     assert rows(html) == ["State: Draft → Submitted, awaiting provincial review"]
     assert "<td>Declaration 7</td>" in html
     assert "Declaration: Submit" in html
-    chinese = admin_client.get("/ministry/audit?actor=someone").get_data(as_text=True)
+    chinese = admin_client.get("/admin/audit?actor=someone").get_data(as_text=True)
     assert rows(chinese) == ["状态：草稿 → 已提交，待省级初审"]
     assert "<td>申报 7</td>" in chinese
 
@@ -53,7 +53,7 @@ def test_no_python_values_or_codes(admin_client):
            object_id=4, detail={"declaration_id": 9, "expert_id": 5, "how": "automatic",
                                 "due_at": None})
     db.session.commit()
-    html = admin_client.get("/ministry/audit?actor=someone", headers=EN).get_data(
+    html = admin_client.get("/admin/audit?actor=someone", headers=EN).get_data(
         as_text=True)
     shown = rows(html)
     assert shown == ["Declaration: 9", "Expert: 5", "How: Automatic", "Due: —",
@@ -77,7 +77,7 @@ def test_batch_change_shows_old_and_new_dates_in_china_time(admin_client, make, 
                          province_deadline=datetime(2023, 6, 30, 15, 59, tzinfo=UTC),
                          evaluation_deadline=batch.evaluation_deadline)
     db.session.commit()
-    html = admin_client.get(f"/ministry/audit?actor={minister.username}&action=batch.update",
+    html = admin_client.get(f"/admin/audit?actor={minister.username}&action=batch.update",
                             headers=EN).get_data(as_text=True)
     assert rows(html) == ["Deadline for provincial submissions: 2023-05-31 23:59 → "
                           "2023-06-30 23:59", "Reporting date: 2023-05-31 → 2023-06-30"]

@@ -23,7 +23,7 @@ def utc(*args):
 
 @pytest.fixture
 def ministry(make, login_as):
-    client = login_as(make.ministry(admin=False))
+    client = login_as(make.ministry())
     client.post("/language", data={"lang": "en", "next": "/"})
     return client
 

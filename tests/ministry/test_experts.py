@@ -16,7 +16,7 @@ NEW = {"username": "expert-zhang", "display_name": "张教授", "email": "zhang@
 
 @pytest.fixture
 def ministry(make, login_as):
-    client = login_as(make.ministry(admin=False))
+    client = login_as(make.ministry())
     client.post("/language", data={"lang": "en", "next": "/"})
     return client
 

@@ -18,7 +18,7 @@ def label(html: str, field: str) -> str:
 
 
 def test_batch_form_says_what_opens_and_whose_deadline(make, login_as):
-    client = login_as(make.ministry(admin=False))
+    client = login_as(make.ministry())
     chinese = client.get("/ministry/batches/new").get_data(as_text=True)
     assert label(chinese, "opens_at") == "申报开始时间"
     assert "申报主体提交申报书的截止时间" in hint(chinese, "province_deadline")
@@ -40,7 +40,7 @@ def test_province_menu_links_to_its_evaluations(make, login_as):
 def test_inspection_conclusion_is_not_called_an_evaluation_conclusion(app, make, login_as):
     batch = helpers.make_batch()
     d = helpers.declaration(batch, "440000", category="city", state="expert_passed")
-    html = login_as(make.ministry(admin=False)).get(
+    html = login_as(make.ministry()).get(
         f"/ministry/declarations/{d.id}/inspection").get_data(as_text=True)
     assert "核查结论" in html
     assert "评估结论" not in html

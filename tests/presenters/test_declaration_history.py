@@ -94,9 +94,8 @@ def test_history_without_resulting_state_shows_the_step_alone(login_as, journey)
     (ZH, ["申报：提交", "申报：开始初审", "申报：启动专家评审"]),
     (EN, ["Declaration: Submit", "Declaration: Start the provincial review",
           "Declaration: Start the expert review"])], ids=["zh", "en"])
-def test_audit_log_names_the_declaration_steps(login_as, journey, headers, expected):
-    _d, users = journey
-    html = login_as(users[Role.MINISTRY]).get("/ministry/audit", headers=headers).get_data(
+def test_audit_log_names_the_declaration_steps(login_as, make, journey, headers, expected):
+    html = login_as(make.audit_admin()).get("/admin/audit", headers=headers).get_data(
         as_text=True)
     shown = [f"<td>{label}</td>" in html for label in expected]
     assert shown == [True, True, True]

@@ -65,9 +65,8 @@ def test_evaluation_history_steps_translated(login_as, filing, role, headers, ex
     (ZH, ["评估材料：提交", "评估材料：确认评估材料"]),
     (EN, ["Evaluation filing: Submit", "Evaluation filing: Confirm the filing"])],
     ids=["zh", "en"])
-def test_audit_log_names_the_evaluation_steps(login_as, filing, headers, expected):
-    _task, users = filing
-    html = login_as(users["ministry"]).get("/ministry/audit", headers=headers).get_data(
+def test_audit_log_names_the_evaluation_steps(login_as, make, filing, headers, expected):
+    html = login_as(make.audit_admin()).get("/admin/audit", headers=headers).get_data(
         as_text=True)
     shown = [f"<td>{label}</td>" in html for label in expected]
     assert shown == [True, True]

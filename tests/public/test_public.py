@@ -81,7 +81,7 @@ def test_language_choice_overrides_accept_language(client):
 
 def test_language_switch_is_on_every_page(client, login_as, make):
     c = login_as(make.ministry())
-    for url in ("/", "/notice/2023", "/ministry/", "/ministry/users", "/account/password",
+    for url in ("/", "/notice/2023", "/ministry/", "/ministry/experts", "/account/password",
                 "/no-such-page"):
         html = page(c.get(url))
         assert html.count('action="/language"') == 1, url

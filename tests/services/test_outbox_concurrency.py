@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from smplatform import clock
 from smplatform.extensions import db
 from smplatform.models import OutboxEmail
+from tests.support.helpers import write_test_key_file
 from tests.support.s3 import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,9 +48,9 @@ def smtp():
     controller.stop()
 
 
-def send_mail_process(database_url: str, port: int) -> subprocess.Popen:
+def send_mail_process(database_url: str, port: int, key_file: str) -> subprocess.Popen:
     env = dict(os.environ, SMPLATFORM_CONFIG="development", DATABASE_URL=database_url,
-               SECRET_KEY="outbox-test-" + os.urandom(8).hex(),
+               SECRET_KEY="outbox-test-" + os.urandom(8).hex(), SMPLATFORM_KEY_FILE=key_file,
                SMPLATFORM_SMTP_HOST="127.0.0.1", SMPLATFORM_SMTP_PORT=str(port))
     return subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "send-mail",
                              "--limit", "1000", "--batch", "10"],
@@ -57,7 +58,7 @@ def send_mail_process(database_url: str, port: int) -> subprocess.Popen:
                             text=True)
 
 
-def test_two_send_mail_runs_at_once_deliver_each_mail_once(app, smtp):
+def test_two_send_mail_runs_at_once_deliver_each_mail_once(app, smtp, tmp_path):
     handler, port = smtp
     for n in range(MAILS):
         db.session.add(OutboxEmail(to=f"user{n}@example.com", subject=f"通知 {n}", body="正文",
@@ -65,7 +66,8 @@ def test_two_send_mail_runs_at_once_deliver_each_mail_once(app, smtp):
     db.session.commit()
 
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    runs = [send_mail_process(url, port) for _ in range(2)]
+    key_file = write_test_key_file(tmp_path)  # the addresses are encrypted with the test keys
+    runs = [send_mail_process(url, port, key_file) for _ in range(2)]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
 

@@ -19,7 +19,11 @@ USERS = {Role.APPLICANT: lambda make: make.applicant(),
          Role.PROVINCE: lambda make: make.province("440000"),
          Role.MINISTRY: lambda make: make.ministry(),
          Role.EXPERT: lambda make: make.expert(),
-         Role.CITY: lambda make: make.city("440600")}
+         Role.CITY: lambda make: make.city("440600"),
+         # The administrators move nothing in the workflow: the walk shows they may not.
+         Role.SYSTEM_ADMIN: lambda make: make.system_admin(),
+         Role.SECURITY_ADMIN: lambda make: make.security_admin(),
+         Role.AUDIT_ADMIN: lambda make: make.audit_admin()}
 NOT_STEPS = {"delete", "approve"}
 
 

@@ -39,21 +39,25 @@ class Factories:
         db.session.commit()
         return user
 
-    def staff(self, role: Role, *, unit: str | None = None, admin: bool = False,
+    def staff(self, role: Role, *, unit: str | None = None,
               username: str | None = None, password: str = PASSWORD):
         n = next(_seq)
         user = accounts.create_staff_user(
             actor=None, username=username or f"{role.value}{n}", display_name=f"{role.value} {n}",
             email=f"{role.value}{n}@example.gov.cn", role=role, password=password,
-            unit_code=unit, is_admin=admin)
+            unit_code=unit, must_change_password=False)
         db.session.commit()
+        # Staff sign in with a second factor (TWO_FACTOR_ROLES): enrolled as the demo
+        # seed enrolls its officers; login_as computes the codes (tests/two_factor.py).
+        from tests.support.two_factor import enrol
+        enrol(user)
         return user
 
     def province(self, unit: str = "440000", **kw):
         return self.staff(Role.PROVINCE, unit=unit, **kw)
 
-    def ministry(self, *, admin: bool = True, **kw):
-        return self.staff(Role.MINISTRY, admin=admin, **kw)
+    def ministry(self, **kw):
+        return self.staff(Role.MINISTRY, **kw)
 
     def expert(self, **kw):
         return self.staff(Role.EXPERT, **kw)
@@ -64,6 +68,17 @@ class Factories:
         user = accounts.create_staff_user(
             actor=None, username=kw.pop("username", None) or f"city{n}",
             display_name=f"city {n}", email=f"city{n}@example.gov.cn", role=Role.CITY,
-            password=kw.pop("password", PASSWORD), city_code=city)
+            password=kw.pop("password", PASSWORD), city_code=city, must_change_password=False)
         db.session.commit()
+        from tests.support.two_factor import enrol
+        enrol(user)  # staff sign in with a second factor (as staff() enrols)
         return user
+
+    def system_admin(self, **kw):
+        return self.staff(Role.SYSTEM_ADMIN, **kw)
+
+    def security_admin(self, **kw):
+        return self.staff(Role.SECURITY_ADMIN, **kw)
+
+    def audit_admin(self, **kw):
+        return self.staff(Role.AUDIT_ADMIN, **kw)

@@ -17,6 +17,18 @@ def field_error(response, field: str) -> str | None:
     return html.unescape(match.group(1)).strip() if match else None
 
 
+def write_test_key_file(directory) -> str:
+    """A key file holding the testing configuration's key ring, for a process started with
+    SMPLATFORM_KEY_FILE (another configuration) that reads the data the tests wrote."""
+    from pathlib import Path
+
+    from smplatform.config import TestingConfig
+    from smplatform.crypto import write_key_file
+    path = Path(directory) / "keys.json"
+    write_key_file(path, TestingConfig.KEYS)
+    return str(path)
+
+
 def flashes(response) -> list[str]:
     found = re.findall(r'<p class="flash flash-\w+">(.*?)</p>', response.get_data(as_text=True))
     return [html.unescape(f) for f in found]

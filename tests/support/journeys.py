@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from playwright.sync_api import Error as PlaywrightError, Locator, Page, expect
 
 from smplatform.enums import DeclarationState  # noqa: F401  (the journeys' checks)
 from smplatform.rules.annex1 import STAMPED_SCAN as STAMPED_SCAN_KIND  # noqa: F401
+from tests.support import two_factor
 from tests.support.browser import assert_no_serious_axe_violations
 
 WIDTHS = (1280, 375)
@@ -290,7 +292,9 @@ class Person:
     # ------------------------------------------------------------------ signing in and out
     def sign_in(self, username: str, password: str, *, totp: TOTP | None = None) -> None:
         """From wherever the person is: the navigation's "Sign in" (unless the site already
-        asks for it: a session that timed out), the form, the dashboard or the page asked for."""
+        asks for it: a session that timed out), the form, then (staff: two-factor sign-in) the
+        code their authenticator app shows, the dashboard or the page asked for. `totp`: the
+        app's secret; by default the one the account enrolled (tests/support/two_factor.py)."""
         t = self.t
         if not urlsplit(self.page.url).path.endswith("/account/sign-in"):
             nav = self.page.get_by_role("navigation", name=t("Main"))
@@ -298,6 +302,13 @@ class Person:
         self.fill(t("User name"), username)
         self.fill(t("Password"), password)
         self.button(t("Sign in"), scope=self.page.locator("main"))
+        self.page.wait_for_load_state()
+        if urlsplit(self.page.url).path.endswith(two_factor.CODE_PAGE):
+            from smplatform import clock
+            code = (pyotp.TOTP(totp.secret).at(clock.now()) if totp and totp.secret
+                    else two_factor.fresh_code(username))
+            self.fill(t("Code"), code)
+            self.button(t("Sign in"), scope=self.page.locator("main"))
 
     def sign_out(self) -> None:
         self.button(self.t("Sign out"))

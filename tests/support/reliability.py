@@ -26,6 +26,7 @@ from smplatform.rules import annex1
 from smplatform.services import attachments
 from tests.support import declarations as h
 from tests.support.factories import PASSWORD, Factories
+from tests.support.two_factor import CODE_PAGE, fresh_code
 
 ROOT = Path(__file__).resolve().parents[2]
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -170,9 +171,14 @@ class Client:
         return self.request("POST", path, data=data, **kw)
 
     def sign_in(self, username: str, password: str = PASSWORD) -> Response:
+        """The sign-in form, and for staff the second step (tests/two_factor.py)."""
         token = self.get("/account/sign-in").csrf()
-        return self.post("/account/sign-in", {"username": username, "password": password,
-                                               "csrf_token": token})
+        response = self.post("/account/sign-in", {"username": username, "password": password,
+                                                   "csrf_token": token})
+        if response.headers.get("Location") == CODE_PAGE:
+            token = self.get(CODE_PAGE).csrf()
+            response = self.post(CODE_PAGE, {"code": fresh_code(username), "csrf_token": token})
+        return response
 
 
 def open_batch_now() -> Batch:

@@ -14,10 +14,13 @@ class World:
             "anonymous": None,
             "applicant": make.applicant(unit="440000"),
             "province": make.province("440000"),
-            "ministry": make.ministry(admin=True),
+            "ministry": make.ministry(),
             "expert": make.expert(),
             # Guangzhou's officer: the world's applicant is in Guangdong, but not in its city.
             "city": make.city("440100"),
+            "system_admin": make.system_admin(),
+            "security_admin": make.security_admin(),
+            "audit_admin": make.audit_admin(),
         }
         self._login_as = login_as
         self.cache: dict = {}

@@ -87,13 +87,8 @@ def test_dashboard_page_shows_board_with_links(data, ministry):
                  f"/ministry/batches/{data.id}/decisions", "/ministry/experts",
                  "/ministry/evaluations"):
         assert f'href="{path}"' in page, path
-    # Accounts and the audit log are for administrators.
-    assert ('href="/ministry/users"' in page, 'href="/ministry/audit"' in page) == (False, False)
-
-
-def test_dashboard_links_accounts_and_audit_for_admin(data, make, login_as):
-    page = login_as(make.ministry(admin=True)).get("/ministry/").get_data(as_text=True)
-    assert ('href="/ministry/users"' in page, 'href="/ministry/audit"' in page) == (True, True)
+    # Accounts and the audit log are the separated administrators', never the ministry's.
+    assert ('href="/admin/users"' in page, 'href="/admin/audit"' in page) == (False, False)
 
 
 def test_dashboard_chart_data_block_matches_board(data, ministry):
@@ -208,13 +203,12 @@ def test_kept_figures_are_laid_out_per_language_and_batch_list(
     try:
         with template_rendered.connected_to(record, app):
             english = ministry.get("/ministry/").get_data(as_text=True)
-            admin = login_as(make.ministry(admin=True))  # in Chinese, may manage accounts
-            chinese = admin.get("/ministry/").get_data(as_text=True)
+            other = login_as(make.ministry())  # in Chinese
+            chinese = other.get("/ministry/").get_data(as_text=True)
             assert "6 declarations submitted" in english
             assert "The provincial-level units" in english
             assert "全国工作台" in chinese and "广东省" in chinese
             assert "The provincial-level units" not in chinese
-            assert "/ministry/users" in chinese and "/ministry/users" not in english
             assert rendered.count("ministry/_dashboard_figures.html") == 2  # one per language
             again = ministry.get("/ministry/").get_data(as_text=True)
             assert rendered.count("ministry/_dashboard_figures.html") == 2  # kept
@@ -252,7 +246,7 @@ def test_national_list_filters_are_in_the_users_language(data, login_as, ministe
 def test_national_filter_form_kept_per_state_and_language(data, ministry, login_as, make):
     """The national filter form is kept per language and form state (fragments.kept_html):
     each request shows its own selection, errors and language, whatever came before."""
-    chinese = login_as(make.ministry(admin=True))
+    chinese = login_as(make.ministry())
 
     def selected(html, name):
         select = re.search(rf'name="{name}">(.*?)</select>', html, re.S).group(1)

@@ -1,11 +1,12 @@
 """objections from the public: the objector's contact, a reference, handled later
 
-Revision ID: 0019_public_objection
-Revises: 0018_prefecture
+Revision ID: 0023_public_objection
+Revises: 0022_security_policy
 Create Date: 2026-11-30
 
 The public notice's form (public/selection.py) lets anyone object during the notice: the
-objection is stored with the objector's contact and a reference to quote, and the ministry
+objection is stored with the objector's contact (encrypted at rest, SM4: models/types.Encrypted)
+and a reference to quote, and the ministry
 handles it later, so its handling, outcome and who recorded them are empty until then.
 Objections recorded by the ministry (all existing rows) keep source 'ministry'.
 """
@@ -14,8 +15,8 @@ from alembic import op
 
 import smplatform.models.types
 
-revision = "0019_public_objection"
-down_revision = "0018_prefecture"
+revision = "0023_public_objection"
+down_revision = "0022_security_policy"
 branch_labels = None
 depends_on = None
 
@@ -27,11 +28,11 @@ def upgrade():
         batch_op.add_column(sa.Column("reference", sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column("received_at", smplatform.models.types.UTCDateTime(
             timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("objector_name", sa.String(length=100), nullable=True))
-        batch_op.add_column(sa.Column("objector_organisation", sa.String(length=200),
+        batch_op.add_column(sa.Column("objector_name", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("objector_organisation", sa.Text(),
                                       nullable=True))
-        batch_op.add_column(sa.Column("objector_phone", sa.String(length=30), nullable=True))
-        batch_op.add_column(sa.Column("objector_email", sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column("objector_phone", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("objector_email", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("ip", sa.String(length=45), nullable=True))
         batch_op.alter_column("handling", existing_type=sa.Text(), nullable=True)
         batch_op.alter_column("outcome", existing_type=sa.String(length=10), nullable=True)

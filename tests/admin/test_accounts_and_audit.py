@@ -1,4 +1,5 @@
-"""Ministry administrators create staff accounts, enable and disable them, and read the audit log."""
+"""The system administrator creates staff accounts and enables or disables them; the audit
+administrator reads the audit log (and only they do)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, UTC
@@ -22,109 +23,138 @@ def staff_form(**overrides) -> dict:
 
 
 def test_admin_creates_a_provincial_officer_scoped_to_a_unit(login_as, make, client):
-    admin = make.ministry()
+    admin = make.system_admin()
     c = login_as(admin)
-    response = c.post("/ministry/users", data=staff_form(), headers=EN)
-    assert (response.status_code, response.headers["Location"]) == (302, "/ministry/users")
-    assert flashes(c.get("/ministry/users", headers=EN)) == ["Account zj-officer created."]
+    response = c.post("/admin/users", data=staff_form(), headers=EN)
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/users")
+    assert flashes(c.get("/admin/users", headers=EN)) == ["Account zj-officer created."]
     user = db.session.scalar(select(User).where(User.username == "zj-officer"))
-    assert (user.role, user.unit_code, user.is_admin) == ("province", "330000", False)
+    assert (user.role, user.unit_code, user.must_change_password) == ("province", "330000", True)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.create"
                                                        ).order_by(AuditEntry.id.desc()))
     assert (entry.actor_name, entry.object_id, entry.unit_code) == (
         admin.username, str(user.id), "330000")
     response = client.post("/account/sign-in", data={"username": "zj-officer",
                                                       "password": "Initial-Secret-9"})
-    assert response.headers["Location"] == "/province/"
+    # A provincial officer signs in with a second factor: set up at the first sign-in.
+    assert response.headers["Location"] == "/account/sign-in/enrol"
 
 
 @pytest.mark.parametrize("role, landing", [("ministry", "/ministry/"), ("expert", "/expert/")])
 def test_admin_creates_ministry_staff_and_experts_without_unit(login_as, make, role, landing):
-    c = login_as(make.ministry())
-    c.post("/ministry/users", data=staff_form(role=role, username=f"new-{role}"))
+    c = login_as(make.system_admin())
+    c.post("/admin/users", data=staff_form(role=role, username=f"new-{role}"))
     user = db.session.scalar(select(User).where(User.username == f"new-{role}"))
     assert (user.role, user.unit_code) == (role, None)
 
 
-def test_admin_creates_another_administrator(login_as, make):
-    c = login_as(make.ministry())
-    c.post("/ministry/users", data=staff_form(role="ministry", username="admin2", is_admin="y"))
-    assert db.session.scalar(select(User.is_admin).where(User.username == "admin2")) is True
+def test_admin_creates_a_city_officer_for_its_city(login_as, make, client):
+    c = login_as(make.system_admin())
+    page = c.get("/admin/users", headers=EN).get_data(as_text=True)
+    assert '<option value="440100">Guangdong · Guangzhou</option>' in page
+    response = c.post("/admin/users", headers=EN, data=staff_form(
+        role="city", unit_code="", city_code="440100", username="gz-officer"))
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/users")
+    user = db.session.scalar(select(User).where(User.username == "gz-officer"))
+    assert (user.role, user.city_code, user.unit_code, user.must_change_password) == (
+        "city", "440100", "440000", True)
+    listed = c.get("/admin/users?role=city", headers=EN).get_data(as_text=True)
+    assert "<td>Guangdong · Guangzhou</td>" in listed
+    response = client.post("/account/sign-in", data={"username": "gz-officer",
+                                                      "password": "Initial-Secret-9"})
+    # A city officer signs in with a second factor too: set up at the first sign-in.
+    assert response.headers["Location"] == "/account/sign-in/enrol"
+
+
+def test_a_city_officer_needs_its_city(login_as, make):
+    c = login_as(make.system_admin())
+    response = c.post("/admin/users", headers=EN,
+                      data=staff_form(role="city", unit_code="440000", city_code=""))
+    assert (response.status_code, field_error(response, "city_code")) == (
+        200, "A city industry and IT officer needs its prefecture-level city.")
+    assert count(User) == 1
+
+
+@pytest.mark.parametrize("role", ["system_admin", "security_admin", "audit_admin"])
+def test_the_system_administrator_creates_no_administrator(login_as, make, role):
+    c = login_as(make.system_admin())
+    response = c.post("/admin/users", data=staff_form(role=role, username="admin2"), headers=EN)
+    assert (response.status_code, count(User)) == (200, 1)
 
 
 def test_provincial_officer_needs_a_unit(login_as, make):
-    c = login_as(make.ministry())
-    response = c.post("/ministry/users", data=staff_form(unit_code=""), headers=EN)
+    c = login_as(make.system_admin())
+    response = c.post("/admin/users", data=staff_form(unit_code=""), headers=EN)
     assert field_error(response, "unit_code") == "A provincial officer needs a provincial-level unit."
     assert count(User) == 1
 
 
 def test_staff_account_weak_password_refused(login_as, make):
-    c = login_as(make.ministry())
-    response = c.post("/ministry/users", data=staff_form(password="password"), headers=EN)
+    c = login_as(make.system_admin())
+    response = c.post("/admin/users", data=staff_form(password="password"), headers=EN)
     assert field_error(response, "password") == "The password must be at least 10 characters long."
 
 
 def test_staff_account_taken_username_refused(login_as, make):
     officer = make.province()
-    c = login_as(make.ministry())
-    response = c.post("/ministry/users", data=staff_form(username=officer.username.upper()),
+    c = login_as(make.system_admin())
+    response = c.post("/admin/users", data=staff_form(username=officer.username.upper()),
                       headers=EN)
     assert field_error(response, "username") == "This user name is taken. Choose another."
 
 
-def test_non_admin_ministry_staff_cannot_manage_accounts(login_as, make):
-    c = login_as(make.ministry(admin=False))
-    assert c.get("/ministry/users").status_code == 403
-    assert c.post("/ministry/users", data=staff_form()).status_code == 403
-    assert c.get("/ministry/audit").status_code == 403
+@pytest.mark.parametrize("role", ["ministry", "security_admin", "audit_admin"])
+def test_nobody_else_manages_accounts(login_as, make, role):
+    c = login_as(getattr(make, role)())
+    assert c.get("/admin/users").status_code == 403
+    assert c.post("/admin/users", data=staff_form()).status_code == 403
     assert count(User) == 1
 
 
 def test_admin_disables_and_enables_an_account(login_as, make):
     expert = make.expert()
-    c = login_as(make.ministry())
-    c.post(f"/ministry/users/{expert.id}/active", data={"active": "0"})
+    c = login_as(make.system_admin())
+    c.post(f"/admin/users/{expert.id}/active", data={"active": "0"})
     db.session.expire_all()
     assert db.session.get(User, expert.id).active is False
-    c.post(f"/ministry/users/{expert.id}/active", data={"active": "1"})
+    c.post(f"/admin/users/{expert.id}/active", data={"active": "1"})
     db.session.expire_all()
     assert db.session.get(User, expert.id).active is True
     assert audit_actions()[-2:] == [("user.update", "success"), ("user.update", "success")]
 
 
 def test_admin_cannot_disable_self(login_as, make):
-    admin = make.ministry()
+    admin = make.system_admin()
     c = login_as(admin)
-    c.post(f"/ministry/users/{admin.id}/active", data={"active": "0"})
+    c.post(f"/admin/users/{admin.id}/active", data={"active": "0"})
     db.session.expire_all()
     assert db.session.get(User, admin.id).active is True
 
 
 def test_set_active_unknown_user_is_404(login_as, make):
-    c = login_as(make.ministry())
-    assert c.post("/ministry/users/999999/active", data={"active": "0"}).status_code == 404
+    c = login_as(make.system_admin())
+    assert c.post("/admin/users/999999/active", data={"active": "0"}).status_code == 404
 
 
 def test_users_list_filters_by_role(login_as, make):
     make.expert(username="the-expert")
     make.applicant(username="the-applicant")
-    c = login_as(make.ministry())
-    html = c.get("/ministry/users?role=expert").get_data(as_text=True)
+    c = login_as(make.system_admin())
+    html = c.get("/admin/users?role=expert").get_data(as_text=True)
     assert ("the-expert" in html, "the-applicant" in html) == (True, False)
 
 
 # Audit log ---------------------------------------------------------------------------------
 
 def _entries(c, query: str) -> str:
-    return c.get(f"/ministry/audit?{query}", headers=EN).get_data(as_text=True)
+    return c.get(f"/admin/audit?{query}", headers=EN).get_data(as_text=True)
 
 
 def test_audit_log_lists_sign_in_events_with_time_ip_and_outcome(login_as, make, clock, client):
     clock.set(datetime(2023, 4, 1, 1, 2, 3, tzinfo=UTC))
     user = make.applicant(username="audited-user")
     client.post("/account/sign-in", data={"username": "audited-user", "password": "wrong"})
-    c = login_as(make.ministry())
+    c = login_as(make.audit_admin())
     html = _entries(c, "actor=audited-user")
     assert "2023-04-01 09:02:03" in html  # shown in China Standard Time
     assert 'datetime="2023-04-01T01:02:03+00:00"' in html  # stored in UTC
@@ -139,7 +169,7 @@ def test_audit_log_filters(login_as, make, clock):
     clock.set(datetime(2023, 4, 3, 4, 0, tzinfo=UTC))
     record("probe.two", actor_name="bob", outcome="failure")
     db.session.commit()
-    c = login_as(make.ministry())
+    c = login_as(make.audit_admin())
     assert ("probe.one" in _entries(c, "actor=alice"),
             "probe.two" in _entries(c, "actor=alice")) == (True, False)
     assert ("probe.one" in _entries(c, "action=probe.t"),
@@ -158,7 +188,7 @@ def test_audit_log_dates_are_china_days(login_as, make, clock):
     record("probe.late", actor_name="carol")
     db.session.commit()
     clock.current = None
-    c = login_as(make.ministry())
+    c = login_as(make.audit_admin())
     assert "probe.late" in _entries(c, "date_from=2023-04-02&date_to=2023-04-02")
     assert "probe.late" not in _entries(c, "date_to=2023-04-01")
 
@@ -167,7 +197,7 @@ def test_audit_log_is_paginated(login_as, make):
     for i in range(60):
         record(f"probe.n{i:02d}", actor_name="bulk")
     db.session.commit()
-    c = login_as(make.ministry())
+    c = login_as(make.audit_admin())
     first = _entries(c, "actor=bulk")
     second = _entries(c, "actor=bulk&page=2")
     assert ("probe.n59" in first, "probe.n00" in first, "probe.n00" in second) == (
@@ -176,13 +206,13 @@ def test_audit_log_is_paginated(login_as, make):
 
 
 def test_audit_log_in_chinese(login_as, make):
-    c = login_as(make.ministry())
-    html = c.get("/ministry/audit").get_data(as_text=True)
+    c = login_as(make.audit_admin())
+    html = c.get("/admin/audit").get_data(as_text=True)
     assert ("审计日志" in html, "时间（北京时间）" in html, "登录" in html) == (True, True, True)
 
 
-def test_ministry_admin_login_is_recorded(login_as, make):
-    admin = make.ministry()
+def test_administrator_sign_in_is_recorded(login_as, make):
+    admin = make.audit_admin()
     login_as(admin)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "auth.sign_in"))
     assert (entry.actor_id, entry.ip, entry.outcome) == (admin.id, "127.0.0.1", "success")
