@@ -45,7 +45,7 @@ def add_colleague():
             display_name=form.display_name.data, email=form.email.data,
             password=form.password.data),
         done=lambda user: _("Account %(name)s added. Give your colleague the user name and the "
-                            "initial password; they change it under Change password.",
+                            "initial password; they choose their own at the first sign-in.",
                             name=user.username),
         then=url_for(".colleagues"),
         failed=lambda error: _colleagues_page(form, error, status=400))

@@ -13,6 +13,7 @@ from tests.support.factories import PASSWORD
 from tests.support.helpers import EN, field_error, flashes
 
 COLLEAGUE_PASSWORD = "Colleague-Pass-2026"
+OWN_PASSWORD = "Wang-Own-Choice-88"
 
 
 def add(client, **overrides):
@@ -20,6 +21,18 @@ def add(client, **overrides):
             "password": COLLEAGUE_PASSWORD}
     data.update(overrides)
     return client.post("/applicant/accounts", data=data, headers=EN)
+
+
+def first_sign_in(login_as, colleague):
+    """The colleague's first sign-in: the initial password was set by someone else, so the
+    password page comes first; the colleague chooses OWN_PASSWORD and goes on."""
+    client = login_as(colleague, COLLEAGUE_PASSWORD)
+    assert client.get("/applicant/").headers["Location"] == "/account/password"
+    changed = client.post("/account/password", data={
+        "current_password": COLLEAGUE_PASSWORD, "new_password": OWN_PASSWORD,
+        "new_password_confirm": OWN_PASSWORD})
+    assert changed.status_code in (302, 303)
+    return client
 
 
 def user(username: str) -> User:
@@ -54,7 +67,7 @@ def test_administrator_adds_a_colleague_who_can_sign_in(make, login_as, app):
     page = client.get("/applicant/accounts", headers=EN)
     assert flashes(page) == [
         "Account wang-fang added. Give your colleague the user name and the initial password; "
-        "they change it under Change password."]
+        "they choose their own at the first sign-in."]
     colleague = user("wang-fang")
     assert (colleague.organisation_id, colleague.role, colleague.is_org_admin,
             colleague.active) == (admin.organisation_id, "applicant", False, True)
@@ -62,7 +75,7 @@ def test_administrator_adds_a_colleague_who_can_sign_in(make, login_as, app):
     assert (entry.actor_name, entry.object_id, entry.detail["username"]) == (
         admin.username, str(colleague.id), "wang-fang")
     # The colleague works in the same organisation and sees who administers it.
-    other = login_as(colleague, COLLEAGUE_PASSWORD)
+    other = first_sign_in(login_as, colleague)
     html = other.get("/applicant/accounts", headers=EN).get_data(as_text=True)
     assert re.search(r'id="administrator-note">(.*?)</p>', html).group(1) == (
         f"{admin.display_name} ({admin.username}) administers your organisation's accounts: "
@@ -88,7 +101,7 @@ def test_only_the_administrator_manages_accounts(make, login_as):
     admin = make.applicant()
     add(login_as(admin))
     colleague = user("wang-fang")
-    client = login_as(colleague, COLLEAGUE_PASSWORD)
+    client = first_sign_in(login_as, colleague)
     assert add(client, username="third").status_code == 403
     assert client.post(f"/applicant/accounts/{admin.id}/active",
                        data={"active": "0"}).status_code == 403
@@ -111,7 +124,7 @@ def test_disabling_a_colleague_ends_their_session_and_is_audited(make, login_as)
     client = login_as(admin)
     add(client)
     colleague = user("wang-fang")
-    theirs = login_as(colleague, COLLEAGUE_PASSWORD)
+    theirs = first_sign_in(login_as, colleague)
     assert theirs.get("/applicant/").status_code == 200
     html = client.get("/applicant/accounts", headers=EN).get_data(as_text=True)
     assert "Disable wang-fang" in buttons(html)
@@ -123,7 +136,7 @@ def test_disabling_a_colleague_ends_their_session_and_is_audited(make, login_as)
     assert user("wang-fang").active is False
     assert theirs.get("/applicant/").status_code == 302  # signed out at once
     refused = theirs.post("/account/sign-in", data={"username": "wang-fang",
-                                                     "password": COLLEAGUE_PASSWORD})
+                                                     "password": OWN_PASSWORD})
     assert refused.status_code == 200
     entry = last_audit("organisation.disable_user")
     assert [(r.label, r.before, r.value) for r in detail_rows(entry.action, entry.detail)] == [
@@ -131,7 +144,7 @@ def test_disabling_a_colleague_ends_their_session_and_is_audited(make, login_as)
     # Enabled again, the colleague signs in.
     client.post(f"/applicant/accounts/{colleague.id}/active", data={"active": "1"})
     assert user("wang-fang").active is True
-    login_as(colleague, COLLEAGUE_PASSWORD)
+    login_as(colleague, OWN_PASSWORD)
     assert last_audit("organisation.enable_user").detail["active"] == {"old": False,
                                                                         "new": True}
 
@@ -165,7 +178,7 @@ def test_handing_over_the_administrator_role(make, login_as):
     assert note.key == "organisation.hand_over_admin"
     # The former administrator can no longer manage; the new one can, and may disable them.
     assert add(client, username="third").status_code == 403
-    theirs = login_as(colleague, COLLEAGUE_PASSWORD)
+    theirs = first_sign_in(login_as, colleague)
     theirs.post(f"/applicant/accounts/{admin.id}/active", data={"active": "0"})
     assert user(admin.username).active is False
 

@@ -36,7 +36,7 @@ def world(app, clock, make):
                              source=ObjectionSource.PUBLIC, reference="5-0A0B0C0D",
                              objector_name="王五", objector_phone="010-12345678"))
     db.session.commit()
-    return {"batch": batch.id, "ministry": make.ministry(admin=False,
+    return {"batch": batch.id, "ministry": make.ministry(
                                                          username="pages-ministry").username}
 
 

@@ -24,7 +24,7 @@ def submitted(app, clock, make):
     declaration_service.submit(declaration=d, actor=applicant, base_version=d.version)
     db.session.commit()
     return {"d": d, "applicant": applicant, "officer": make.province("440000"),
-            "ministry": make.ministry(admin=False)}
+            "ministry": make.ministry()}
 
 
 def card(html: str) -> dict:

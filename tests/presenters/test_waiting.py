@@ -89,7 +89,7 @@ def test_ministry_sees_the_selection_steps_and_objections(app, make, login_as):
                              reference="5-AAAA0001", objector_name="王五",
                              objector_phone="010-1"))
     db.session.commit()
-    page = login_as(make.ministry(admin=False)).get("/ministry/", headers=EN)
+    page = login_as(make.ministry()).get("/ministry/", headers=EN)
     assert waiting(page.get_data(as_text=True)) == [
         ("Batch 5: 1 declaration(s) recommended by the provinces await expert reviewers.",
          f"/ministry/batches/{batch.id}/review"),

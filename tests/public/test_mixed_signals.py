@@ -15,7 +15,7 @@ from tests.support import selection as helpers
 def test_decision_button_is_a_verb(app, make, login_as):
     batch = helpers.make_batch()
     d = helpers.declaration(batch, "330000", state=S.EXPERT_PASSED)
-    page = login_as(make.ministry(admin=False)).get(
+    page = login_as(make.ministry()).get(
         f"/ministry/batches/{batch.id}/decisions").get_data(as_text=True)
     button = re.search(r'value="shortlist"[^>]*>(.*?)<span', page).group(1)
     assert button == "列入拟入选名单"

@@ -122,7 +122,7 @@ def test_not_on_the_shortlist_refused(notice, client):
 def test_ministry_handles_an_objection_from_the_public(notice, client, make, login_as):
     client.post("/notice/shortlist/5/objection", data=valid(notice["enterprise"]))
     [objection] = objections()
-    ministry = login_as(make.ministry(admin=False))
+    ministry = login_as(make.ministry())
     page = ministry.get(f"/ministry/batches/{notice['batch'].id}/decisions",
                         headers=EN).get_data(as_text=True)
     item = page.split(f'id="objection-{objection.id}"')[1].split("</li>")[0]
@@ -147,7 +147,7 @@ def test_upheld_objection_from_the_public_takes_it_off_the_shortlist(notice, cli
                                                                      login_as):
     client.post("/notice/shortlist/5/objection", data=valid(notice["enterprise"]))
     [objection] = objections()
-    ministry = login_as(make.ministry(admin=False))
+    ministry = login_as(make.ministry())
     ministry.post(f"/ministry/objections/{objection.id}/handle",
                   data={f"h{objection.id}-handling": "经核实属实。",
                         f"h{objection.id}-outcome": "upheld"})
