@@ -105,6 +105,8 @@ def seed(password: str, totp_secret: str | None = None) -> list[str]:
     from smplatform.services.registry import load_demo_registry
     load_demo_registry()
     _demo_declaration()
+    from smplatform import demo_announcements
+    demo_announcements.seed()
     return created
 
 

@@ -8,7 +8,7 @@ from flask_babel import format_datetime
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from smplatform import clock
+from smplatform import clock, richtext
 from smplatform.enums import DeclarationState, ReviewState, SubmissionState, class_label
 from smplatform.presenters.audit import detail_rows, object_label
 from smplatform.language import lang
@@ -56,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["class_label"] = class_label
     app.jinja_env.globals["audit_object"] = object_label
     app.jinja_env.globals.update(STATE_ENUMS)
+    app.jinja_env.filters["richtext"] = richtext.render
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

@@ -1,8 +1,20 @@
-"""Public pages: home, notices, downloads, the registry, verification, the published lists.
-Open to everyone."""
+"""Public pages: home, notices, downloads, the registry, verification, the published lists,
+figures and help. Open to everyone."""
 from __future__ import annotations
 
-from smplatform.public import downloads, home, operations, published, registry, verify
+from smplatform.public import (
+    downloads,
+    figures,
+    help_pages,
+    home,
+    notices,
+    operations,
+    published,
+    registry,
+    verify,
+)
 from smplatform.web import area
 
-bp = area("public", __name__, (home, downloads, registry, verify, published, operations))
+bp = area("public", __name__,
+          (home, downloads, registry, verify, published, operations, notices, help_pages,
+           figures))
