@@ -9,7 +9,13 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from smplatform import clock, richtext
-from smplatform.enums import DeclarationState, ReviewState, SubmissionState, class_label
+from smplatform.enums import (
+    AnnouncementState,
+    DeclarationState,
+    ReviewState,
+    SubmissionState,
+    class_label,
+)
 from smplatform.presenters.audit import detail_rows, object_label
 from smplatform.language import lang
 from smplatform.rules.evaluation import EntryStatus, TaskState
@@ -36,8 +42,8 @@ NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
 
 
 # The states templates compare with (never a state's string written out).
-STATE_ENUMS = {e.__name__: e for e in (DeclarationState, ReviewState, SubmissionState,
-                                       TaskState, EntryStatus)}
+STATE_ENUMS = {e.__name__: e for e in (AnnouncementState, DeclarationState, ReviewState,
+                                       SubmissionState, TaskState, EntryStatus)}
 
 
 def init_app(app: Flask) -> None:

@@ -13,7 +13,7 @@ from smplatform.models.files import StoredFile
 from smplatform.models.reference import Unit
 from smplatform.models.types import UTCDateTime
 from smplatform.rules import announcements as rules
-from smplatform.rules.announcements import AnnouncementStatus
+from smplatform.enums import AnnouncementState, AnnouncementStatus
 
 
 class Announcement(db.Model):
@@ -59,7 +59,7 @@ class Announcement(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def state(self) -> rules.AnnouncementState:
+    def state(self) -> AnnouncementState:
         return rules.state(self.status, self.publish_at, clock.now())
 
     @property

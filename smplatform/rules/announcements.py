@@ -10,36 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
-from smplatform.enums import LabelledEnum
-
-
-class AnnouncementStatus(LabelledEnum):
-    """What is stored: draft, published (maybe scheduled) or withdrawn."""
-
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-
-    @classmethod
-    def _labels(cls):
-        return {cls.DRAFT: _l("Draft"), cls.PUBLISHED: _l("Published"),
-                cls.WITHDRAWN: _l("Withdrawn")}
-
-
-class AnnouncementState(LabelledEnum):
-    """What a reader sees now: the stored status read against the clock."""
-
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-
-    @classmethod
-    def _labels(cls):
-        return {cls.DRAFT: _l("Draft"), cls.SCHEDULED: _l("Scheduled"),
-                cls.PUBLISHED: _l("Published"), cls.WITHDRAWN: _l("Withdrawn")}
+from smplatform.enums import AnnouncementState, AnnouncementStatus
 
 
 def state(status: str, publish_at: datetime | None, now: datetime) -> AnnouncementState:

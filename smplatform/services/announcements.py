@@ -22,7 +22,7 @@ from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.models import Announcement, AnnouncementAttachment, AnnouncementRevision, User
 from smplatform.rules import announcements as rules
-from smplatform.rules.announcements import AnnouncementState, AnnouncementStatus
+from smplatform.enums import AnnouncementState, AnnouncementStatus
 from smplatform.search import contains
 from smplatform.services import DomainError, storage
 from smplatform.services.audit import record, register_labels
