@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from smplatform import fragments, help_topics
+from smplatform import help_topics
 from smplatform.enums import BatchStatus
 from smplatform.extensions import db
 from smplatform.models import Batch, FaqEntry, UnitDeadline
@@ -190,11 +190,4 @@ def test_faq_english_needs_both(make, login_as):
         "audience": "general", "question_zh": "问", "answer_zh": "答", "question_en": "Q"})
     assert response.status_code == 422
     assert "give both the question and the answer, or neither" in text(response)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_fragments():
-    fragments.clear()
-    yield
-    fragments.clear()
 
