@@ -26,11 +26,11 @@ def _notice(w, key: str, *, state: str = "draft", actor: str = "ministry", unit=
     from smplatform.services import announcements
     author = w.users[actor]
     if unit is not None:
-        from tests.factories import Factories
+        from tests.support.factories import Factories
         author = Factories().province(unit)
     a = announcements.create(actor=author, title_zh=f"通知 {key}", body_zh="正文")
     if state == "public_with_file":
-        from tests.evaluation_helpers import PDF
+        from tests.support.evaluations import PDF
         announcements.add_attachment(announcement=a, actor=author, stream=io.BytesIO(PDF),
                                      filename="annex.pdf")
     if state in ("public", "public_with_file"):

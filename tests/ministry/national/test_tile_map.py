@@ -6,8 +6,8 @@ import json
 import re
 
 from smplatform.extensions import db
-from tests.evaluation_helpers import entry
-from tests.national.test_dashboard import data  # noqa: F401  (fixture)
+from tests.support.evaluations import entry
+from tests.ministry.national.test_dashboard import data  # noqa: F401  (fixture)
 
 
 def map_data(html: str) -> dict:

@@ -13,8 +13,8 @@ import pytest
 
 from smplatform import richtext
 from smplatform.extensions import db
-from tests.announcements.helpers import EN, new_notice, publish, text
-from tests.evaluation_helpers import PDF
+from tests.support.announcements import EN, new_notice, publish, text
+from tests.support.evaluations import PDF
 
 NOW = datetime(2023, 3, 10, 2, 0, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -13,9 +13,9 @@ from smplatform import clock
 from smplatform.extensions import db
 from smplatform.rules import tile_map
 from smplatform.services import announcements, faq, registry
-from tests.browser import assert_no_serious_axe_violations
-from tests.evaluation_helpers import PDF
-from tests.factories import PASSWORD
+from tests.support.browser import assert_no_serious_axe_violations
+from tests.support.evaluations import PDF
+from tests.support.factories import PASSWORD
 
 
 def sign_in(page, base, username):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import Announcement, AnnouncementRevision, AuditEntry
-from tests.announcements.helpers import EN, edit_form, new_notice, publish, text
+from tests.support.announcements import EN, edit_form, new_notice, publish, text
 
 NOW = datetime(2023, 3, 10, 2, 0, tzinfo=UTC)  # 10:00 in China
 
