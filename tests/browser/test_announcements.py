@@ -5,7 +5,10 @@ serious or critical axe-core violation in Chinese or in English; no sideways scr
 from __future__ import annotations
 
 import io
+import os
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -103,7 +106,26 @@ def test_map_figure_choice_redraws_without_reload(app, make, live_server, browse
     assert page.csp_violations == []
 
 
+SHOTS = os.environ.get("SMPLATFORM_SCREENSHOTS")
+
+
+def _check(page, base, path, lang):
+    """At 1280 and 375 px: no serious axe-core violation, no sideways scrolling; a
+    screenshot in $SMPLATFORM_SCREENSHOTS when set (to look at)."""
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + path)
+        page.wait_for_load_state("networkidle")
+        assert_no_serious_axe_violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        if SHOTS:
+            Path(SHOTS).mkdir(parents=True, exist_ok=True)
+            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
+            page.screenshot(path=f"{SHOTS}/{name}-{lang}-{width}.png", full_page=True)
+
+
 PUBLIC = ["/", "/notices", "/notices?q=通知", "/figures", "/help", "/help/applicant",
+          "/help/ministry", "/help/expert", "/help/city",
           "/help/province", "/help/faq"]
 
 
@@ -114,13 +136,7 @@ def test_new_pages_are_accessible(app, make, live_server, browser_page, browser_
     base = live_server.url
     page = browser_page if lang == "zh" else browser_page_en
     for path in [*PUBLIC, f"/notices/{data['first']}"]:
-        page.set_viewport_size({"width": 1280, "height": 900})
-        page.goto(base + path)
-        page.wait_for_load_state("networkidle")
-        assert_no_serious_axe_violations(page)
-        page.set_viewport_size({"width": 375, "height": 800})
-        page.wait_for_timeout(100)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        _check(page, base, path, lang)
     sign_in(page, base, data["ministry"].username)
     if lang == "en":
         with page.expect_navigation():
@@ -129,13 +145,7 @@ def test_new_pages_are_accessible(app, make, live_server, browser_page, browser_
                  f"/publishing/announcements/{data['first']}/edit",
                  f"/publishing/announcements/{data['first']}/revisions/1",
                  f"/notices/{data['draft']}", "/publishing/faq", "/publishing/faq/new"]:
-        page.set_viewport_size({"width": 1280, "height": 900})
-        page.goto(base + path)
-        page.wait_for_load_state("networkidle")
-        assert_no_serious_axe_violations(page)
-        page.set_viewport_size({"width": 375, "height": 800})
-        page.wait_for_timeout(100)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        _check(page, base, path, lang)
     assert page.csp_violations == []
 
 
