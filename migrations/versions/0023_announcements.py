@@ -1,7 +1,7 @@
 """announcements (通知公告) with revisions and attachments; the FAQ
 
-Revision ID: 0022_announcements
-Revises: 0021_two_factor
+Revision ID: 0023_announcements
+Revises: 0022_security_policy
 Create Date: 2026-11-30
 
 New tables only: `announcement` (the ministry's and the units' notices: Markdown text in
@@ -13,8 +13,8 @@ from alembic import op
 
 import smplatform.models.types
 
-revision = "0022_announcements"
-down_revision = "0021_two_factor"
+revision = "0023_announcements"
+down_revision = "0022_security_policy"
 branch_labels = None
 depends_on = None
 
