@@ -91,13 +91,25 @@ def create_app(config: dict | str | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from smplatform import cli, errors, fragments, observability, security, templating, web
+    from smplatform import (
+        cli,
+        errors,
+        fragments,
+        help_topics,
+        observability,
+        security,
+        site,
+        templating,
+        web,
+    )
     web.init_app(app)  # after the blueprints: it checks their views (in testing)
     observability.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     fragments.init_app(app)
+    help_topics.init_app(app)
+    site.init_app(app)
     cli.init_app(app)
     return app
 
@@ -228,7 +240,8 @@ def _register_blueprints(app: Flask) -> None:
     from smplatform.ministry import bp as ministry_bp
     from smplatform.province import bp as province_bp
     from smplatform.public import bp as public_bp
+    from smplatform.publishing import bp as publishing_bp
     for bp in (public_bp, auth_bp, applicant_bp, province_bp, ministry_bp, expert_bp, city_bp,
-               admin_bp):
+               admin_bp, publishing_bp):
         app.register_blueprint(bp)
     app.jinja_env.globals.update(permissions.TEMPLATE_FUNCTIONS)

@@ -183,6 +183,22 @@ class Config:
     MAIL_RETRY_BASE = timedelta(seconds=_env_int("SMPLATFORM_MAIL_RETRY_BASE_SECONDS", 60))
     MAIL_RETRY_CAP = timedelta(seconds=_env_int("SMPLATFORM_MAIL_RETRY_CAP_SECONDS", 3600))
 
+    # The footer a Chinese government website carries (政府网站发展指引, 2017): sponsor
+    # (主办单位), operator (承办单位), government-website identifier (网站标识码), ICP filing
+    # number, public-security filing number and its link; and where to ask about the
+    # platform. Deployment settings: where one is not set the footer says so (smplatform/site.py).
+    SITE_SPONSOR = os.environ.get("SMPLATFORM_SITE_SPONSOR")
+    SITE_OPERATOR = os.environ.get("SMPLATFORM_SITE_OPERATOR")
+    SITE_IDENTIFIER = os.environ.get("SMPLATFORM_SITE_IDENTIFIER")
+    SITE_ICP_FILING = os.environ.get("SMPLATFORM_SITE_ICP_FILING")
+    SITE_PSB_FILING = os.environ.get("SMPLATFORM_SITE_PSB_FILING")
+    SITE_PSB_FILING_URL = os.environ.get("SMPLATFORM_SITE_PSB_FILING_URL")
+    SITE_CONTACT_PHONE = os.environ.get("SMPLATFORM_SITE_CONTACT_PHONE")
+    SITE_CONTACT_EMAIL = os.environ.get("SMPLATFORM_SITE_CONTACT_EMAIL")
+    SITE_CONTACT_HOURS = os.environ.get("SMPLATFORM_SITE_CONTACT_HOURS")
+    # The public figures are recounted at most this often (seconds; 0 = on every view).
+    PUBLIC_FIGURES_MAX_AGE_SECONDS = _env_int("SMPLATFORM_PUBLIC_FIGURES_MAX_AGE_SECONDS", 300)
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -192,6 +208,7 @@ class TestingConfig(Config):
     TESTING = True
     SQLITE_CHECKPOINT_INTERVAL_S = 0.0  # tests/test_sqlite_writer.py turns it on
     NATIONAL_BOARD_MAX_AGE_SECONDS = 0
+    PUBLIC_FIGURES_MAX_AGE_SECONDS = 0
     SECRET_KEY = "testing-secret"  # noqa: S105  (tests only)
     # Fixed test keys (every test process, live servers included, reads the same data).
     KEYS = {

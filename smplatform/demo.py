@@ -98,6 +98,8 @@ def seed(password: str, totp_secret: str | None = None, *, story: bool = True) -
     if story:
         from smplatform import demo_story
         demo_story.load(password, hashed)
+    from smplatform import demo_announcements
+    demo_announcements.seed()
     return created
 
 

@@ -484,3 +484,32 @@ class ObjectionSource(LabelledEnum):
     def _labels(cls):
         return {cls.PUBLIC: _l("Sent through the public notice's form"),
                 cls.MINISTRY: _l("Recorded by the ministry")}
+
+
+# ---- announcements (通知公告) ----
+
+class AnnouncementStatus(LabelledEnum):
+    """What is stored: draft, published (maybe scheduled) or withdrawn."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.DRAFT: _l("Draft"), cls.PUBLISHED: _l("Published"),
+                cls.WITHDRAWN: _l("Withdrawn")}
+
+
+class AnnouncementState(LabelledEnum):
+    """What a reader sees now: the stored status read against the clock."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.DRAFT: _l("Draft"), cls.SCHEDULED: _l("Scheduled"),
+                cls.PUBLISHED: _l("Published"), cls.WITHDRAWN: _l("Withdrawn")}

@@ -105,7 +105,9 @@ class Layout:
 
     @property
     def footer(self) -> Markup:
-        return self._part("_layout/footer.html")
+        """The government site's footer, with the deployment's settings (site.py)."""
+        from smplatform.site import site_settings
+        return self._part("_layout/footer.html", site=site_settings())
 
     @property
     def nav_role(self) -> Markup:

@@ -436,6 +436,38 @@ def can_read_metrics(_user, scrape) -> bool:
                                                  token=config["METRICS_TOKEN"])
 
 
+# ---- the public pages, announcements and the FAQ -------------------------------------------
+
+def can_write_announcements(user, _obj=None) -> bool:
+    """Draft notices: the ministry (national ones), a provincial officer (its unit's)."""
+    return is_ministry(user) or (is_province(user) and bool(user.unit_code))
+
+
+def can_edit_announcement(user, announcement) -> bool:
+    """A national notice: the ministry; a unit's notice: that unit's officers only."""
+    if announcement is None:
+        return False
+    if announcement.unit_code is None:
+        return is_ministry(user)
+    return is_province(user) and user.unit_code == announcement.unit_code
+
+
+def can_read_announcement(user, announcement) -> bool:
+    """Everyone once it is public (published and its time come, or withdrawn after); its
+    editors before (draft, scheduled)."""
+    return announcement is not None and (announcement.is_public
+                                         or can_edit_announcement(user, announcement))
+
+
+def can_download_announcement_attachment(user, attachment) -> bool:
+    return attachment is not None and can_read_announcement(user, attachment.announcement)
+
+
+def can_edit_faq(user, _obj=None) -> bool:
+    """The FAQ of the help pages: the ministry."""
+    return is_ministry(user)
+
+
 TEMPLATE_FUNCTIONS = {
     name: obj for name, obj in list(globals().items())
     if name.startswith(("can_", "is_", "has_role"))

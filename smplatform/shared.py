@@ -49,6 +49,10 @@ PER_PROCESS = {
     "smplatform.sqlite_writer._checkpointers":
         "SQLite's checkpoint threads: SQLite is the one-machine set-up",
     "smplatform.shared._CLIENTS": "this process's connections to Redis",
+    "smplatform.richtext._render": "Markdown rendered and sanitised: a pure function of the text",
+    "smplatform.services.figures._KEPT":
+        "the public figures, recounted at most every PUBLIC_FIGURES_MAX_AGE_SECONDS (300); each "
+        "node's page says as of when, and the registry changes only on import or publication",
     "smplatform.documents.signing._cache":
         "the signing key and certificate read from their files (every node has the same "
         "files; reread when a file changes)",

@@ -8,8 +8,14 @@ from flask_babel import format_datetime
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from smplatform import clock
-from smplatform.enums import DeclarationState, ReviewState, SubmissionState, class_label
+from smplatform import clock, richtext
+from smplatform.enums import (
+    AnnouncementState,
+    DeclarationState,
+    ReviewState,
+    SubmissionState,
+    class_label,
+)
 from smplatform.presenters.audit import detail_rows, object_label
 from smplatform.language import lang
 from smplatform.rules.evaluation import Conclusion, EntryStatus, TaskState
@@ -36,8 +42,8 @@ NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M",
 
 
 # The states templates compare with (never a state's string written out).
-STATE_ENUMS = {e.__name__: e for e in (DeclarationState, ReviewState, SubmissionState,
-                                       TaskState, EntryStatus, Conclusion)}
+STATE_ENUMS = {e.__name__: e for e in (AnnouncementState, DeclarationState, ReviewState,
+                                       SubmissionState, TaskState, EntryStatus, Conclusion)}
 
 
 def _declaration_progress(declaration):
@@ -85,6 +91,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["waiting_for"] = _waiting_for
     app.jinja_env.globals["audit_object"] = object_label
     app.jinja_env.globals.update(STATE_ENUMS)
+    app.jinja_env.filters["richtext"] = richtext.render
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

@@ -1,4 +1,4 @@
-"""Migration 0023_public_objection: objections recorded by the ministry survive the round trip;
+"""Migration 0024_public_objection: objections recorded by the ministry survive the round trip;
 objections from the public (unhandled) can be stored after it; the model matches the schema."""
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _insert(table: str, **values) -> None:
 
 
 def test_0019_round_trip_keeps_handled_objections(fresh_app):  # noqa: F811
-    upgrade(revision="0022_security_policy")
+    upgrade(revision="0023_announcements")
     load_reference_data()
     t = datetime(2023, 8, 2, 4, 0)
     _insert("organisation", id=1, org_type="enterprise", name="某公司",
@@ -39,7 +39,7 @@ def test_0019_round_trip_keeps_handled_objections(fresh_app):  # noqa: F811
             handling="已核实", outcome="dismissed", recorded_by_id=1, recorded_at=t)
     db.session.commit()
 
-    upgrade(revision="0023_public_objection")
+    upgrade(revision="0024_public_objection")
     with db.engine.connect() as connection:
         row = connection.execute(text("SELECT source, handling, outcome FROM objection")).one()
         assert tuple(row) == ("ministry", "已核实", "dismissed")
@@ -48,16 +48,16 @@ def test_0019_round_trip_keeps_handled_objections(fresh_app):  # noqa: F811
             objector_phone="010-12345678")
     db.session.commit()
 
-    downgrade(revision="0022_security_policy")
+    downgrade(revision="0023_announcements")
     with db.engine.connect() as connection:
         kept = connection.execute(text("SELECT id, handling FROM objection")).all()
     assert [tuple(r) for r in kept] == [(1, "已核实")]  # the unhandled one cannot stay
     assert "source" not in {c["name"] for c in inspect(db.engine).get_columns("objection")}
-    upgrade(revision="0023_public_objection")
+    upgrade(revision="0024_public_objection")
 
 
 def test_0019_objection_table_matches_the_model(fresh_app):  # noqa: F811
-    upgrade(revision="0023_public_objection")
+    upgrade(revision="0024_public_objection")
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     objection = [d for d in diff if "objection" in repr(d)]

@@ -17,17 +17,19 @@ def nav_links(html: str) -> list[str]:
     return re.findall(r'href="([^"]+)"', nav)
 
 
-COMMON = ["/", "/notice/2023", "/selection", "/registry", "/downloads", "/verify"]
+COMMON = ["/", "/notices", "/selection", "/registry", "/figures", "/downloads", "/verify",
+          "/help"]
 ACCOUNT = ["/account/notifications", "/account/"]
 
 
 @pytest.mark.parametrize("role, links", [
     ("applicant", ["/applicant/", "/applicant/accounts"]),
     ("province", ["/province/", "/province/declarations", "/province/recommendations",
-                  "/province/evaluations"]),
+                  "/province/evaluations", "/publishing/announcements"]),
     ("expert", ["/expert/"]),
     ("city", ["/city/"]),
-    ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts"]),
+    ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts",
+                  "/publishing/announcements"]),
     ("system_admin", ["/admin/", "/admin/users"]),
     ("security_admin", ["/admin/", "/admin/security"]),
     ("audit_admin", ["/admin/", "/admin/audit"]),

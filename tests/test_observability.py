@@ -61,15 +61,15 @@ def test_metrics_only_for_allowed_networks_or_the_token(app, client, make, login
 
 def test_metrics_count_requests_by_endpoint(client):
     before = metric(client.get("/metrics").get_data(as_text=True),
-                    "smplatform_http_requests_total", endpoint="public.notice", method="GET",
+                    "smplatform_http_requests_total", endpoint="public.notices", method="GET",
                     status="200")
     for _ in range(3):
-        client.get("/notice/2023")
+        client.get("/notices")
     text = client.get("/metrics").get_data(as_text=True)
-    assert metric(text, "smplatform_http_requests_total", endpoint="public.notice",
+    assert metric(text, "smplatform_http_requests_total", endpoint="public.notices",
                   method="GET", status="200") == before + 3
     assert metric(text, "smplatform_http_request_duration_seconds_count",
-                  endpoint="public.notice", method="GET") >= 3
+                  endpoint="public.notices", method="GET") >= 3
     assert "smplatform_db_connections_in_use" in text
 
 

@@ -5,6 +5,12 @@ touching anyone else's line.
 """
 from smplatform.models.accounts import (  # noqa: F401
     Organisation, PasswordReset, RecoveryCode, User, UserSession)
+from smplatform.models.announcements import (  # noqa: F401
+    Announcement,
+    AnnouncementAttachment,
+    AnnouncementRevision,
+    FaqEntry,
+)
 from smplatform.models.audit import AuditArchive, AuditChainHead, AuditEntry  # noqa: F401
 from smplatform.models.batch import Batch, BatchQuota  # noqa: F401
 from smplatform.models.contacts import LiaisonContact  # noqa: F401

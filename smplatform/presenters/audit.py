@@ -98,6 +98,10 @@ KEY_LABELS = {
     "reporting_date": _l("Reporting date"), "organisation_name": _l("Organisation"),
     "organisation_credit_code": _l("Organisation's credit code"),
     "unit_code": _l("Provincial-level unit"),
+    # Announcements and the FAQ (services/announcements.py, services/faq.py).
+    "title": _l("Notice title"), "revision": _l("Version"), "note": _l("Note"),
+    "after_publication": _l("Edited after publication"), "publish_at": _l("Publication"),
+    "question": _l("Question"),
 }
 
 # Where a key means something else in one area's entries.

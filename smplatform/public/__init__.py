@@ -1,10 +1,13 @@
-"""Public pages: home, notices, downloads, the registry, verification, the published lists.
-Open to everyone."""
+"""Public pages: home, notices, downloads, the registry, verification, the published lists,
+figures and help. Open to everyone."""
 from __future__ import annotations
 
 from smplatform.public import (
     downloads,
+    figures,
+    help_pages,
     home,
+    notices,
     operations,
     published,
     registry,
@@ -14,4 +17,5 @@ from smplatform.public import (
 from smplatform.web import area
 
 bp = area("public", __name__,
-          (home, downloads, registry, verify, published, operations, selection))
+          (home, downloads, registry, verify, published, operations, selection, notices,
+           help_pages, figures))

@@ -10,10 +10,13 @@ from smplatform.extensions import db
 from smplatform.models import Batch
 from smplatform.rules import notice_2023
 from smplatform.permissions import can_view_public
-from smplatform.services import accounts, maintenance
-from smplatform.web import Routes, allow, page, perform
+from smplatform.services import accounts, announcements, figures, maintenance
+from smplatform.web import Routes, allow, lang, page, perform
 
 routes = Routes()
+
+HOME_NOTICES = 6  # the latest notices on the home page
+
 
 def _safe_back(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
@@ -29,13 +32,10 @@ def home():
     notice_dates = {"contact": notice_2023.CONTACT_DEADLINE,
                     "province": notice_2023.PROVINCE_DEADLINE,
                     "evaluation": notice_2023.EVALUATION_DEADLINE}
-    return page("public/home.html", batch=batch, notice_dates=notice_dates)
-
-
-@routes.get("/notice/2023")
-def notice():
-    allow(can_view_public)
-    return page("public/notice.html")
+    return page("public/home.html", batch=batch, notice_dates=notice_dates,
+                notices=announcements.latest(HOME_NOTICES), lang=lang(),
+                figures=figures.figures(max_age_seconds=current_app.config[
+                    "PUBLIC_FIGURES_MAX_AGE_SECONDS"]))
 
 
 @routes.post("/language")

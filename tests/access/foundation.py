@@ -9,7 +9,6 @@ SIGNED_IN_REDIRECT = expect(302, anonymous=200)
 ACCESS = [
     Access("static", "/static/css/site.css", ALL_200),
     Access("public.home", "/", ALL_200),
-    Access("public.notice", "/notice/2023", ALL_200),
     Access("public.healthz", "/healthz", ALL_200),
     # From the test client's loopback address (METRICS_NETWORKS); tests/test_observability.py
     # checks the refusals.

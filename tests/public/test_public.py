@@ -53,9 +53,15 @@ def test_home_links_signed_in_user_to_own_dashboard(login_as, make, role, landin
     assert f'href="{landing}">Go to my dashboard' in html
 
 
-def test_notice_in_both_languages(client):
-    zh = page(client.get("/notice/2023"))
-    en = page(client.get("/notice/2023", headers=EN))
+def test_notice_in_both_languages(client, make):
+    """The 2023 notice is the first announcement (demo data); its old address leads to it."""
+    from smplatform.demo_announcements import load_notice_2023
+    load_notice_2023(make.ministry(), attachments=False)
+    db.session.commit()
+    response = client.get("/notice/2023")
+    assert (response.status_code, response.headers["Location"]) == (302, "/notices/1")
+    zh = page(client.get("/notice/2023", follow_redirects=True))
+    en = page(client.get("/notice/2023", headers=EN, follow_redirects=True))
     assert "请各省级主管部门于2023年5月31日前将第五批申报汇总表" in zh
     assert "by 31 May 2023" in en
 
@@ -81,7 +87,7 @@ def test_language_choice_overrides_accept_language(client):
 
 def test_language_switch_is_on_every_page(client, login_as, make):
     c = login_as(make.ministry())
-    for url in ("/", "/notice/2023", "/ministry/", "/ministry/experts", "/account/password",
+    for url in ("/", "/notices", "/ministry/", "/ministry/experts", "/account/password",
                 "/no-such-page"):
         html = page(c.get(url))
         assert html.count('action="/language"') == 1, url

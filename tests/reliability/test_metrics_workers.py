@@ -14,7 +14,7 @@ REQUESTS = 30
 
 def _scraped(port: int) -> float:
     text = helpers.Client(port).get("/metrics").body
-    return metric(text, "smplatform_http_requests_total", endpoint="public.notice",
+    return metric(text, "smplatform_http_requests_total", endpoint="public.notices",
                   method="GET", status="200")
 
 
@@ -26,7 +26,7 @@ def test_every_scrape_counts_the_requests_of_all_workers(app, database_url, tmp_
     server.start()
     try:
         for _ in range(REQUESTS):
-            assert helpers.Client(server.port).get("/notice/2023").status == 200
+            assert helpers.Client(server.port).get("/notices").status == 200
         writers = {name.rsplit("_", 1)[1] for name in os.listdir(metrics_dir)
                    if name.startswith("counter_")}
         assert len(writers) >= 2    # the requests were spread over several workers

@@ -77,7 +77,8 @@ def test_dashboard_page_shows_board_with_links(data, ministry):
     links = re.findall(r'href="([^"]+)">(\d+)</a>', row)
     assert [(href.replace("&amp;", "&"), n) for href, n in links] == [
         (f"/ministry/declarations?batch={data.id}&unit=440000&stage={stage}", n)
-        for stage, n in (("submitted", "3"), ("passed", "2"), ("recommended", "1"))]
+        for stage, n in (("submitted", "3"), ("passed", "2"), ("recommended", "1"))] + [
+        ("/registry?unit=440000", "0")]
     assert "Given (1)" in row
     sent_back = re.search(r'<tr id="unit-330000">(.*?)</tr>', page, re.S).group(1)
     assert "Sent back" in sent_back

@@ -1,7 +1,7 @@
 """objections from the public: the objector's contact, a reference, handled later
 
-Revision ID: 0023_public_objection
-Revises: 0022_security_policy
+Revision ID: 0024_public_objection
+Revises: 0023_announcements
 Create Date: 2026-11-30
 
 The public notice's form (public/selection.py) lets anyone object during the notice: the
@@ -15,8 +15,8 @@ from alembic import op
 
 import smplatform.models.types
 
-revision = "0023_public_objection"
-down_revision = "0022_security_policy"
+revision = "0024_public_objection"
+down_revision = "0023_announcements"
 branch_labels = None
 depends_on = None
 
