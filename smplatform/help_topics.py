@@ -18,6 +18,7 @@ AUDIENCES = [("general", _l("For everyone")), ("applicant", _l("For applicants")
 PAGE_HELP = {
     "auth.register": ("applicant", "register"),
     "applicant.dashboard": ("applicant", "overview"),
+    "applicant.colleagues": ("applicant", "accounts"),
     "applicant.declaration_new": ("applicant", "start"),
     "applicant.declaration": ("applicant", "fill"),
     "applicant.declaration_section": ("applicant", "fill"),
