@@ -67,7 +67,7 @@ def test_applicant_pages_fit_and_read_well(story, live_server, browser_page):
     assert contrast_ratio(page, "#unread-count") >= 4.5
     page.goto(f"{base}/applicant/declarations/{d}")
     assert_no_overflow(page, "overview")
-    for table in ("#attachments table", "#history-heading + table"):
+    for table in ("#attachments table", "#history-heading + .table-scroll table"):
         border = page.eval_on_selector(f"{table} td", "td => getComputedStyle(td).borderTopWidth")
         assert border == "1px", table
     assert_no_serious_axe_violations(page)

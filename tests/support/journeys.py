@@ -227,10 +227,14 @@ class Person:
         self._navigate(lambda: target.click(), status=status)
 
     def button(self, name: str, *, scope: Locator | Page | None = None, exact: bool = True,
-               status: int | None = None) -> None:
-        """Press the button called `name`, which submits its form: the next page is checked."""
+               status: int | None = None, keyboard: bool = False) -> None:
+        """Press the button called `name`, which submits its form: the next page is checked.
+        `keyboard`: move the focus to it and press Enter, as a keyboard user does."""
         target = (scope or self.page).get_by_role("button", name=name, exact=exact)
-        self._navigate(lambda: target.click(), status=status)
+        if keyboard:
+            self._navigate(lambda: (target.focus(), target.press("Enter")), status=status)
+        else:
+            self._navigate(lambda: target.click(), status=status)
 
     def press(self, name: str, *, scope: Locator | Page | None = None,
               exact: bool = True) -> None:
@@ -488,7 +492,7 @@ def fill_annex(person: Person, category: str) -> None:
     for section in definition.sections:
         person.link(section.title.get(j.lang), scope=person.page.locator("ol.progress-list"))
         fill_section(person, section)
-        person.button(t("Save"), scope=person.page.locator("#section-form"))
+        person.button(t("Save"), scope=person.page.locator("#section-form"), keyboard=True)
         expect(person.page.locator("#save-status .error")).to_have_count(0)
     person.link(t("Back to the declaration"))
 

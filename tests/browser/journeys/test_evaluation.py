@@ -55,6 +55,8 @@ def test_evaluation_filed_confirmed_concluded(journey, demonstration):
         demo.fill(j.label(narrative.label), "按要求填写的内容。")
     demo.button(t("Submit"), scope=demo.page.locator("main"))
     expect(demo.page.locator("#task-state")).not_to_have_text(t("Not started"))
+    name, content = demo.download(t("Download the filing as PDF"))
+    assert content.startswith(b"%PDF") and name.endswith(".pdf"), name
 
     # The province returns it once, then confirms the revised filing.
     gd = j.person("province")

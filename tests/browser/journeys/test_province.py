@@ -105,3 +105,49 @@ def test_province_reviews_recommends_and_submits(journey, guangdong):
     gd.expect_flash(t("Submitted to the ministry. The list is locked."))
     gd.nav(t("Recommendation list"))
     gd.sees(t("The list has been submitted to the ministry and is locked."))
+
+
+@pytest.fixture
+def foshan(app, clock, make):
+    """Batch 5 open; Guangdong's and Foshan's officers; a Foshan enterprise's declaration
+    complete but not yet submitted."""
+    clock.set(h.DURING)
+    batch = h.batch5()
+    make.province("440000", username="gd-review")
+    make.city("440600", username="foshan-review")
+    applicant = make.applicant(unit="440000", city="440600", name="佛山顺德家电制造有限公司",
+                               username="shunde-admin")
+    return h.ready(applicant, batch)
+
+
+@pytest.mark.browser
+def test_city_initial_review(journey, foshan):
+    """The province turns on the cities' initial review; a Foshan enterprise submits; Foshan's
+    officer passes it on; it reaches the province's queue."""
+    t, j = journey.t, journey
+    gd = j.person("province")
+    gd.start()
+    gd.sign_in("gd-review", PASSWORD)
+    gd.link(t("City initial review"), scope=gd.page.locator("main"))
+    gd.page.get_by_role("radio", name=t("On: cities review first"), exact=True).check()
+    gd.fill(t("The cities' deadline (China Standard Time)"), "2023-05-20T23:59:59")
+    gd.button(t("Save"), scope=gd.page.locator("main"))
+
+    ent = j.person("enterprise")
+    ent.start()
+    ent.sign_in("shunde-admin", PASSWORD)
+    ent.link(t("Continue"), exact=False)
+    number = kit.submit_declaration(ent)
+    expect(ent.page.locator("#declaration-state")).to_have_text(
+        j.label(kit.DeclarationState.CITY_REVIEW))
+
+    city = j.person("city")
+    city.start()
+    city.sign_in("foshan-review", PASSWORD)
+    city.link(number)
+    city.fill(t("Remarks for the province (optional)"), "材料齐全，同意推荐。")
+    city.button(t("Pass on to the province"))
+
+    gd.nav(t("Review queue"))
+    gd.link(number)
+    gd.sees("材料齐全，同意推荐。")
