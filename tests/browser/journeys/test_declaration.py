@@ -71,9 +71,7 @@ def test_enterprise_declares_province_returns_and_passes(journey, open_batch, ma
     # The enterprise prints the form, stamps it and uploads the scan.
     alice.link(t("Back to my organisation"))
     alice.link(t("View"), exact=False)
-    # TODO(t16b): the form's PDF is linked from no page yet (issue 16 item 1, landing with
-    # j16); until then the scan is a PDF of our own: kit.stamped_copy(alice, number).
-    scan = kit.sample_file("pdf")[0]
+    scan = kit.stamped_copy(alice, number)
     kit.upload(alice, kit.STAMPED_SCAN_KIND, f"{number}-stamped.pdf", scan)
 
     # The province sees the scan and confirms the number on it.

@@ -47,7 +47,7 @@ def test_province_reviews_recommends_and_submits(journey, guangdong):
     gd.start()
     gd.sign_in("gd-review", PASSWORD)
 
-    # The dashboard's next steps: the liaison contacts first.
+    # What waits for the officer: the liaison contacts first.
     gd.link(t("Give the ministry your liaison contacts by %(at)s (required before you submit "
               "your list).", at="2023-03-20"), scope=gd.region(t("Waiting for you")))
     gd.fill(t("Full name"), "李红")

@@ -3,12 +3,13 @@ assignment, the experts' scores, the outcome, the on-site inspection, the decisi
 public notice with an objection from the public, and the final list published."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from smplatform import clock as clock_module
+from smplatform.enums import ObjectionOutcome
 from tests.support import declarations as h
 from tests.support.factories import PASSWORD
 from tests.support import journey_setup as setup
@@ -108,6 +109,33 @@ def test_selection_from_expert_review_to_publication(journey, submitted_lists, c
     miit.button(t("Put the shortlist under public notice"))
     expect(miit.page.get_by_role("button", name=t("Publish the final list"))).to_be_disabled()
 
+    # The public reads the notice and objects; the ministry handles the objection.
+    visitor = j.person("public")
+    visitor.start()
+    visitor.nav(t("Public notices and lists"))
+    visitor.link(t("Read the shortlist"))
+    visitor.sees(chosen.org_name)
+    visitor.link(t("Raise an objection"))
+    visitor.choose_with(t("Declaration objected to"), chosen.org_name)
+    visitor.fill(t("Your name"), "周建国")
+    visitor.fill(t("Phone"), "13700137000")
+    visitor.fill(t("E-mail (for the acknowledgement)"), "zhou@example.com")
+    visitor.fill(t("Grounds"), "该企业2022年服务收入数据与年报不符。")
+    visitor.button(t("Send the objection"))
+    expect(visitor.page.locator("h1")).to_have_text(t("Objection received"))
+    reference = visitor.flash()
+    miit.nav(t("Ministry"))
+    miit.link(t("Decisions and public notice"))
+    miit.sees("该企业2022年服务收入数据与年报不符。")
+    miit.page.get_by_text(t("Record how it was handled")).click()
+    handling = miit.page.locator("details[open]")
+    miit.fill(t("How it was handled"), "经核查，数据差异系统计口径不同，异议不成立。",
+              scope=handling)
+    handling.get_by_role("radio", name=t("Dismissed"), exact=True).check()
+    miit.button(t("Record the handling"), scope=handling)
+    miit.sees(j.label(ObjectionOutcome.DISMISSED))
+    assert reference
+
     # After the notice: the final list is published, and the public reads it.
     clock.set(datetime.combine(ends + timedelta(days=1), datetime.min.time(), CST)
               + timedelta(hours=9))
@@ -115,6 +143,8 @@ def test_selection_from_expert_review_to_publication(journey, submitted_lists, c
     miit.sign_in("miit-selection", PASSWORD)
     miit.link(t("Decisions and public notice"))
     miit.button(t("Publish the final list"))
-    visitor = j.person("public")
-    visitor.start()
-    _ = date  # noqa
+    visitor.nav(t("Public notices and lists"))
+    visitor.link(t("Batch %(n)d (%(y)d): %(m)d demonstrations, published on %(day)s",
+                   n=5, y=2023, m=1, day=(ends + timedelta(days=1)).isoformat()))
+    visitor.sees(chosen.org_name)
+    expect(visitor.page.locator("main")).not_to_contain_text(other.org_name)
