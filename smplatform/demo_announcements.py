@@ -42,8 +42,8 @@ def _days_ago(days: int, hour: int = 9) -> datetime:
 def _notices() -> list[tuple]:
     return [
         ("demo-ministry-reminder", "ministry",
-         ("关于做好第五批服务型制造示范申报推荐工作的提醒",
-          "Reminder on the declaration and recommendation of the fifth batch"),
+         ("关于做好第七批服务型制造示范申报推荐工作的提醒",
+          "Reminder on the declaration and recommendation of the seventh batch"),
          ("请各省级工业和信息化主管部门抓紧组织本地区申报主体在平台完成注册和填报，"
           "并在截止时间前完成初审、推荐和汇总表报送。\n\n"
           "- 申报书在线填写，系统自动保存；\n- 通过初审后下载申报书加盖公章，上传盖章扫描件；\n"
@@ -73,32 +73,32 @@ def _notices() -> list[tuple]:
           "The platform will be down for maintenance this Saturday from 22:00 to 24:00."),
          ("withdrawn", _days_ago(12), "维护时间已调整，见新通知。Maintenance was rescheduled.")),
         ("demo-guangdong", "prov-440000",
-         ("广东省工业和信息化厅关于组织申报第五批服务型制造示范的通知", ""),
+         ("广东省工业和信息化厅关于组织申报第七批服务型制造示范的通知", ""),
          ("各地级以上市工业和信息化主管部门：\n\n"
           "请组织本地区企业、平台和城市在服务型制造公共服务平台完成申报，"
-          "**本省申报截止时间为4月25日**，逾期不予受理。\n\n"
+          "**本省申报截止时间以平台公布的本省截止时间为准**，逾期不予受理。\n\n"
           "联系人：产业政策处，电话 020-00000000（演示数据）。", ""),
          ("at", _days_ago(15))),
         ("demo-shenzhen", "prov-440300",
-         ("深圳市工业和信息化局关于第五批服务型制造示范申报的通知",
-          "Shenzhen: declarations for the fifth batch"),
+         ("深圳市工业和信息化局关于第七批服务型制造示范申报的通知",
+          "Shenzhen: declarations for the seventh batch"),
          ("请深圳市申报主体登录平台在线填报，并按要求上传盖章扫描件。",
           "Applicants in Shenzhen declare online on the platform and upload their stamped "
           "scans as required."),
          ("at", _days_ago(14))),
         ("demo-zhejiang", "prov-330000",
-         ("浙江省经济和信息化厅关于做好第五批服务型制造示范申报工作的通知", ""),
+         ("浙江省经济和信息化厅关于做好第七批服务型制造示范申报工作的通知", ""),
          ("请各设区市经信部门于截止时间前完成初审推荐。", ""),
          ("at", _days_ago(13))),
         ("demo-ministry-shortlist", "ministry",
-         ("关于第五批服务型制造示范拟入选名单公示安排的说明",
-          "On the public notice of the fifth batch's shortlist"),
+         ("关于第七批服务型制造示范拟入选名单公示安排的说明",
+          "On the public notice of the seventh batch's shortlist"),
          ("专家评审结束后，拟入选名单将在平台公示五个工作日，公示期间可通过平台提出异议。",
           "After the expert review the shortlist will be under public notice on the platform "
           "for five working days; objections can be made through the platform."),
          ("ahead", 10)),
         ("demo-ministry-draft", "ministry",
-         ("第五批服务型制造示范评审工作安排（草稿）", ""),
+         ("第七批服务型制造示范评审工作安排（草稿）", ""),
          ("草稿：评审分组与时间安排待定。", ""),
          ("draft",)),
     ]
