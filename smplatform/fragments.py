@@ -7,7 +7,7 @@ and gives the template the HTML; base.html writes `{{ layout.head }}` and the li
 
 Kept, and what bench/inprocess.py measured it to save at 20,000 declarations (`--calls`:
 Python function calls per request, which the machine's load does not move; `--clock cpu`:
-CPU milliseconds, median of paired runs; bench/RESULTS.md section 9):
+CPU milliseconds, median of paired runs; bench/RESULTS.md section 8a):
 - the layout's fixed parts (`Layout`: links, brand, navigation, footer): 680 of 6,060 calls
   on the home page, 940 of 17,550 on the province queue;
 - the national dashboard's figures, per kept count and batch list (ministry/national.py):

@@ -5,7 +5,7 @@ Flask-Babel finds the current translations again for every string it translates
 each, and a page shows hundreds of strings. The templates' `_()` (templating.py) and the enum
 labels (enums.LabelledEnum.label, whose labels are `Label`s) use the translations found once
 per request and locale instead. bench/inprocess.py (CPU time per request, 20,000
-declarations, bench/RESULTS.md section 9): with Flask-Babel's own lookups the national list
+declarations, bench/RESULTS.md section 8a): with Flask-Babel's own lookups the national list
 took 10.9 instead of 10.1 ms and the queue's search 10.6 instead of 9.7. Reading 84 enum labels
 one by one costs 0.47 ms with them, 0.83 ms without; `label_map()` and `choices()` look the
 translations up once for all of an enum's members.

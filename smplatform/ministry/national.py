@@ -64,7 +64,7 @@ def _figures_html(batch: Batch, batches: list[Batch], max_age: int, chosen: str)
     """The figures part of the page (~300 links, ~150 translated strings, the tile map),
     laid out once per kept count, demonstrations per unit, chosen map figure, language and
     batch list (fragments.kept_html): bench/inprocess.py measured the dashboard at 4.7 ms
-    with it and 10.1 ms without (CPU time, 20,000 declarations; bench/RESULTS.md section 9)."""
+    with it and 10.1 ms without (CPU time, 20,000 declarations; bench/RESULTS.md section 8a)."""
     figures = national.figures(batch.id, max_age_seconds=max_age)
     demonstrations = figures_service.unit_counts()
     if max_age <= 0:  # counted on every view: nothing to keep

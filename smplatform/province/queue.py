@@ -42,7 +42,7 @@ def filters_from_args(args) -> QueueFilters:
 def _filter_form_html(filters: QueueFilters):
     """The filter form, kept per language and filters chosen (fragments.kept_html):
     bench/inprocess.py measured the queue pages 7% slower without (CPU time, 20,000
-    declarations: filtered 9.3 → 9.6 ms, search 9.7 → 10.3 ms; bench/RESULTS.md section 9)."""
+    declarations: filtered 9.3 → 9.6 ms, search 9.7 → 10.3 ms; bench/RESULTS.md section 8a)."""
     return fragments.kept_html(
         ("province/_queue_filters.html", filters),
         lambda: render_template("province/_queue_filters.html", filters=filters,
