@@ -259,6 +259,15 @@ http {{
               self.process, self.dir / "error.log")
         return self
 
+    def reload(self) -> None:
+        """Reload the configuration: new worker processes, which start with every upstream
+        in service (the old ones finish their requests and exit)."""
+        self.process.send_signal(signal.SIGHUP)
+
+    def answered_by(self) -> str:
+        """The node that answered one request through nginx."""
+        return Client(self.port).get("/healthz").headers["X-Upstream"]
+
     def log_entries(self) -> list[dict]:
         lines = self.access_log.read_text(errors="replace").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
@@ -340,10 +349,20 @@ class Cluster:
         return self
 
     def restart_dead_nodes(self) -> None:
-        for node in self.nodes:
-            if not node.running:
-                node.stop()
-                node.start()
+        """Start again any node a previous test killed. nginx marked it failed
+        (max_fails=1, fail_timeout=10s) and would keep every request off it for up to 10 s, so
+        it is reloaded (new workers, fresh upstream state) and the node is back only once a
+        request through nginx reaches it."""
+        restarted = [node for node in self.nodes if not node.running]
+        for node in restarted:
+            node.stop()
+            node.start()
+        if restarted and self.nginx is not None:
+            self.nginx.reload()
+            for node in restarted:
+                _wait(lambda: self.nginx.answered_by() == node.address,  # noqa: B023
+                      f"{node.name} behind nginx", self.nginx.process, self.nginx.dir / "error.log",
+                      timeout=30)
 
     def client(self, source: str, language: str = "en") -> Client:
         """A browser at the address `source` (a loopback address of its own, so that each
