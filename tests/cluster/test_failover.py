@@ -11,6 +11,7 @@ chain and the stored files are intact.
 """
 from __future__ import annotations
 
+import http.client
 import os
 import threading
 import time
@@ -48,7 +49,9 @@ class Surge:
         started = time.time()
         try:
             response = call()
-        except OSError:       # the connection broke (nginx itself never does here)
+        except (OSError, http.client.HTTPException):
+            # The connection broke, or the answer stopped half-way: the killed node died while
+            # nginx was passing its answer on (nginx then logs the status it had already sent).
             response = None
         ended = time.time()
         with self.lock:
@@ -138,8 +141,12 @@ def test_surge_with_a_node_killed_halfway_loses_nothing(cluster):
     assert after and all(e["status"] < 500 for e in after)
     survivor = cluster.nodes[1].address
     assert all(e["upstream"].split(",")[-1].strip() == survivor for e in after)
+    # Every failure a client saw was in flight when the node died: it started before the kill
+    # (give or take GRACE); and every 5xx nginx logged reached its client as a failure.
     client_failures = [a for a in surge.answers if a[1] is None or a[1] >= 500]
-    assert len(client_failures) == len(failures)
+    assert all(started <= surge.killed_at + GRACE for _step, _status, started, _ended
+               in client_failures), client_failures
+    assert len(client_failures) >= len(failures)
 
     statuses = Counter(a[1] for a in surge.answers)
     print(f"\ncluster surge: {APPLICANTS} applicants, {len(surge.answers)} requests in "
