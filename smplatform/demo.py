@@ -46,16 +46,18 @@ APPLICANTS = [
 def enrol_demo_staff(secret: str) -> int:
     """Enrol the demo officers, experts and administrators in two-factor sign-in with the
     base32 `secret` (SMPLATFORM_DEMO_TOTP_SECRET), so that the demo and automated checks can
-    compute their codes. Returns how many were enrolled now."""
+    compute their codes: the staff above and the story's experts and provincial officers
+    (demo_story.py). Returns how many were enrolled now."""
     import pyotp
     try:
         pyotp.TOTP(secret).now()
     except Exception as error:  # noqa: BLE001  (binascii, ValueError: not base32)
         raise ValueError("SMPLATFORM_DEMO_TOTP_SECRET is not a base32 secret") from error
+    from smplatform import demo_story
+    names = [s[0] for s in STAFF] + list(demo_story.EXPERTS) + list(demo_story.OFFICERS)
     enrolled = 0
-    for username, *_rest in STAFF:
-        user = db.session.scalar(select(User).where(User.username == username))
-        if user is not None and not user.has_two_factor:
+    for user in db.session.scalars(select(User).where(User.username.in_(names))):
+        if not user.has_two_factor:
             user.totp_secret = secret
             user.totp_confirmed_at = clock.now()
             enrolled += 1
@@ -81,7 +83,7 @@ def seed(password: str, totp_secret: str | None = None, *, story: bool = True) -
                                        city_code=unit if role == Role.CITY else None,
                                        must_change_password=False, password_hash=hashed)
             created.append(username)
-    if totp_secret:
+    if totp_secret:  # fail early on a bad secret, before the story is told
         enrol_demo_staff(totp_secret)
     for username, org_type, name, code, unit, city, contact in APPLICANTS:
         if not accounts.username_taken(username):
@@ -100,6 +102,8 @@ def seed(password: str, totp_secret: str | None = None, *, story: bool = True) -
         demo_story.load(password, hashed)
     from smplatform import demo_announcements
     demo_announcements.seed()
+    if totp_secret:  # the story's experts and officers too
+        enrol_demo_staff(totp_secret)
     return created
 
 

@@ -33,6 +33,7 @@ from smplatform.services import review_assignments
 from smplatform.services.audit import verify_chain
 
 PASSWORD = "Demo-Password-2023"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # SMPLATFORM_DEMO_TOTP_SECRET
 # A Monday at noon in China: the story is told relative to it.
 TODAY = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
 
@@ -40,7 +41,7 @@ TODAY = datetime(2026, 11, 30, 4, 0, tzinfo=UTC)
 @pytest.fixture
 def demo(app, clock):
     clock.set(TODAY)
-    seed(PASSWORD)
+    seed(PASSWORD, TOTP_SECRET)
     db.session.commit()
     return app
 
@@ -120,6 +121,13 @@ def _expert_pool_can_staff_three_reviewers():
     assert review_assignments.staffing_limit(batch) >= 3
 
 
+def _every_staff_account_signs_in_with_the_demo_second_factor():
+    """The story's own experts and officers too, not only the fixed demo accounts."""
+    staff = db.session.scalars(select(User).where(User.role != "applicant")).all()
+    assert {"expert-3", "expert-6", "ministry", "sysadmin"} <= {u.username for u in staff}
+    assert [u.username for u in staff if u.totp_secret != TOTP_SECRET] == []
+
+
 def test_the_story(demo):
     """One seed, every aspect of the story (the seed takes a few seconds)."""
     _every_declaration_state_across_units_and_categories()
@@ -130,6 +138,7 @@ def test_the_story(demo):
     _evaluation_filings_in_every_state()
     _expert_pool_can_staff_three_reviewers()
     _enterprise_demo_has_a_draft_to_continue()
+    _every_staff_account_signs_in_with_the_demo_second_factor()
 
 
 def test_demo_accounts_keep_their_password_and_the_seed_is_idempotent(demo, client):
