@@ -1,9 +1,11 @@
-"""Commands of the security controls: key rotation and audit retention (cli.py adds them)."""
+"""Commands of the security controls: key rotation, upload encryption and audit retention
+(cli.py adds them)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import click
+from flask import current_app
 
 from smplatform import clock
 from smplatform.extensions import db
@@ -21,11 +23,14 @@ from smplatform.services import DomainError
               help="Afterwards remove the data and index keys nothing uses any more.")
 def rotate_keys_command(families, retire):
     """Rotate keys of the key file (SMPLATFORM_KEY_FILE): add new ones, make them current,
-    move the data under them. Safe to run while the platform serves."""
-    from smplatform.services import keys
+    move the data (and encrypted uploaded files) under them. Safe to run while the platform
+    serves."""
+    from smplatform.services import keys, storage
     try:
         report = keys.rotate(families=tuple(dict.fromkeys(families))) if families else None
         db.session.commit()
+        if report and "data" in report.new_ids:
+            _encrypt_files(storage, include_plain=False)
         retired = keys.retire() if retire else None
         db.session.commit()
     except DomainError as error:
@@ -37,6 +42,29 @@ def rotate_keys_command(families, retire):
             + f"; {report.values} values re-encrypted, {report.indexes} indexes recomputed.")
     if retired is not None:
         click.echo("Retired keys: " + (", ".join(retired.retired) or "none") + ".")
+
+
+def _encrypt_files(storage, *, include_plain: bool) -> None:
+    done, failed = storage.encrypt_stored_files(include_plain=include_plain)
+    for label in failed:
+        click.echo(f"Left as it is (missing, or not what its row says): {label}", err=True)
+    click.echo(f"{done} uploaded files encrypted under the current data key; "
+               f"{len(failed)} left as they are.")
+    if failed:
+        raise click.ClickException("Some files could not be encrypted: run "
+                                   "`flask check-consistency` and look at them.")
+
+
+@click.command("encrypt-uploads")
+def encrypt_uploads_command():
+    """Encrypt the uploaded files stored before ENCRYPT_UPLOADS was turned on, and move files
+    under an older data key to the current one. Safe to run while the platform serves, and
+    again after an interruption."""
+    from smplatform.services import storage
+    if not current_app.config["ENCRYPT_UPLOADS"]:
+        raise click.ClickException("Uploads are not encrypted here: set "
+                                   "SMPLATFORM_ENCRYPT_UPLOADS=1 on every app server first.")
+    _encrypt_files(storage, include_plain=True)
 
 
 @click.command("audit-archive")
@@ -95,5 +123,5 @@ def audit_restore_command(path):
     click.echo(f"Restored {report.file} (entries {report.first_seq}–{report.last_seq}).")
 
 
-COMMANDS = (rotate_keys_command, audit_archive_command, audit_verify_archive_command,
-            audit_restore_command)
+COMMANDS = (rotate_keys_command, encrypt_uploads_command, audit_archive_command,
+            audit_verify_archive_command, audit_restore_command)

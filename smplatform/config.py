@@ -66,6 +66,13 @@ class Config:
     S3_ACCESS_KEY_ID = os.environ.get("SMPLATFORM_S3_ACCESS_KEY_ID")
     S3_SECRET_ACCESS_KEY = os.environ.get("SMPLATFORM_S3_SECRET_ACCESS_KEY")
     S3_ADDRESSING_STYLE = os.environ.get("SMPLATFORM_S3_ADDRESSING_STYLE", "auto")
+    # Uploaded files encrypted at rest with SM4-GCM under the key ring's data key (crypto.py,
+    # filestore.EncryptedStore): "1" to turn on. Off, files are stored as uploaded; files stored
+    # encrypted are read either way. `flask encrypt-uploads` encrypts the files stored before.
+    # Encrypted files are always streamed through the app (a presigned URL would hand out the
+    # ciphertext).
+    ENCRYPT_UPLOADS = os.environ.get("SMPLATFORM_ENCRYPT_UPLOADS", "0").strip().lower() in {
+        "1", "true", "yes", "on"}
     # Downloads of stored files: "stream" (through the app, after the permission check) or
     # "presigned" (after the same check, a redirect to a URL of the store valid this long).
     DOWNLOADS = os.environ.get("SMPLATFORM_DOWNLOADS", "stream")

@@ -7,8 +7,8 @@ The key ring holds three families of keys, each a map of key id → key and the 
 use; older keys stay in the ring to read what they protected until `flask rotate-keys` has
 moved everything to the new one:
 
-- `data`  (16-byte SM4 keys): personal data in the database (uploaded files are not
-  encrypted yet: the stores keep them as uploaded);
+- `data`  (16-byte SM4 keys): personal data in the database, and uploaded files when
+  ENCRYPT_UPLOADS is on (`encrypt_file` below; filestore.EncryptedStore);
 - `audit` (32-byte HMAC-SM3 keys): the audit log's chain and the seals of its archives;
 - `index` (32-byte HMAC-SM3 keys): blind indexes, so that an encrypted e-mail address can be
   looked up by equality without being decrypted.
@@ -29,8 +29,10 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import constant_time, hashes, hmac
@@ -41,6 +43,8 @@ PREFIX = "sm4g:"  # text ciphertext: sm4g:<key id>:<base64url(nonce | ciphertext
 NONCE = 12
 TAG = 16
 FILE_MAGIC = b"SMP-SM4G\x01"  # an encrypted upload starts with this
+FILE_CHUNK = 1024 * 1024       # an encrypted upload is sealed in chunks of this many bytes
+FILE_NONCE_PREFIX = 8          # random per file; a chunk's nonce is the prefix + its number
 KEY_FILE_RECHECK_SECONDS = 10
 
 
@@ -89,6 +93,112 @@ def sm4_gcm_decrypt(key: bytes, blob: bytes, aad: bytes = b"") -> bytes:
         return decryptor.update(body) + decryptor.finalize()
     except InvalidTag as error:
         raise DecryptionError("ciphertext does not authenticate") from error
+
+
+# ------------------------------------------------------------------------ files (uploads)
+#
+# An encrypted file: header = FILE_MAGIC | key id length (1 byte) | key id | nonce prefix
+# (8 random bytes), then the content in chunks of FILE_CHUNK bytes (the last one shorter, or
+# empty for an empty file), each sealed with SM4-GCM: nonce = prefix | chunk number (4 bytes),
+# additional data = header | the file's context (its storage key) | chunk number | last-chunk
+# flag, and its 16-byte tag after it. A chunk cannot be altered, reordered, moved to another
+# file or dropped from the end without the reading failing (the STREAM construction of
+# Hoang, Reyhanitabar, Rogaway and Vizár, 2015). The content is never read whole into memory.
+
+
+def _read_exact(stream: BinaryIO, size: int) -> bytes:
+    """`size` bytes, fewer only at the end of the stream (streams may answer in pieces)."""
+    parts, wanted = [], size
+    while wanted > 0:
+        part = stream.read(wanted)
+        if not part:
+            break
+        parts.append(part)
+        wanted -= len(part)
+    return b"".join(parts)
+
+
+def _file_header(key_id: str, prefix: bytes) -> bytes:
+    name = key_id.encode("ascii")
+    if not 0 < len(name) <= 64:
+        raise ValueError(f"a data key id of 1 to 64 characters, not {key_id!r}")
+    return FILE_MAGIC + bytes([len(name)]) + name + prefix
+
+
+def _chunk_cipher(key: bytes, prefix: bytes, header: bytes, context: bytes, number: int,
+                  last: bool, tag: bytes | None = None):
+    nonce = prefix + number.to_bytes(4, "big")
+    cipher = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag))
+    worker = cipher.encryptor() if tag is None else cipher.decryptor()
+    worker.authenticate_additional_data(
+        header + context + number.to_bytes(4, "big") + (b"\x01" if last else b"\x00"))
+    return worker
+
+
+def encrypted_file_size(plain_size: int, key_id: str) -> int:
+    """How many bytes the store keeps for a file of `plain_size` bytes under `key_id`."""
+    chunks = max(1, -(-plain_size // FILE_CHUNK))
+    return (len(FILE_MAGIC) + 1 + len(key_id.encode("ascii")) + FILE_NONCE_PREFIX
+            + plain_size + TAG * chunks)
+
+
+def encrypt_file(keys: KeyRing, source: BinaryIO, context: str) -> Iterator[bytes]:
+    """The encrypted file (header, then the sealed chunks) of `source`, under the current
+    data key, bound to `context` (the storage key)."""
+    key_id, key = keys.current_key("data")
+    prefix = secrets.token_bytes(FILE_NONCE_PREFIX)
+    header = _file_header(key_id, prefix)
+    bound = context.encode("utf-8")
+    yield header
+    number, chunk = 0, _read_exact(source, FILE_CHUNK)
+    while True:
+        following = _read_exact(source, FILE_CHUNK) if len(chunk) == FILE_CHUNK else b""
+        last = not following
+        worker = _chunk_cipher(key, prefix, header, bound, number, last)
+        yield worker.update(chunk) + worker.finalize() + worker.tag
+        if last:
+            return
+        number, chunk = number + 1, following
+
+
+def file_key_id(head: bytes) -> str | None:
+    """The data key id of an encrypted file from its first bytes (None: not encrypted)."""
+    if not head.startswith(FILE_MAGIC) or len(head) <= len(FILE_MAGIC):
+        return None
+    length = head[len(FILE_MAGIC)]
+    return head[len(FILE_MAGIC) + 1:len(FILE_MAGIC) + 1 + length].decode("ascii", "replace")
+
+
+def decrypt_file(keys: KeyRing, stream: BinaryIO, context: str) -> Iterator[bytes]:
+    """The content of an encrypted file read from `stream` (positioned after FILE_MAGIC),
+    chunk by chunk. Raises DecryptionError as soon as a chunk does not authenticate, or the
+    file ends early; MissingKey for a key id the ring does not hold."""
+    length = _read_exact(stream, 1)
+    if not length:
+        raise DecryptionError("encrypted file without a header")
+    name = _read_exact(stream, length[0])
+    prefix = _read_exact(stream, FILE_NONCE_PREFIX)
+    if len(name) != length[0] or len(prefix) != FILE_NONCE_PREFIX:
+        raise DecryptionError("encrypted file with a cut header")
+    key = keys.key("data", name.decode("ascii", "replace"))
+    header = FILE_MAGIC + length + name + prefix
+    bound = context.encode("utf-8")
+    number, sealed = 0, _read_exact(stream, FILE_CHUNK + TAG)
+    while True:
+        if len(sealed) < TAG:
+            raise DecryptionError("encrypted file cut short")
+        following = _read_exact(stream, FILE_CHUNK + TAG) if len(sealed) == FILE_CHUNK + TAG \
+            else b""
+        worker = _chunk_cipher(key, prefix, header, bound, number, not following,
+                               tag=sealed[-TAG:])
+        try:
+            yield worker.update(sealed[:-TAG]) + worker.finalize()
+        except InvalidTag as error:
+            raise DecryptionError(f"chunk {number} of an encrypted file does not "
+                                  "authenticate") from error
+        if not following:
+            return
+        number, sealed = number + 1, following
 
 
 # ------------------------------------------------------------------------------ the key ring

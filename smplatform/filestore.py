@@ -6,6 +6,11 @@
   S3-compatible store (MinIO, the Chinese clouds' object storage), through boto3; multipart
   uploads for large files, streamed reads, presigned GET URLs.
 
+Both are wrapped in an `EncryptedStore`, which the rest of the platform uses: with
+ENCRYPT_UPLOADS on it encrypts what it stores (SM4-GCM in chunks, under the key ring's current
+data key: crypto.encrypt_file), and whatever the setting it decrypts what was stored encrypted
+and passes on files stored in the clear (before the setting was turned on).
+
 Both take the key that services/storage.py chose (random, never user input) and know nothing
 of the database: the rows, the content checks and the permission checks stay in
 services/storage.py. An upload is always first written to a local staging file in UPLOAD_DIR
@@ -14,6 +19,7 @@ it into the store.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import tempfile
@@ -281,6 +287,113 @@ class S3Store:
         return f"s3://{self.bucket}/{self.prefix} ({endpoint})"
 
 
+class _Chunks:
+    """A read-only stream over an iterator of byte chunks (closing it closes `source`)."""
+
+    def __init__(self, chunks: Iterator[bytes], source: BinaryIO | None = None,
+                 head: bytes = b""):
+        self._chunks = chunks
+        self._source = source
+        self._buffer = bytearray(head)
+        self._done = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._done and (size is None or size < 0 or len(self._buffer) < size):
+            piece = next(self._chunks, None)
+            if piece is None:
+                self._done = True
+            else:
+                self._buffer += piece
+        if size is None or size < 0:
+            size = len(self._buffer)
+        out = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return out
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class EncryptedStore:
+    """A store (`raw`) whose files are encrypted at rest when `encrypt` is on (ENCRYPT_UPLOADS).
+
+    `put_file` and `put_stream` return the data key id the file was encrypted under (None:
+    stored as it came); `open` gives the plaintext of either kind of file (and raises
+    crypto.DecryptionError, while reading, on a file that was altered). Everything else (sizes,
+    listings, deletion, the path of a local file, presigned URLs) is the raw store's: sizes
+    there are the stored (encrypted) ones, crypto.encrypted_file_size tells them.
+    """
+
+    def __init__(self, raw: Store, keys, *, encrypt: bool):
+        self.raw = raw
+        self.keys = keys
+        self.encrypt = encrypt
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+    def _sealed(self, stream: BinaryIO, key: str) -> tuple[str, Iterator[bytes]]:
+        """(the data key id, the encrypted file's pieces) of `stream` stored under `key`."""
+        from smplatform import crypto
+        pieces = crypto.encrypt_file(self.keys, stream, key)
+        header = next(pieces)
+        return crypto.file_key_id(header), itertools.chain([header], pieces)
+
+    def put_file(self, key: str, staged: Path, content_type: str, *,
+                 encrypt: bool | None = None) -> str | None:
+        """Move a checked staging file into the store, encrypted first (into a second
+        staging file, the plaintext one removed) when `encrypt` (default: the setting)."""
+        if not (self.encrypt if encrypt is None else encrypt):
+            self.raw.put_file(key, staged, content_type)
+            return None
+        fd, sealed = tempfile.mkstemp(prefix=PARTIAL_PREFIX, dir=self.raw.staging_dir())
+        try:
+            with Path(staged).open("rb") as source, os.fdopen(fd, "wb") as out:
+                key_id, pieces = self._sealed(source, key)
+                for piece in pieces:
+                    out.write(piece)
+                out.flush()
+                os.fsync(out.fileno())
+            Path(staged).unlink(missing_ok=True)
+            self.raw.put_file(key, Path(sealed), content_type)
+        except BaseException:
+            Path(sealed).unlink(missing_ok=True)
+            raise
+        return key_id
+
+    def put_stream(self, key: str, stream: BinaryIO, content_type: str, *,
+                   encrypt: bool | None = None) -> str | None:
+        if not (self.encrypt if encrypt is None else encrypt):
+            self.raw.put_stream(key, stream, content_type)
+            return None
+        key_id, pieces = self._sealed(stream, key)
+        self.raw.put_stream(key, _Chunks(pieces), content_type)
+        return key_id
+
+    def open(self, key: str) -> BinaryIO:
+        """The file's plaintext as a stream (FileNotFoundError when it is not stored)."""
+        from smplatform import crypto
+        body = self.raw.open(key)
+        try:
+            head = crypto._read_exact(body, len(crypto.FILE_MAGIC))
+        except BaseException:
+            body.close()
+            raise
+        if head != crypto.FILE_MAGIC:
+            return _Chunks(iter(lambda: body.read(CHUNK), b""), body, head)
+        return _Chunks(crypto.decrypt_file(self.keys, body, key), body)
+
+
 def _not_found(error) -> bool:
     code = str(error.response.get("Error", {}).get("Code", ""))
     return code in {"404", "NoSuchKey", "NotFound"}
@@ -290,8 +403,16 @@ Store = LocalStore | S3Store
 BACKENDS = ("local", "s3")
 
 
-def build(config, backend: str | None = None) -> Store:
-    """The store `backend` (default: STORAGE_BACKEND) as the settings in `config` describe."""
+def build(config, backend: str | None = None) -> EncryptedStore:
+    """The store `backend` (default: STORAGE_BACKEND) as the settings in `config` describe,
+    encrypting with the application's key ring when ENCRYPT_UPLOADS is on."""
+    return EncryptedStore(build_raw(config, backend),
+                          current_app.extensions["smplatform.keys"],
+                          encrypt=bool(config["ENCRYPT_UPLOADS"]))
+
+
+def build_raw(config, backend: str | None = None) -> Store:
+    """The store `backend` itself, without encryption."""
     backend = backend or config["STORAGE_BACKEND"]
     if backend == "local":
         return LocalStore(config["UPLOAD_DIR"])
@@ -305,12 +426,13 @@ def build(config, backend: str | None = None) -> Store:
     raise RuntimeError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
-def store() -> Store:
+def store() -> EncryptedStore:
     """The application's store, built once per application and settings (tests change them)."""
     app: Flask = current_app._get_current_object()
     config = app.config
     signature = (config["STORAGE_BACKEND"], config["UPLOAD_DIR"], config["S3_BUCKET"],
-                 config["S3_ENDPOINT_URL"], config["S3_PREFIX"])
+                 config["S3_ENDPOINT_URL"], config["S3_PREFIX"], bool(config["ENCRYPT_UPLOADS"]),
+                 id(app.extensions.get("smplatform.keys")))
     kept = app.extensions.get("smplatform.filestore")
     if kept is None or kept[0] != signature:
         kept = (signature, build(config))

@@ -20,3 +20,7 @@ class StoredFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The SM4 data key the stored bytes are encrypted under (ENCRYPT_UPLOADS); None: stored
+    # as uploaded. The file's own header says the same (crypto.encrypt_file); this column lets
+    # rotation and retirement find the files of a key without reading them.
+    encryption_key_id: Mapped[str | None] = mapped_column(String(64))

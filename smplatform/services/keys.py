@@ -155,7 +155,10 @@ def rotate(*, families: tuple[str, ...]) -> RotationReport:
 
 
 def _data_keys_in_use() -> set[str]:
-    used: set[str] = set()
+    """The data keys of encrypted values and of encrypted uploaded files."""
+    from smplatform.models import StoredFile
+    used: set[str] = set(filter(None, db.session.scalars(
+        select(StoredFile.encryption_key_id).distinct())))
     for table, pk, column, kind in encrypted_columns():
         raw_type = JSON if isinstance(kind, EncryptedJSONKeys) else Text
         for rows in _raw_rows(table, pk, column, raw_type):

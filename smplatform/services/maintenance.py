@@ -77,7 +77,7 @@ def backup(target: Path) -> Path:
         db_file = "database.dump"
     else:
         raise RuntimeError(f"backup does not support {dialect}")
-    _backup_files(filestore.store(), out / "uploads.tar")
+    _backup_files(filestore.store().raw, out / "uploads.tar")  # encrypted files stay so
     manifest = {"created_at": stamp, "dialect": dialect, "database": db_file,
                 "database_sha256": _sha256(out / db_file),
                 "uploads_sha256": _sha256(out / "uploads.tar")}
@@ -109,7 +109,7 @@ def restore(source: Path) -> None:
         subprocess.run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
                         "--single-transaction", f"--dbname={_libpq_url()}",
                         str(source / manifest["database"])], check=True, capture_output=True)
-    _restore_files(source / "uploads.tar", filestore.store())
+    _restore_files(source / "uploads.tar", filestore.store().raw)
 
 
 def _backup_files(store: filestore.Store, tar_path: Path) -> None:
@@ -148,11 +148,13 @@ def _sha256(path: Path) -> str:
         return _sha256_stream(fh)
 
 
-def _sha256_stream(stream: BinaryIO) -> str:
-    digest = hashlib.sha256()
+def _sha256_stream(stream: BinaryIO, *, with_size: bool = False):
+    """The stream's SHA-256 (hex), and (`with_size`) how many bytes it had."""
+    digest, size = hashlib.sha256(), 0
     for chunk in iter(lambda: stream.read(1024 * 1024), b""):
         digest.update(chunk)
-    return digest.hexdigest()
+        size += len(chunk)
+    return (digest.hexdigest(), size) if with_size else digest.hexdigest()
 
 
 @dataclass
@@ -169,9 +171,11 @@ class ConsistencyReport:
 
 
 def check_consistency(*, fix: bool = False) -> ConsistencyReport:
-    """Compare stored-file rows with the store (every file read and its SHA-256 compared);
-    with fix, delete orphans and interrupted uploads (never rows: a missing file needs a
-    person to look)."""
+    """Compare stored-file rows with the store (every file read, decrypted if it is encrypted,
+    and its size and SHA-256 compared; an encrypted file that does not authenticate is
+    corrupt); with fix, delete orphans and interrupted uploads (never rows: a missing file
+    needs a person to look)."""
+    from smplatform.crypto import DecryptionError, MissingKey
     store = filestore.store()
     report = ConsistencyReport()
     stored_files = {entry.key: entry for entry in store.entries()}
@@ -179,21 +183,20 @@ def check_consistency(*, fix: bool = False) -> ConsistencyReport:
     for stored in db.session.scalars(select(StoredFile).execution_options(yield_per=1000)):
         known.add(stored.storage_key)
         report.files_checked += 1
-        entry = stored_files.get(stored.storage_key)
         label = f"{stored.id}:{stored.storage_key}"
-        if entry is None:
+        if stored.storage_key not in stored_files:
             report.missing.append(label)
-            continue
-        if entry.size != stored.size:
-            report.corrupt.append(label)
             continue
         try:
             with store.open(stored.storage_key) as body:
-                digest = _sha256_stream(body)
+                digest, size = _sha256_stream(body, with_size=True)
         except FileNotFoundError:
             report.missing.append(label)
             continue
-        if digest != stored.sha256:
+        except (DecryptionError, MissingKey):
+            report.corrupt.append(label)
+            continue
+        if (size, digest) != (stored.size, stored.sha256):
             report.corrupt.append(label)
     for partial in list(store.partials()):
         report.partial.append(partial.name)
@@ -272,29 +275,41 @@ class _Hashing:
         return chunk
 
 
-def copy_files(*, source: filestore.Store, target: filestore.Store) -> CopyReport:
+def copy_files(*, source: filestore.EncryptedStore,
+               target: filestore.EncryptedStore) -> CopyReport:
     """Copy every stored file from one store to the other (e.g. local → s3 before switching
-    STORAGE_BACKEND). Files already in the target with their size are left; each copied
-    file's SHA-256 is checked on the way, and a copy that does not match is removed again.
-    Resumable: run it again after an interruption, and once more after the switch to catch
-    the files uploaded meanwhile. Never deletes from the source, never touches rows."""
+    STORAGE_BACKEND) as it is stored: an encrypted file stays encrypted under its key, so the
+    rows stay true. Files already in the target with their stored size are left; each copied
+    file is checked on the way (its SHA-256, read back decrypted when it is encrypted), and a
+    copy that does not match is removed again. Resumable: run it again after an
+    interruption, and once more after the switch to catch the files uploaded meanwhile. Never
+    deletes from the source, never touches rows."""
+    from smplatform.crypto import DecryptionError, MissingKey
+    from smplatform.services.storage import stored_size
     report = CopyReport()
     for stored in db.session.scalars(select(StoredFile).order_by(StoredFile.id)
                                      .execution_options(yield_per=1000)):
         label = f"{stored.id}:{stored.storage_key}"
-        if target.size(stored.storage_key) == stored.size:
+        if target.raw.size(stored.storage_key) == stored_size(stored):
             report.present += 1
             continue
         try:
-            body = source.open(stored.storage_key)
+            body = source.raw.open(stored.storage_key)
         except FileNotFoundError:
             report.missing.append(label)
             continue
         with body:
             reader = _Hashing(body)
-            target.put_stream(stored.storage_key, reader, stored.content_type)
-        if reader.digest.hexdigest() != stored.sha256:
-            target.delete(stored.storage_key)
+            target.raw.put_stream(stored.storage_key, reader, stored.content_type)
+        digest = reader.digest.hexdigest()
+        if stored.encryption_key_id is not None:
+            try:
+                with target.open(stored.storage_key) as copied:
+                    digest = _sha256_stream(copied)
+            except (DecryptionError, MissingKey):
+                digest = None
+        if digest != stored.sha256:
+            target.raw.delete(stored.storage_key)
             report.corrupt.append(label)
             continue
         report.copied += 1

@@ -7,6 +7,8 @@ streamed to a staging file, checked there, then moved into the store. A file sto
 transaction that is rolled back is deleted again (see `_track`), so a failed request leaves no
 orphan. Downloads go through `send()` after the caller's permission check: streamed through
 the app, or (DOWNLOADS = "presigned", S3 only) a redirect to a short-lived presigned URL.
+With ENCRYPT_UPLOADS on, the store keeps each file encrypted with SM4-GCM (filestore.
+EncryptedStore) and the row says under which data key; such files are always streamed.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from urllib.parse import quote
 from flask import Response, current_app, redirect, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
+from sqlalchemy import event, or_, select
 from werkzeug.http import dump_options_header
 from sqlalchemy.orm import Session
 
@@ -57,8 +59,8 @@ _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _OOXML_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
 
 
-def store() -> filestore.Store:
-    """The configured store (STORAGE_BACKEND)."""
+def store() -> filestore.EncryptedStore:
+    """The configured store (STORAGE_BACKEND, ENCRYPT_UPLOADS)."""
     return filestore.store()
 
 
@@ -182,7 +184,7 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
                               code="mismatch")
         key = secrets.token_hex(20)
         faults.pause("storage.before_rename")
-        target.put_file(key, tmp, KINDS[kind][0])
+        key_id = target.put_file(key, tmp, KINDS[kind][0])
     except OSError as error:
         tmp.unlink(missing_ok=True)
         raise _storage_error(error) from error
@@ -190,7 +192,7 @@ def save(stream: BinaryIO, original_name: str, *, allowed: frozenset[str],
         tmp.unlink(missing_ok=True)
         raise
     stored = StoredFile(storage_key=key, original_name=name[:255], content_type=KINDS[kind][0],
-                        size=size, sha256=digest.hexdigest(),
+                        size=size, sha256=digest.hexdigest(), encryption_key_id=key_id,
                         uploaded_by_id=getattr(uploaded_by, "id", None), created_at=clock.now())
     db.session.add(stored)
     _track(target, key)
@@ -253,12 +255,14 @@ def send(stored: StoredFile, download_name: str | None = None):
     name = download_name or stored.original_name
     target = store()
     config = current_app.config
-    if config["DOWNLOADS"] == "presigned" and target.can_presign:
-        response = redirect(target.presigned_url(
+    if stored.encryption_key_id is not None:  # decrypted on the way out
+        response = _streamed(target.open(stored.storage_key), stored, name)
+    elif config["DOWNLOADS"] == "presigned" and target.raw.can_presign:
+        response = redirect(target.raw.presigned_url(
             stored.storage_key, content_type=stored.content_type,
             disposition=content_disposition(name), seconds=config["PRESIGNED_URL_SECONDS"]), 303)
-    elif isinstance(target, filestore.LocalStore):
-        response = send_file(target.path(stored.storage_key), mimetype=stored.content_type,
+    elif isinstance(target.raw, filestore.LocalStore):
+        response = send_file(target.raw.path(stored.storage_key), mimetype=stored.content_type,
                              as_attachment=True, download_name=name, max_age=0)
     else:
         response = _streamed(target.open(stored.storage_key), stored, name)
@@ -293,7 +297,71 @@ def content_disposition(name: str) -> str:
     return dump_options_header("attachment", {"filename": name})
 
 
-def _track(target: filestore.Store, key: str) -> None:
+def stored_size(stored: StoredFile) -> int:
+    """How many bytes the store keeps for `stored` (more than its size when encrypted)."""
+    if stored.encryption_key_id is None:
+        return stored.size
+    from smplatform.crypto import encrypted_file_size
+    return encrypted_file_size(stored.size, stored.encryption_key_id)
+
+
+register_labels({"uploads.encrypt": _l("Uploaded files encrypted")})
+
+
+def encrypt_stored_files(*, include_plain: bool) -> tuple[int, list[str]]:
+    """Write again, encrypted under the current data key, every stored file encrypted under
+    another key and (`include_plain`) every file stored as uploaded. Each file is decrypted to
+    a staging file and checked against its size and SHA-256 before it replaces the stored one;
+    a file that does not match is left as it is and reported.
+
+    Returns (files encrypted now, labels of files that failed the check). Side effects:
+    rewrites files in the store (each replaced whole: a rename, or a new object) and COMMITS
+    each file's row: a row names a key before its file is replaced, so that an interruption
+    never leaves a row that says "as uploaded" over an encrypted file (it would be served
+    without decrypting); a row naming a key is always read through the decryption, which reads
+    either kind of file. Safe while the platform serves; run again after an interruption.
+    """
+    from smplatform.crypto import DecryptionError, MissingKey
+    target = store()
+    current = target.keys.current_key("data")[0]
+    stale = StoredFile.encryption_key_id != current
+    condition = or_(stale, StoredFile.encryption_key_id.is_(None)) if include_plain else stale
+    ids = list(db.session.scalars(select(StoredFile.id).where(condition)
+                                  .order_by(StoredFile.id)))
+    done, failed = 0, []
+    for ident in ids:
+        stored = db.session.get(StoredFile, ident)
+        label = f"{stored.id}:{stored.storage_key}"
+        fd, staged = tempfile.mkstemp(prefix=".upload-", dir=target.staging_dir())
+        try:
+            digest, size = hashlib.sha256(), 0
+            with os.fdopen(fd, "wb") as out, target.open(stored.storage_key) as body:
+                while piece := body.read(CHUNK):
+                    digest.update(piece)
+                    size += len(piece)
+                    out.write(piece)
+            if (size, digest.hexdigest()) != (stored.size, stored.sha256):
+                failed.append(label)
+                continue
+            if stored.encryption_key_id is None:
+                stored.encryption_key_id = current
+                db.session.commit()
+            stored.encryption_key_id = target.put_file(
+                stored.storage_key, Path(staged), stored.content_type, encrypt=True)
+            db.session.commit()
+            done += 1
+        except (FileNotFoundError, DecryptionError, MissingKey):
+            failed.append(label)
+        finally:
+            Path(staged).unlink(missing_ok=True)
+    from smplatform.services.audit import record
+    record("uploads.encrypt", actor_name="cli",
+           detail={"key": current, "files": done, "failed": failed[:100]})
+    db.session.commit()
+    return done, failed
+
+
+def _track(target: filestore.EncryptedStore, key: str) -> None:
     db.session.info.setdefault("new_files", []).append((target, key))
 
 

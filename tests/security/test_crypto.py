@@ -134,19 +134,6 @@ def test_whoever_holds_only_the_database_cannot_rebuild_the_chain(app, make):
 # ---------------------------------------------------------------------- key rotation
 
 
-@pytest.fixture
-def key_file_app(app, tmp_path):
-    """The app reading its key ring from a key file (as deployed), holding the test keys."""
-    path = tmp_path / "keys.json"
-    crypto.write_key_file(path, app.config["KEYS"])
-    saved = app.extensions["smplatform.keys"]
-    app.config["KEYS"] = None
-    app.config["KEY_FILE"] = str(path)
-    app.extensions["smplatform.keys"] = crypto.KeyRing.from_file(path)
-    yield app, path
-    app.extensions["smplatform.keys"] = saved
-
-
 def test_rotate_keys_moves_every_value_under_the_new_key(key_file_app, client, make):
     app, path = key_file_app
     client.post("/account/register", data=dict(REGISTRATION), headers=EN)

@@ -73,7 +73,7 @@ def _orphan(key: str = "ffee-orphan") -> None:
 def _interrupted_upload(app, *, multipart: bool = True) -> str:
     """What a worker killed mid-upload leaves: a staging file and, with an object store, an
     unfinished multipart upload. Returns the staging file's name."""
-    store = filestore.store()
+    store = filestore.store().raw
     (storage.upload_dir() / ".upload-interrupted").write_bytes(b"half")
     if multipart and isinstance(store, filestore.S3Store):
         store.client.create_multipart_upload(Bucket=store.bucket,
