@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy import select
 
+from smplatform import crypto
 from smplatform.extensions import db
 from smplatform.models import DeclarationAttachment
 from tests.support import declarations as h
@@ -55,7 +56,12 @@ def test_uploaded_through_one_node_downloads_through_the_other(cluster):
     db.session.expire_all()
     attachment = db.session.scalar(select(DeclarationAttachment))
     key = attachment.stored_file.storage_key
-    assert cluster.s3.objects(cluster.bucket) == [f"uploads/{key[:2]}/{key[2:4]}/{key}"]
+    name = f"uploads/{key[:2]}/{key[2:4]}/{key}"
+    assert cluster.s3.objects(cluster.bucket) == [name]
+    # Encrypted at rest (SMPLATFORM_ENCRYPT_UPLOADS) under the key file both nodes share.
+    stored = cluster.s3.client().get_object(Bucket=cluster.bucket, Key=name)["Body"].read()
+    assert (stored.startswith(crypto.FILE_MAGIC), b"%PDF" in stored) == (True, False)
+    assert attachment.stored_file.encryption_key_id is not None
 
     path = f"/applicant/declarations/{declaration.id}/attachments/{attachment.id}"
     downloaded_by = {}
