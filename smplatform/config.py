@@ -12,6 +12,11 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    return value in {"1", "true", "yes", "on"} if value else default
+
+
 class Config:
     # Unset: a random key generated into instance/secret_key on the first run (keys.py);
     # production refuses to start without one.
@@ -67,12 +72,12 @@ class Config:
     S3_SECRET_ACCESS_KEY = os.environ.get("SMPLATFORM_S3_SECRET_ACCESS_KEY")
     S3_ADDRESSING_STYLE = os.environ.get("SMPLATFORM_S3_ADDRESSING_STYLE", "auto")
     # Uploaded files encrypted at rest with SM4-GCM under the key ring's data key (crypto.py,
-    # filestore.EncryptedStore): "1" to turn on. Off, files are stored as uploaded; files stored
-    # encrypted are read either way. `flask encrypt-uploads` encrypts the files stored before.
-    # Encrypted files are always streamed through the app (a presigned URL would hand out the
-    # ciphertext).
-    ENCRYPT_UPLOADS = os.environ.get("SMPLATFORM_ENCRYPT_UPLOADS", "0").strip().lower() in {
-        "1", "true", "yes", "on"}
+    # filestore.EncryptedStore): on by default in production, off in `make run` and the tests
+    # (SMPLATFORM_ENCRYPT_UPLOADS=1/0 either way). Off, files are stored as uploaded; files
+    # stored encrypted are read either way. `flask encrypt-uploads` encrypts the files stored
+    # before. Encrypted files are always streamed through the app (a presigned URL would hand
+    # out the ciphertext).
+    ENCRYPT_UPLOADS = _env_flag("SMPLATFORM_ENCRYPT_UPLOADS", False)
     # Downloads of stored files: "stream" (through the app, after the permission check) or
     # "presigned" (after the same check, a redirect to a URL of the store valid this long).
     DOWNLOADS = os.environ.get("SMPLATFORM_DOWNLOADS", "stream")
@@ -235,6 +240,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     CREATE_KEY_FILE = False  # several app servers must share one key file: made by hand
+    ENCRYPT_UPLOADS = _env_flag("SMPLATFORM_ENCRYPT_UPLOADS", True)
     SESSION_COOKIE_SECURE = True
     HSTS = True
     ALLOW_DEMO_SEED = False

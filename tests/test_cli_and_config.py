@@ -104,6 +104,14 @@ def test_production_config_refuses_demo_seeding():
     assert ProductionConfig.ALLOW_DEMO_SEED is False
 
 
+def test_production_encrypts_uploads_unless_told_not_to(monkeypatch):
+    from smplatform import config
+    assert (config.ProductionConfig.ENCRYPT_UPLOADS, config.DevelopmentConfig.ENCRYPT_UPLOADS) \
+        == (True, False)
+    monkeypatch.setenv("SMPLATFORM_ENCRYPT_UPLOADS", "0")
+    assert config._env_flag("SMPLATFORM_ENCRYPT_UPLOADS", True) is False
+
+
 @pytest.mark.parametrize("role, extra, unit", [
     ("province", ["--unit", "440300"], "440300"), ("expert", [], None), ("ministry", [], None),
     ("system_admin", [], None), ("security_admin", [], None), ("audit_admin", [], None)])
