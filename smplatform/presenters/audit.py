@@ -327,6 +327,8 @@ def object_label(object_type: str | None, object_id: str | None) -> str:
 KEY_LABELS.update({
     "after": _l("Counted at"), "new": _l("New keys"), "values": _l("Values re-encrypted"),
     "indexes": _l("Indexes recomputed"), "retired": _l("Keys retired"),
+    "key": _l("Data key"), "files": _l("Files encrypted"),
+    "failed": _l("Files left as they were"),
     "first_seq": _l("First entry"), "last_seq": _l("Last entry"), "entries": _l("Entries"),
     "format": _l("Format"), "device": _l("Device"), "ip": _l("IP address"),
     "limit": _l("Session limit"), "left": _l("Recovery codes left"),
