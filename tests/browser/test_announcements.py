@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from smplatform import clock
 from smplatform.extensions import db
@@ -155,3 +156,52 @@ def test_new_pages_are_accessible(app, make, live_server, browser_page, browser_
     assert page.csp_violations == []
 
 
+
+
+@pytest.mark.browser
+def test_a_province_writes_and_publishes_a_regional_notice_by_clicking(
+        app, make, live_server, browser_page_en):
+    """The provincial desk: from the officer's dashboard to a published notice, which the
+    region's applicants then see on theirs, and another region's applicants do not."""
+    make.province("440000", username="gd-desk")
+    make.applicant(unit="440000", username="gd-reader")
+    make.applicant(unit="330000", username="zj-reader")
+    ministry = make.ministry()
+    national = announcements.create(actor=ministry, title_zh="全国通知", body_zh="全国。",
+                                    title_en="A national notice", body_en="For all.")
+    announcements.publish(announcement=national, actor=ministry)
+    db.session.commit()
+    page, base = browser_page_en, live_server.url
+    title, title_en = "广东省第七批申报安排", "Guangdong: how to declare for batch 7"
+
+    sign_in(page, base, "gd-desk")
+    page.get_by_role("navigation").get_by_role("link", name="Announcements").first.click()
+    page.get_by_role("link", name="New notice").click()
+    page.get_by_label("Title (Chinese)").fill(title)
+    page.get_by_label("Text (Chinese)").fill("请于**5月10日**前在平台提交申报材料。")
+    page.get_by_label("Title (English, optional)").fill(title_en)
+    page.get_by_role("button", name="Save draft").click()
+    # An English title without its text is refused, with the reason, and nothing is lost.
+    expect(page.locator("main")).to_contain_text("give both the title and the text, or neither")
+    expect(page.get_by_label("Title (Chinese)")).to_have_value(title)
+    page.get_by_label("Text (English, optional)").fill("Declare on the platform by **10 May**.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("main")).to_contain_text("A draft: nobody but its editors sees it.")
+    assert_no_serious_axe_violations(page)
+    page.get_by_role("button", name="Publish", exact=True).click()
+    expect(page.locator("main")).to_contain_text("Published.")
+    page.get_by_role("link", name="See it as readers will").click()
+    expect(page.locator("main h1")).to_have_text(title_en)      # an English reader's version
+    expect(page.locator("main strong").first).to_have_text("10 May")   # the text's formatting
+
+    for username, sees in (("gd-reader", True), ("zj-reader", False)):
+        page.context.clear_cookies()
+        sign_in(page, base, username)
+        expect(page).to_have_url(base + "/applicant/")
+        expect(page.get_by_role("link", name="A national notice")).to_be_visible()
+        if sees:
+            page.get_by_role("link", name=title_en).click()
+            expect(page.locator("main h1")).to_have_text(title_en)
+        else:
+            expect(page.get_by_role("link", name=title_en)).to_have_count(0)
+    assert page.csp_violations == []
