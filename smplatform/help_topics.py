@@ -44,6 +44,8 @@ PAGE_HELP = {
     "ministry.batch": ("ministry", "batches"),
     "ministry.declarations": ("ministry", "declarations"),
     "ministry.review": ("ministry", "review"),
+    "ministry.experts": ("ministry", "experts"),
+    "ministry.expert_edit": ("ministry", "experts"),
     "ministry.decisions": ("ministry", "decisions"),
     "ministry.evaluations_overview": ("ministry", "evaluation"),
     "publishing.announcements_list": ("ministry", "notices"),

@@ -177,7 +177,8 @@ def can_close_batch(user, batch) -> bool:
 
 
 def can_manage_experts(user, _obj=None) -> bool:
-    """Create experts and edit their profiles: any ministry user."""
+    """Give expert accounts their pool profiles and edit them: any ministry user (the
+    system administrator creates the accounts; the ministry manages none)."""
     return is_ministry(user)
 
 

@@ -29,7 +29,7 @@ ACCOUNT = ["/account/notifications", "/account/"]
     ("expert", ["/expert/"]),
     ("city", ["/city/"]),
     ("ministry", ["/ministry/", "/ministry/submissions", "/ministry/contacts",
-                  "/publishing/announcements"]),
+                  "/ministry/experts", "/publishing/announcements"]),
     ("system_admin", ["/admin/", "/admin/users"]),
     ("security_admin", ["/admin/", "/admin/security"]),
     ("audit_admin", ["/admin/", "/admin/audit"]),

@@ -47,10 +47,20 @@ def users():
                 display_name=form.display_name.data.strip(), email=form.email.data.strip(),
                 role=Role(form.role.data), password=form.password.data,
                 unit_code=form.unit_code.data or None, city_code=form.city_code.data or None),
-            done=lambda user: _("Account %(name)s created.", name=user.username),
+            done=_created,
             then=url_for("admin.users"),
             failed=lambda error: _users_page(form, error))
     return _users_page(form)
+
+
+def _created(user: User) -> str:
+    """The flash after creating an account; for an expert, the next step (the ministry
+    gives the account its profile in the expert pool before it can be assigned reviews)."""
+    if user.role == Role.EXPERT:
+        return _("Account %(name)s created. Next step: the ministry gives this expert a profile "
+                 "in the expert pool (organisation, unit, fields of expertise); only then can "
+                 "reviews be assigned to the expert.", name=user.username)
+    return _("Account %(name)s created.", name=user.username)
 
 
 def _users_page(form: StaffUserForm, error: DomainError | None = None):

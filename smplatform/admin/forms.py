@@ -26,7 +26,9 @@ class StaffUserForm(FlaskForm):
     """The system administrator creates business accounts of every staff role: provincial
     and city officers, ministry staff, experts (never an administrator's)."""
 
-    role = SelectField(_l("Role"), choices=_staff_roles, validators=[REQUIRED])
+    role = SelectField(_l("Role"), choices=_staff_roles, validators=[REQUIRED],
+                       description=_l("An expert's account is made here; the ministry then "
+                                      "gives it a profile in the expert pool."))
     unit_code = SelectField(_l("Provincial-level unit (provincial officers only)"),
                             validators=[Optional()], validate_choice=False)
     city_code = SelectField(_l("Prefecture-level city (city officers only)"),

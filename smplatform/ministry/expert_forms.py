@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
-from smplatform.auth.forms import USERNAME
 from smplatform.enums import ExpertiseField
 from smplatform.widgets import MultiCheckboxField, SelectField
 
 REQUIRED = DataRequired(message=_l("This field is required."))
+WITHOUT_PROFILE = "none"  # the status filter's value for expert accounts without a profile
 
 
 def _at_least_one(_form, field) -> None:
@@ -33,15 +33,6 @@ class ExpertProfileForm(FlaskForm):
     active = BooleanField(_l("Active (can be assigned declarations to review)"), default=True)
 
 
-class ExpertCreateForm(ExpertProfileForm):
-    username = StringField(_l("User name"), validators=[REQUIRED, USERNAME])
-    display_name = StringField(_l("Full name"), validators=[REQUIRED, Length(max=100)])
-    email = StringField(_l("E-mail"), validators=[
-        REQUIRED, Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
-    password = PasswordField(_l("Initial password"), validators=[REQUIRED, Length(max=200)],
-                             render_kw={"autocomplete": "new-password"})
-
-
 class ExpertFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form
@@ -54,4 +45,5 @@ class ExpertFilterForm(FlaskForm):
                         choices=lambda: [("", _l("Any"))] + ExpertiseField.choices())
     active = SelectField(_l("Status"), validators=[Optional()],
                          choices=[("", _l("Any")), ("1", _l("Active")),
-                                  ("0", _l("Inactive"))])
+                                  ("0", _l("Inactive")),
+                                  (WITHOUT_PROFILE, _l("No profile yet"))])

@@ -1,15 +1,18 @@
-"""The expert pool (专家库): expert accounts with their organisation, region and fields."""
+"""The expert pool (专家库): expert accounts with their organisation, region and fields.
+
+The system administrator creates expert accounts (admin area); the ministry gives each one
+its pool profile here and edits it, and manages no account."""
 from __future__ import annotations
 
 from flask import request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from smplatform import permissions
 from smplatform.enums import Role
 from smplatform.extensions import db
-from smplatform.ministry.expert_forms import ExpertCreateForm, ExpertFilterForm, ExpertProfileForm
+from smplatform.ministry.expert_forms import WITHOUT_PROFILE, ExpertFilterForm, ExpertProfileForm
 from smplatform.models import ExpertExpertise, ExpertProfile, Unit, User
 from smplatform.services import DomainError
 from smplatform.search import contains
@@ -26,10 +29,11 @@ def _unit_choices(empty_label) -> list[tuple[str, str]]:
     return [("", empty_label)] + [(u.code, f"{u.code} {u.name}") for u in units]
 
 
-def _expert_form_page(form, expert: User | None, error: DomainError | None = None):
+def _expert_form_page(form, expert: User, error: DomainError | None = None):
     if error is not None:  # the service's "fields" are the form's "expertise"
         form_error(form, error, "expertise" if error.field == "fields" else None)
-    return page("ministry/expert_form.html", form=form, expert=expert)
+    return page("ministry/expert_form.html", form=form, expert=expert,
+                profile=expert_service.profile_of(expert))
 
 
 def _profile_values(form: ExpertProfileForm) -> dict:
@@ -58,12 +62,16 @@ def _filtered_query(form: ExpertFilterForm):
         query = query.where(ExpertProfile.active.is_(True))
     elif form.active.data == "0":
         query = query.where(or_(ExpertProfile.active.is_(False), ExpertProfile.id.is_(None)))
+    elif form.active.data == WITHOUT_PROFILE:
+        query = query.where(ExpertProfile.id.is_(None))
     return query
 
 
 @routes.get("/experts")
 def experts():
-    """The expert pool, filtered by name, unit, field and status; paginated.
+    """The expert pool, filtered by name, unit, field and status; paginated. Expert accounts
+    without a profile are listed too (with the action that gives them one), and the page
+    says how many there are, with a link that lists only them.
 
     An htmx request (the filter form) gets only the results partial.
     """
@@ -75,30 +83,21 @@ def experts():
         ExpertProfile.user_id.in_([u.id for u in results.items])))}
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return page("ministry/experts.html", fragment="ministry/_expert_list.html", form=form,
-                page=results, args=args, profiles=profiles)
+                page=results, args=args, profiles=profiles,
+                without_profile=_without_profile_count())
 
 
-@routes.route("/experts/new", methods=["GET", "POST"])
-def expert_new():
-    """Create an expert's account and profile in one form."""
-    allow(permissions.can_manage_experts)
-    form = ExpertCreateForm()
-    form.unit_code.choices = _unit_choices(_("Choose…"))
-    if form.validate_on_submit():
-        return perform(
-            lambda: expert_service.create_expert(
-                actor=current_user, username=form.username.data.strip(),
-                display_name=form.display_name.data.strip(), email=form.email.data.strip(),
-                password=form.password.data, **_profile_values(form)),
-            done=lambda profile: _("Expert %(name)s created.", name=profile.user.username),
-            then=url_for("ministry.experts"),
-            failed=lambda error: _expert_form_page(form, None, error))
-    return _expert_form_page(form, None)
+def _without_profile_count() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User)
+        .outerjoin(ExpertProfile, ExpertProfile.user_id == User.id)
+        .where(User.role == Role.EXPERT, ExpertProfile.id.is_(None)))
 
 
 @routes.route("/experts/<int:user_id>/edit", methods=["GET", "POST"])
 def expert_edit(user_id: int):
-    """Edit (or give, for an expert account made elsewhere) an expert's profile."""
+    """Give an expert account (created by the system administrator) its pool profile, or
+    edit it."""
     expert = load(User, user_id, permissions.can_edit_expert)
     profile = expert_service.profile_of(expert)
     form = ExpertProfileForm(obj=profile)

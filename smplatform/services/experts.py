@@ -84,23 +84,6 @@ def save_expert_profile(*, actor: User, user: User, organisation_name: str,
     return profile
 
 
-def create_expert(*, actor: User, username: str, display_name: str, email: str, password: str,
-                  organisation_name: str, organisation_credit_code: str | None, unit_code: str,
-                  fields: Iterable[str], active: bool = True) -> ExpertProfile:
-    """Create an expert's account and profile in one step.
-
-    Side effects: inserts User (audit `user.create`), ExpertProfile and ExpertExpertise
-    (audit `expert.update` with the initial values). Raises DomainError on any bad value;
-    nothing is kept then, once the route rolls back.
-    """
-    _clean(organisation_name, organisation_credit_code, unit_code, fields)  # fail before the user
-    user = accounts.create_staff_user(actor=actor, username=username, display_name=display_name,
-                                      email=email, role=Role.EXPERT, password=password)
-    return save_expert_profile(actor=actor, user=user, organisation_name=organisation_name,
-                               organisation_credit_code=organisation_credit_code,
-                               unit_code=unit_code, fields=fields, active=active)
-
-
 def assignment_pool() -> list[assignment.Expert]:
     """The active expert pool as the assignment rules take it (loads come with reviews)."""
     profiles = db.session.scalars(

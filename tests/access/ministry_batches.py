@@ -57,7 +57,6 @@ ACCESS = [
     Access("ministry.batch_quotas", lambda w: f"/ministry/batches/{batch(w)}/quotas",
            MINISTRY_REDIRECT, method="POST", data=QUOTAS),
     Access("ministry.experts", "/ministry/experts", MINISTRY_ONLY),
-    Access("ministry.expert_new", "/ministry/experts/new", MINISTRY_ONLY),
     Access("ministry.expert_edit", lambda w: f"/ministry/experts/{expert(w)}/edit",
            MINISTRY_ONLY),
 ]

@@ -1,4 +1,7 @@
-"""The expert pool through the Flask client."""
+"""The expert pool through the Flask client: the system administrator creates an expert's
+account, the ministry gives it its pool profile (and manages no account)."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -6,12 +9,17 @@ from smplatform.enums import Role
 from smplatform.extensions import db
 from smplatform.models import AuditEntry, ExpertProfile, User
 from smplatform.services import experts as service
-from tests.support.factories import PASSWORD, credit_code
+from tests.access import all_entries
+from tests.support.factories import credit_code
+from tests.support.helpers import EN, field_error, flashes
+from tests.support.world import World
 
-NEW = {"username": "expert-zhang", "display_name": "张教授", "email": "zhang@example.edu.cn",
-       "password": PASSWORD, "organisation_name": "某某大学",
-       "organisation_credit_code": "", "unit_code": "110000",
-       "expertise": ["industrial_design", "city_policy"], "active": "y"}
+ACCOUNT = {"role": "expert", "unit_code": "", "city_code": "", "username": "expert-zhang",
+           "display_name": "张教授", "email": "zhang@example.edu.cn",
+           "password": "Initial-Secret-9"}
+PROFILE = {"organisation_name": "某某大学", "organisation_credit_code": "",
+           "unit_code": "110000", "expertise": ["industrial_design", "city_policy"],
+           "active": "y"}
 
 
 @pytest.fixture
@@ -41,67 +49,131 @@ def count(model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_expert_create_makes_account_and_profile(ministry):
-    response = ministry.post("/ministry/experts/new", data=dict(NEW))
-    assert response.status_code == 302
+def admin_creates_expert(make, login_as) -> User:
+    """The system administrator creates the expert's account through /admin/users."""
+    admin = login_as(make.system_admin())
+    response = admin.post("/admin/users", data=dict(ACCOUNT), headers=EN)
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/users")
+    return db.session.scalar(select(User).where(User.username == "expert-zhang"))
+
+
+def test_admin_creates_expert_account_and_is_told_the_next_step(make, login_as):
+    admin = login_as(make.system_admin())
+    form = admin.get("/admin/users", headers=EN).get_data(as_text=True)
+    assert '<option value="expert">' in form
+    assert "the ministry then gives it a profile in the expert pool" in form
+    admin.post("/admin/users", data=dict(ACCOUNT), headers=EN)
+    assert flashes(admin.get("/admin/users", headers=EN)) == [
+        "Account expert-zhang created. Next step: the ministry gives this expert a profile in "
+        "the expert pool (organisation, unit, fields of expertise); only then can reviews be "
+        "assigned to the expert."]
     user = db.session.scalar(select(User).where(User.username == "expert-zhang"))
-    assert (user.role, user.display_name) == ("expert", "张教授")
-    p = service.profile_of(user)
+    assert (user.role, user.display_name, user.must_change_password) == (
+        "expert", "张教授", True)
+    assert service.profile_of(user) is None
+    # Other roles keep the plain message.
+    admin.post("/admin/users", headers=EN, data=dict(ACCOUNT, role="ministry",
+                                                     username="ministry-li"))
+    assert flashes(admin.get("/admin/users", headers=EN)) == ["Account ministry-li created."]
+
+
+def test_ministry_gives_the_admins_expert_account_a_profile_and_it_becomes_assignable(
+        make, login_as, ministry):
+    user = admin_creates_expert(make, login_as)
+    assert service.assignment_pool() == []
+    pool = ministry.get("/ministry/experts").get_data(as_text=True)
+    assert "Expert accounts are created by the system administrator" in pool
+    assert "1 expert account(s) have no profile yet." in pool
+    assert re.search(rf'<a href="/ministry/experts/{user.id}/edit">Give profile'
+                     r'<span class="visually-hidden"> expert-zhang</span></a>', pool)
+    listed = ministry.get("/ministry/experts?active=none").get_data(as_text=True)
+    assert "(expert-zhang)" in listed and "1 expert(s)" in listed
+    edit = ministry.get(f"/ministry/experts/{user.id}/edit").get_data(as_text=True)
+    assert "This expert account has no profile yet" in edit
+    response = ministry.post(f"/ministry/experts/{user.id}/edit", data=dict(PROFILE))
+    assert (response.status_code, response.headers["Location"]) == (302, "/ministry/experts")
+    assert flashes(ministry.get("/ministry/experts")) == ["Profile of expert expert-zhang saved."]
+    p = service.profile_of(db.session.get(User, user.id))
     assert (p.organisation_name, p.unit_code, p.fields, p.active) == (
         "某某大学", "110000", ["city_policy", "industrial_design"], True)
+    assert [(e.id, e.unit_code) for e in service.assignment_pool()] == [(user.id, "110000")]
+    pool = ministry.get("/ministry/experts").get_data(as_text=True)
+    assert "no profile yet" not in pool and "Edit profile" in pool
 
 
-def test_expert_create_audited(ministry):
-    ministry.post("/ministry/experts/new", data=dict(NEW))
-    assert [e.detail["username"] for e in audits("user.create")][-1] == "expert-zhang"
-    [entry] = audits("expert.update")
-    assert entry.detail["changes"]["unit_code"] == {"old": None, "new": "110000"}
-    assert entry.detail["changes"]["fields"] == {"old": None,
-                                                 "new": ["city_policy", "industrial_design"]}
+def test_account_and_profile_are_audited_by_their_own_administrator(make, login_as, ministry):
+    user = admin_creates_expert(make, login_as)
+    ministry.post(f"/ministry/experts/{user.id}/edit", data=dict(PROFILE))
+    [created] = [e for e in audits("user.create") if e.detail["username"] == "expert-zhang"]
+    [profiled] = audits("expert.update")
+    profile_id = service.profile_of(db.session.get(User, user.id)).id
+    assert (created.object_id, profiled.object_id) == (str(user.id), str(profile_id))
+    actors = {e.action: db.session.get(User, e.actor_id).role for e in (created, profiled)}
+    assert actors == {"user.create": "system_admin", "expert.update": "ministry"}
+    assert profiled.detail["changes"]["unit_code"] == {"old": None, "new": "110000"}
+    assert profiled.detail["changes"]["fields"] == {"old": None,
+                                                    "new": ["city_policy", "industrial_design"]}
 
 
-def test_expert_create_can_sign_in(ministry, client):
-    ministry.post("/ministry/experts/new", data=dict(NEW))
+def test_the_expert_created_by_the_admin_signs_in(make, login_as, client):
+    admin_creates_expert(make, login_as)
     response = client.post("/account/sign-in", data={"username": "expert-zhang",
-                                                     "password": PASSWORD})
-    assert response.status_code == 302
+                                                     "password": "Initial-Secret-9"})
+    # An expert signs in with a second factor: set up at the first sign-in.
+    assert response.headers["Location"] == "/account/sign-in/enrol"
 
 
-def test_expert_create_normalises_valid_credit_code(ministry):
+def test_profile_form_normalises_valid_credit_code(ministry, make):
+    user = make.expert()
     code = credit_code(77, "110000")
-    ministry.post("/ministry/experts/new", data=dict(
-        NEW, organisation_credit_code=" " + code.lower() + " "))
+    ministry.post(f"/ministry/experts/{user.id}/edit", data=dict(
+        PROFILE, organisation_credit_code=" " + code.lower() + " "))
     assert db.session.scalar(select(ExpertProfile)).organisation_credit_code == code
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"organisation_credit_code": "91440101MA59D2MK10"},
+@pytest.mark.parametrize("changes, field, message", [
+    ({"organisation_credit_code": "91440101MA59D2MK10"}, "organisation_credit_code",
      "its last character does not match the check character"),
-    ({"expertise": []}, "Choose at least one field of expertise."),
-    ({"unit_code": ""}, "This field is required."),
-    ({"organisation_name": "  "}, "This field is required."),
-    ({"expertise": ["astrology"]}, "Choose fields of expertise from the list."),
+    ({"expertise": []}, "expertise", "Choose at least one field of expertise."),
+    ({"expertise": ["astrology"]}, "expertise", "Choose fields of expertise from the list."),
+    ({"unit_code": ""}, "unit_code", "This field is required."),
+    ({"unit_code": "990000"}, "unit_code", "Not a valid choice."),
+    ({"organisation_name": "  "}, "organisation_name", "This field is required."),
 ])
-def test_expert_create_refuses_bad_profile_and_keeps_nothing(ministry, changes, message):
-    response = ministry.post("/ministry/experts/new", data=dict(NEW, **changes))
+def test_profile_form_refuses_bad_values_and_keeps_nothing(ministry, make, changes, field,
+                                                           message):
+    user = make.expert()
+    response = ministry.post(f"/ministry/experts/{user.id}/edit", data=dict(PROFILE, **changes))
     assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
-    assert db.session.scalar(select(User).where(User.username == "expert-zhang")) is None
+    assert message in (field_error(response, field) or "")
     assert count(ExpertProfile) == 0
+    assert audits("expert.update") == []
 
 
-def test_expert_create_refuses_taken_username(ministry, make):
-    make.expert(username="expert-zhang")
-    response = ministry.post("/ministry/experts/new", data=dict(NEW))
-    assert response.status_code == 200
-    assert "This user name is taken. Choose another." in response.get_data(as_text=True)
-    assert count(ExpertProfile) == 0
-
-
-def test_expert_create_refuses_weak_password(ministry):
-    response = ministry.post("/ministry/experts/new", data=dict(NEW, password="short"))
-    assert response.status_code == 200
+def test_the_ministry_reaches_no_account_creating_route(ministry):
+    for method in (ministry.get, ministry.post):
+        assert method("/ministry/experts/new", data=dict(ACCOUNT, **PROFILE)).status_code == 404
+        assert method("/admin/users", data=dict(ACCOUNT)).status_code == 403
     assert db.session.scalar(select(User).where(User.username == "expert-zhang")) is None
+
+
+def test_no_page_of_the_ministry_has_a_password_field(app, make, login_as):
+    """Every page the access table lets the ministry open (outside its own account page)."""
+    world = World(app, make, login_as)
+    client = world.client("ministry")
+    paths = [entry.resolve_path(world) for entry in all_entries()
+             if entry.method == "GET" and entry.check
+             and entry.expect.get("ministry") == 200]
+    paths = [path for path in paths if not path.startswith("/account")]
+    assert "/ministry/experts" in paths
+    pages = 0
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        if response.mimetype == "text/html":  # not the exports and PDFs
+            pages += 1
+            assert 'type="password"' not in response.get_data(as_text=True), path
+    assert pages > 20
 
 
 def test_expert_edit_changes_profile_and_audits_old_and_new(ministry, make):
@@ -221,15 +293,17 @@ def test_expert_actions_refused_to_other_roles(make, login_as, role):
     target = make.expert()
     user = {"applicant": make.applicant, "province": make.province, "expert": make.expert}[role]()
     client = login_as(user)
-    assert client.post("/ministry/experts/new", data=dict(NEW)).status_code == 403
-    assert client.post(f"/ministry/experts/{target.id}/edit", data=dict(NEW)).status_code == 403
+    assert client.post(f"/ministry/experts/{target.id}/edit",
+                       data=dict(PROFILE)).status_code == 403
+    assert client.get(f"/ministry/experts/{target.id}/edit").status_code == 403
     assert client.get("/ministry/experts").status_code == 403
     assert count(ExpertProfile) == 0
-    assert db.session.scalar(select(User).where(User.username == "expert-zhang")) is None
 
 
-def test_expert_create_without_csrf_refused(ministry):
-    response = ministry.post("/ministry/experts/new", data=dict(NEW), csrf=False)
+def test_profile_without_csrf_refused(ministry, make):
+    user = make.expert()
+    response = ministry.post(f"/ministry/experts/{user.id}/edit", data=dict(PROFILE),
+                             csrf=False)
     assert response.status_code == 400
     assert count(ExpertProfile) == 0
 
