@@ -24,6 +24,7 @@ from smplatform.models import Declaration
 from smplatform.permissions import can_edit_declaration, can_view_declaration, is_applicant
 from smplatform.rules import annex1
 from smplatform.services import declarations as service
+from smplatform.services import prefecture
 from smplatform.services.attachments import kinds_for, label_of
 from smplatform.services.deadlines import applicant_deadline, declaration_deadline, open_batch
 from smplatform.web import Loader, Routes, allow, go, is_htmx, load, page, perform
@@ -90,7 +91,7 @@ def _overview(declaration, *, error=None, status=200):
         progress=progress(definition, declaration.data), missing=service.missing(declaration),
         deadline=declaration_deadline(declaration),
         returned=service.last_return(declaration), kinds=kinds_for(declaration),
-        error=error)
+        to_city=prefecture.goes_to_city(declaration), error=error)
 
 
 def _overview_url(declaration) -> str:
@@ -208,10 +209,18 @@ def declaration_submit(declaration_id: int):
         service.submit(declaration=d, actor=current_user, base_version=base)
         faults.pause("submit.before_commit")  # the reliability tests' fault point
     return perform(submit,
-                   done=lambda _result: _("Submitted to the provincial department. Electronic "
-                                          "number: %(number)s.", number=d.electronic_number),
+                   done=lambda _result: _submitted_message(d),
                    then=_overview_url(d),
                    failed=lambda error: _overview(d, error=error.message, status=409))
+
+
+def _submitted_message(d) -> str:
+    """Where the submission went: the city's initial review or the provincial department."""
+    if d.state == DeclarationState.CITY_REVIEW:
+        return _("Submitted to your city's industry and IT department for its initial review. "
+                 "Electronic number: %(number)s.", number=d.electronic_number)
+    return _("Submitted to the provincial department. Electronic number: %(number)s.",
+             number=d.electronic_number)
 
 
 @routes.post("/declarations/<int:declaration_id>/withdraw")

@@ -115,6 +115,7 @@ class DeclarationFacts:
     batch_id: int | None = None
     reason: str | None = None  # the province's rejection reason or return comment
     today: date | None = None
+    returned_by_city: bool = False  # the latest return was the city's (initial review)
 
 
 def _steps(current: str, status: str = CURRENT, keys=STEP_KEYS, labels=STEPS) -> list[Step]:
@@ -130,6 +131,8 @@ def _where(facts: DeclarationFacts) -> tuple[str, str]:
     if state == S.DRAFT:
         return "draft", CURRENT
     if state in (S.SUBMITTED, S.CITY_REVIEW):
+        return "submitted", CURRENT
+    if state == S.RETURNED and facts.returned_by_city:  # not yet with the province
         return "submitted", CURRENT
     if state in (S.UNDER_REVIEW, S.RETURNED):
         return "province_review", CURRENT
@@ -219,6 +222,10 @@ def _next_for_applicant(f: DeclarationFacts, state: S) -> tuple[str, list[Action
     if state == S.UNDER_REVIEW:
         return _("Your provincial department is reviewing it: it will pass, return or reject "
                  "it."), [], False
+    if state == S.RETURNED and f.returned_by_city:
+        return (_("Revise what your city's industry and IT department commented on and "
+                  "resubmit it to your city before %(deadline)s.", deadline=_day(f.deadline)),
+                [Action(_("Read the comments"), _applicant_url(f, "#returned-heading"))], True)
     if state == S.RETURNED:
         return (_("Revise the sections the province commented on and resubmit before "
                   "%(deadline)s.", deadline=_day(f.deadline)),
@@ -448,10 +455,10 @@ def facts_of(declaration) -> DeclarationFacts:
     inspected = db.session.scalar(select(Inspection.id).where(
         Inspection.declaration_id == d.id).limit(1)) is not None
     notice = db.session.scalar(select(PublicNotice).where(PublicNotice.batch_id == d.batch_id))
-    reason = None
+    reason, returned_by_city = None, False
     for event in reversed(d.events):
-        if event.action in ("return", "reject"):
-            reason = event.comment
+        if event.action in ("return", "reject", "city_return"):
+            reason, returned_by_city = event.comment, event.action == "city_return"
             break
     return DeclarationFacts(
         id=d.id, state=d.state, category=d.category, number=d.electronic_number,
@@ -464,7 +471,8 @@ def facts_of(declaration) -> DeclarationFacts:
         notice_ends_on=notice.ends_on if notice else None,
         published_on=clock.china(notice.published_at).date()
         if notice and notice.published_at else None,
-        batch_id=d.batch_id, reason=reason, today=clock.china(clock.now()).date())
+        batch_id=d.batch_id, reason=reason, today=clock.china(clock.now()).date(),
+        returned_by_city=returned_by_city)
 
 
 def filing_facts_of(task) -> FilingFacts:

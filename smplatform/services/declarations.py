@@ -389,8 +389,9 @@ def withdraw(*, declaration: Declaration, actor: User) -> None:
 
 
 def last_return(declaration: Declaration):
-    """The province's latest return-for-revision event (comments), if any."""
+    """The latest return-for-revision event (its comments), if any: the province's, or its
+    city's at the initial review (`action` says which)."""
     for event in reversed(declaration.events):
-        if event.action == "return":
+        if event.action in ("return", "city_return"):
             return event
     return None

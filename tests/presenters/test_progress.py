@@ -40,6 +40,7 @@ def statuses(progress) -> dict[str, str]:
     (S.CITY_REVIEW, {}, "submitted", "current"),
     (S.UNDER_REVIEW, {}, "province_review", "current"),
     (S.RETURNED, {}, "province_review", "current"),
+    (S.RETURNED, {"returned_by_city": True}, "submitted", "current"),  # not yet at the province
     (S.REJECTED, {}, "province_review", "stopped"),
     (S.PASSED, {}, "stamped_copy", "current"),
     (S.PASSED, {"stamped_confirmed": True}, "recommended", "current"),

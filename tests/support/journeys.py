@@ -305,7 +305,9 @@ class Person:
         """From wherever the person is: the navigation's "Sign in" (unless the site already
         asks for it: a session that timed out), the form, then (staff: two-factor sign-in) the
         code their authenticator app shows, the dashboard or the page asked for. `totp`: the
-        app's secret; by default the one the account enrolled (tests/support/two_factor.py)."""
+        app's secret; by default the one the account enrolled (tests/support/two_factor.py).
+        At the first sign-in of a role that needs the second factor, the person sets up the
+        app (`totp`, whose secret it then keeps) and keeps the recovery codes."""
         t = self.t
         if not urlsplit(self.page.url).path.endswith("/account/sign-in"):
             nav = self.page.get_by_role("navigation", name=t("Main"))
@@ -314,12 +316,29 @@ class Person:
         self.fill(t("Password"), password)
         self.button(t("Sign in"), scope=self.page.locator("main"))
         self.page.wait_for_load_state()
+        if urlsplit(self.page.url).path.endswith(two_factor.ENROL_PAGE):
+            assert totp is not None, f"{username} must set up two-factor sign-in: pass a TOTP"
+            self.enrol(totp)
+            return
         if urlsplit(self.page.url).path.endswith(two_factor.CODE_PAGE):
             from smplatform import clock
             code = (pyotp.TOTP(totp.secret).at(clock.now()) if totp and totp.secret
                     else two_factor.fresh_code(username))
             self.fill(t("Code"), code)
             self.button(t("Sign in"), scope=self.page.locator("main"))
+
+    def enrol(self, totp: TOTP) -> None:
+        """On the set-up page of two-factor sign-in: show the QR code, add it to the app (the
+        key under it, as one who cannot scan types it), confirm with the app's first code,
+        keep the recovery codes and continue."""
+        from smplatform import clock
+        t = self.t
+        self.button(t("Show the QR code"), scope=self.page.locator("main"))
+        totp.secret = self.page.locator("#totp-secret").inner_text().strip()
+        self.fill(t("6-digit code from the app"), pyotp.TOTP(totp.secret).at(clock.now()))
+        self.button(t("Confirm"), scope=self.page.locator("main"))
+        expect(self.page.locator("#recovery-codes li")).not_to_have_count(0)
+        self.link(t("I have kept them; continue"))
 
     def sign_out(self) -> None:
         self.button(self.t("Sign out"))
@@ -574,13 +593,20 @@ def stamped_copy(person: Person, number: str) -> bytes:
     return content
 
 
-def submit_declaration(person: Person, *, again: bool = False) -> str:
-    """On a complete declaration's overview: submit (or resubmit) it; its electronic number."""
+def submit_declaration(person: Person, *, again: bool = False, to_city: bool = False) -> str:
+    """On a complete declaration's overview: submit (or resubmit) it; its electronic number.
+    `to_city`: the province has turned on the city's initial review, which it goes to."""
     t = person.t
     expect(person.region(t("Completeness check"))).to_contain_text(
         t("Everything required is filled in."))
-    person.button(t("Resubmit to the province") if again else t("Submit to the province"))
+    if to_city:
+        person.button(t("Resubmit to your city") if again
+                      else t("Submit to your city's initial review"))
+    else:
+        person.button(t("Resubmit to the province") if again else t("Submit to the province"))
     number = person.page.locator("#electronic-number").inner_text().strip()
-    person.expect_flash(t("Submitted to the provincial department. Electronic number: "
-                          "%(number)s.", number=number))
+    person.expect_flash(t("Submitted to your city's industry and IT department for its initial "
+                          "review. Electronic number: %(number)s.", number=number) if to_city
+                        else t("Submitted to the provincial department. Electronic number: "
+                               "%(number)s.", number=number))
     return number

@@ -137,7 +137,7 @@ def test_city_initial_review(journey, foshan):
     ent.start()
     ent.sign_in("shunde-admin", PASSWORD)
     ent.link(t("Continue"), exact=False)
-    number = kit.submit_declaration(ent)
+    number = kit.submit_declaration(ent, to_city=True)
     expect(ent.page.locator("#declaration-state")).to_have_text(
         j.label(kit.DeclarationState.CITY_REVIEW))
 
