@@ -20,7 +20,9 @@ routes = Routes()
 def contacts():
     """Every unit's liaison contacts in one directory, and the units that have not answered."""
     allow(permissions.can_view_contact_directory)
-    batch = found(current_batch())
+    batch = current_batch()
+    if batch is None:  # before the first batch: the navigation's link still leads somewhere
+        return _no_batch(_("Liaison contacts"))
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
     rows = db.session.scalars(select(LiaisonContact).where(LiaisonContact.batch_id == batch.id)
                               .order_by(LiaisonContact.unit_code, LiaisonContact.id)).all()
@@ -36,7 +38,14 @@ def contacts():
 def submissions():
     """Each unit's submission state, with the send-back form for submitted ones."""
     allow(permissions.can_send_back_submission)
-    return _submissions_page(found(current_batch()))
+    batch = current_batch()
+    if batch is None:
+        return _no_batch(_("Provincial submissions"))
+    return _submissions_page(batch)
+
+
+def _no_batch(title: str):
+    return page("_no_batch.html", title=title, back=(url_for("ministry.dashboard"), _("Ministry")))
 
 
 def _submissions_page(batch, error: str | None = None, status: int = 200):

@@ -1,7 +1,8 @@
 """The review queue: search, filter, sort and page the unit's declarations (htmx-enhanced)."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from smplatform import fragments, permissions
@@ -12,7 +13,7 @@ from smplatform.presenters import declaration_rows
 from smplatform.services.review import SORTS, VISIBLE_STATES, QueueFilters, queue_query
 from smplatform.services.selection import page_rows
 from smplatform.services import review as review_service
-from smplatform.web import Routes, allow, found, page
+from smplatform.web import Routes, allow, page
 
 routes = Routes()
 
@@ -54,7 +55,10 @@ def queue():
     """The unit's declarations. An htmx request aimed at the results (the filter form, the
     pager) gets the results table alone."""
     allow(permissions.is_province)
-    batch = found(review_service.current_batch())
+    batch = review_service.current_batch()
+    if batch is None:  # a new deployment: the navigation's link still leads somewhere
+        return page("_no_batch.html", title=_("Review queue"),
+                    back=(url_for("province.dashboard"), _("Provincial review")))
     filters = filters_from_args(request.args)
     # Two steps: the count and the page of ids from the covering index ix_declaration_queue
     # (no row is read), then those rows (the form's values are not in them).

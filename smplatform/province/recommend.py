@@ -42,7 +42,10 @@ def _context(batch, error: str | None = None) -> dict:
 @routes.get("/recommendations")
 def recommendations():
     allow(permissions.is_province)
-    batch = found(review_service.current_batch())
+    batch = review_service.current_batch()
+    if batch is None:  # a new deployment: the navigation's link still leads somewhere
+        return page("_no_batch.html", title=_("Recommendation list"),
+                    back=(url_for("province.dashboard"), _("Provincial review")))
     return page("province/recommendations.html", **_context(batch))
 
 
