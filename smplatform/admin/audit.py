@@ -25,6 +25,19 @@ routes = Routes()
 EXPORT_LIMIT = 200_000
 
 
+def _filter_form() -> AuditFilterForm:
+    """The filter as asked in the address; its actions listed by their names, in the
+    reader's language (an address's code prefix, not a name, is listed as it is)."""
+    form = AuditFilterForm(request.args)
+    names = sorted(((code, audit.action_label(code)) for code in audit.ACTION_LABELS),
+                   key=lambda pair: pair[1])
+    form.action.choices = [("", _("Any"))] + names
+    chosen = (form.action.data or "").strip()
+    if chosen and chosen not in audit.ACTION_LABELS:
+        form.action.choices.append((chosen, chosen))
+    return form
+
+
 def _filtered(form: AuditFilterForm):
     query = select(AuditEntry).order_by(AuditEntry.id.desc())
     if not form.validate():
@@ -35,7 +48,11 @@ def _filtered(form: AuditFilterForm):
         query = query.where(AuditEntry.actor_name == filters["actor"])
     if form.action.data:
         filters["action"] = form.action.data.strip()
-        query = query.where(AuditEntry.action.startswith(filters["action"], autoescape=True))
+        if filters["action"] in audit.ACTION_LABELS:  # one action, chosen by its name
+            query = query.where(AuditEntry.action == filters["action"])
+        else:  # a code prefix, from the address
+            query = query.where(AuditEntry.action.startswith(filters["action"],
+                                                             autoescape=True))
     if form.outcome.data:
         filters["outcome"] = form.outcome.data
         query = query.where(AuditEntry.outcome == form.outcome.data)
@@ -59,7 +76,7 @@ def _filtered(form: AuditFilterForm):
 def audit_log():
     """Browse and filter the audit log, newest first."""
     allow(permissions.can_view_audit_log)
-    form = AuditFilterForm(request.args)
+    form = _filter_form()
     query, _filters = _filtered(form)
     rows = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
@@ -84,7 +101,7 @@ def audit_export(fmt: str):
     allow(permissions.can_view_audit_log)
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    query, filters = _filtered(AuditFilterForm(request.args))
+    query, filters = _filtered(_filter_form())
     stamp = clock.china(clock.now()).strftime("%Y%m%d-%H%M")
     name = f"audit-{stamp}.{fmt}"
 

@@ -55,7 +55,10 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET search form
 
     actor = StringField(_l("User name"), validators=[Optional(), Length(max=64)])
-    action = StringField(_l("Action"), validators=[Optional(), Length(max=60)])
+    # The actions by their names (admin/audit.py fills the choices in the reader's language);
+    # a code prefix given in the address ("auth.") still filters, shown as it is.
+    action = SelectField(_l("Action"), validators=[Optional(), Length(max=60)],
+                         validate_choice=False)
     outcome = SelectField(_l("Outcome"), choices=[("", _l("Any")), ("success", _l("Success")),
                                                   ("failure", _l("Failure"))],
                           validators=[Optional()])
