@@ -102,9 +102,6 @@ KEY_LABELS = {
     "title": _l("Notice title"), "revision": _l("Version"), "note": _l("Note"),
     "after_publication": _l("Edited after publication"), "publish_at": _l("Publication"),
     "question": _l("Question"),
-    # Uploads encrypted in place (services/storage.py, `flask encrypt-uploads`).
-    "key": _l("Encryption key"), "files": _l("Files encrypted"),
-    "failed": _l("Files that could not be encrypted"),
 }
 
 # Where a key means something else in one area's entries.
