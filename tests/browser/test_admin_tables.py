@@ -1,0 +1,51 @@
+"""The administrators' tables at 375 px, in Chromium: user names, e-mails and dates stay
+whole and the table scrolls inside its box (six narrow columns cut "audit-admin" into five
+lines and "Password changed" into six; seen in the administrators' journey,
+tests/browser/journeys/test_administrators.py). Nothing scrolls the page sideways."""
+from __future__ import annotations
+
+import pytest
+
+from tests.support.factories import PASSWORD
+from tests.support.layout import sideways_overflow
+from tests.support.two_factor import browser_second_step
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("who, path", [("security_admin", "/admin/security"),
+                                       ("system_admin", "/admin/users"),
+                                       ("audit_admin", "/admin/audit")])
+def test_admin_tables_keep_words_whole_at_375(app, make, live_server, browser_page, who, path):
+    admin = getattr(make, who)(username="administratorforguangdong")
+    make.province("440000", username="guangdongprovincialofficer")
+    page, base = browser_page, live_server.url
+    page.goto(f"{base}/account/sign-in")
+    page.fill("#username", admin.username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    browser_second_step(page, admin.username)
+    page.goto(base + path)
+    assert sideways_overflow(page, 375) == []
+    box = page.locator(".table-scroll").first
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # scrolls inside its box
+    # Each user name in the table, a word without a break opportunity, takes one line.
+    lines = page.evaluate("""(names) => {
+        const out = [];
+        const walker = document.createTreeWalker(document.querySelector('.table-scroll'),
+                                                 NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const name of names) {
+                const at = node.data.indexOf(name);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + name.length);
+                const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                        .map(r => Math.round(r.top)));
+                out.push([name, tops.size]);
+            }
+        }
+        return out;
+    }""", [admin.username, "guangdongprovincialofficer"])
+    assert lines and all(n == 1 for _name, n in lines), (path, lines)
