@@ -30,7 +30,29 @@ def test_admin_tables_keep_words_whole_at_375(app, make, live_server, browser_pa
     box = page.locator(".table-scroll").first
     assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # scrolls inside its box
     # Each user name in the table, a word without a break opportunity, takes one line.
-    lines = page.evaluate("""(names) => {
+    lines = _lines_of(page, [admin.username, "guangdongprovincialofficer"])
+    assert lines and all(n == 1 for _name, n in lines), (path, lines)
+
+
+def test_the_expert_pool_keeps_words_whole_at_375(app, make, live_server, browser_page):
+    ministry = make.ministry(username="ministryofficer")
+    make.expert(username="expertfromguangdongprovince")
+    page, base = browser_page, live_server.url
+    page.goto(f"{base}/account/sign-in")
+    page.fill("#username", ministry.username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    browser_second_step(page, ministry.username)
+    page.goto(base + "/ministry/experts")
+    assert sideways_overflow(page, 375) == []
+    lines = _lines_of(page, ["expertfromguangdongprovince"])
+    assert lines and all(n == 1 for _name, n in lines), lines
+
+
+def _lines_of(page, names: list[str]) -> list[tuple[str, int]]:
+    """(name, how many lines it takes) for each occurrence of each name in the first
+    scrolling table box."""
+    return page.evaluate("""(names) => {
         const out = [];
         const walker = document.createTreeWalker(document.querySelector('.table-scroll'),
                                                  NodeFilter.SHOW_TEXT);
@@ -47,5 +69,4 @@ def test_admin_tables_keep_words_whole_at_375(app, make, live_server, browser_pa
             }
         }
         return out;
-    }""", [admin.username, "guangdongprovincialofficer"])
-    assert lines and all(n == 1 for _name, n in lines), (path, lines)
+    }""", names)
