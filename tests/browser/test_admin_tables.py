@@ -1,4 +1,4 @@
-"""The administrators' tables at 375 px, in Chromium: user names, e-mails and dates stay
+"""The administrators' tables, the expert pool and the province's counts at 375 px, in Chromium: user names, e-mails and dates stay
 whole and the table scrolls inside its box (six narrow columns cut "audit-admin" into five
 lines and "Password changed" into six; seen in the administrators' journey,
 tests/browser/journeys/test_administrators.py). Nothing scrolls the page sideways."""
@@ -46,6 +46,25 @@ def test_the_expert_pool_keeps_words_whole_at_375(app, make, live_server, browse
     page.goto(base + "/ministry/experts")
     assert sideways_overflow(page, 375) == []
     lines = _lines_of(page, ["expertfromguangdongprovince"])
+    assert lines and all(n == 1 for _name, n in lines), lines
+
+
+def test_the_province_counts_keep_words_whole_at_375(app, make, clock, live_server,
+                                                     browser_page_en):
+    from tests.support import province as helpers
+    clock.set(helpers.NOW)
+    helpers.batch()
+    helpers.declaration(state="submitted")
+    officer = make.province("440000")
+    page, base = browser_page_en, live_server.url
+    page.goto(f"{base}/account/sign-in")
+    page.fill("#username", officer.username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    browser_second_step(page, officer.username)
+    assert page.url == base + "/province/"
+    assert sideways_overflow(page, 375) == []
+    lines = _lines_of(page, ["Recommended", "Demonstration"])
     assert lines and all(n == 1 for _name, n in lines), lines
 
 
