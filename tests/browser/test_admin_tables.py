@@ -1,7 +1,8 @@
 """The administrators' tables, the expert pool and the province's counts at 375 px, in
-Chromium: user names, e-mails and dates stay whole and the table scrolls inside its box (six narrow columns cut "audit-admin" into five
-lines and "Password changed" into six; seen in the administrators' journey,
-tests/browser/journeys/test_administrators.py). Nothing scrolls the page sideways."""
+Chromium: user names, e-mails and dates stay whole and the table scrolls inside its box (six
+narrow columns cut "audit-admin" into five lines and "Password changed" into six; seen in
+the administrators' journey, tests/browser/journeys/test_administrators.py). Nothing scrolls
+the page sideways."""
 from __future__ import annotations
 
 import pytest
