@@ -12,23 +12,10 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import SecurityPolicy, User
-from tests.support.browser import assert_no_serious_axe_violations
-from tests.support.factories import PASSWORD
+from tests.support.browser import assert_no_serious_axe_violations, sign_in
 from tests.support.layout import WIDTHS, sideways_overflow
-from tests.support.two_factor import browser_second_step
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username, lang):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, username)
-    if lang == "en":
-        page.click("button[name=lang][value=en]")
-        page.wait_for_load_state()
 
 
 def check(page, where: str, lang: str) -> None:

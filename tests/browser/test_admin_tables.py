@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.factories import PASSWORD
+from tests.support.browser import sign_in
 from tests.support.layout import sideways_overflow
-from tests.support.two_factor import browser_second_step
 
 pytestmark = pytest.mark.browser
 
@@ -21,11 +20,7 @@ def test_admin_tables_keep_words_whole_at_375(app, make, live_server, browser_pa
     admin = getattr(make, who)(username="administratorforguangdong")
     make.province("440000", username="guangdongprovincialofficer")
     page, base = browser_page, live_server.url
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", admin.username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, admin.username)
+    sign_in(page, base, admin.username)
     page.goto(base + path)
     assert sideways_overflow(page, 375) == []
     box = page.locator(".table-scroll").first
@@ -39,11 +34,7 @@ def test_the_expert_pool_keeps_words_whole_at_375(app, make, live_server, browse
     ministry = make.ministry(username="ministryofficer")
     make.expert(username="expertfromguangdongprovince")
     page, base = browser_page, live_server.url
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", ministry.username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, ministry.username)
+    sign_in(page, base, ministry.username)
     page.goto(base + "/ministry/experts")
     assert sideways_overflow(page, 375) == []
     lines = _lines_of(page, ["expertfromguangdongprovince"])
@@ -58,11 +49,7 @@ def test_the_province_counts_keep_words_whole_at_375(app, make, clock, live_serv
     helpers.declaration(state="submitted")
     officer = make.province("440000")
     page, base = browser_page_en, live_server.url
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", officer.username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, officer.username)
+    sign_in(page, base, officer.username)
     assert page.url == base + "/province/"
     assert sideways_overflow(page, 375) == []
     lines = _lines_of(page, ["Recommended", "Demonstration"])

@@ -17,23 +17,8 @@ from smplatform import clock
 from smplatform.extensions import db
 from smplatform.rules import tile_map
 from smplatform.services import announcements, faq, registry
-from tests.support.browser import assert_no_serious_axe_violations
+from tests.support.browser import assert_no_serious_axe_violations, sign_in
 from tests.support.evaluations import PDF
-from tests.support import two_factor
-from tests.support.factories import PASSWORD
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
-    if page.url.endswith(two_factor.CODE_PAGE):  # staff sign in with a second factor
-        page.fill("#code", two_factor.fresh_code(username))
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
-    assert "/account/sign-in" not in page.url, page.url
 
 
 def content(make):
@@ -154,8 +139,6 @@ def test_new_pages_are_accessible(app, make, live_server, browser_page, browser_
                  f"/notices/{data['draft']}", "/publishing/faq", "/publishing/faq/new"]:
         _check(page, base, path, lang)
     assert page.csp_violations == []
-
-
 
 
 @pytest.mark.browser

@@ -6,8 +6,7 @@ import pytest
 
 from smplatform.extensions import db
 from tests.support import evaluations as h
-from tests.support.factories import PASSWORD
-from tests.support.two_factor import browser_second_step
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -15,14 +14,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def page(browser_page_en):
     return browser_page_en
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, username)
 
 
 def _sign_out(page):
@@ -42,7 +33,7 @@ def test_file_submit_confirm_conclude(app, make, clock, live_server, page):
     db.session.commit()
     base = live_server.url
 
-    _sign_in(page, base, applicant.username)
+    sign_in(page, base, applicant.username)
     page.goto(f"{base}/applicant/evaluations")
     page.click("text=广东浏览器示范企业")
     values = h.complete_form()
@@ -53,13 +44,13 @@ def test_file_submit_confirm_conclude(app, make, clock, live_server, page):
     page.wait_for_selector("#task-state:has-text('Submitted')")
     _sign_out(page)
 
-    _sign_in(page, base, officer.username)
+    sign_in(page, base, officer.username)
     page.goto(f"{base}/province/evaluations/{task_id}")
     page.click("button:has-text('Confirm the filing')")
     page.wait_for_selector("#task-state:has-text('Confirmed by the province')")
     _sign_out(page)
 
-    _sign_in(page, base, ministry.username)
+    sign_in(page, base, ministry.username)
     page.goto(f"{base}/ministry/evaluations/{task_id}")
     page.check("input[name=conclusion][value=qualified]")
     page.click("button:has-text('Record the conclusion')")

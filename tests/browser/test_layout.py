@@ -11,23 +11,10 @@ from smplatform.services import declarations as declaration_service
 from smplatform.services import review
 from smplatform.services.audit import record
 from tests.support import declarations as h
-from tests.support.browser import assert_no_serious_axe_violations
-from tests.support.factories import PASSWORD
+from tests.support.browser import assert_no_serious_axe_violations, sign_in
 from tests.support.layout import WIDTHS, contrast_ratio, lines_of, sideways_overflow
-from tests.support.two_factor import browser_second_step
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username, lang="zh_CN"):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, username)
-    if lang == "en":
-        page.click("button[name=lang][value=en]")
-        page.wait_for_load_state()
 
 
 @pytest.fixture

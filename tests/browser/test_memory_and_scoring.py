@@ -12,21 +12,11 @@ import pytest
 from smplatform.extensions import db
 from smplatform.services import review_assignments
 from tests.support import declarations as h
-from tests.support.browser import assert_no_serious_axe_violations
-from tests.support.factories import PASSWORD
+from tests.support.browser import assert_no_serious_axe_violations, sign_in
 from tests.support import selection as selection
-from tests.support.two_factor import browser_second_step
 
 WIDTHS = (1280, 375)
 SHOTS = os.environ.get("SMPLATFORM_SCREENSHOTS")
-
-
-def _sign_in(page, base, username):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, username)
 
 
 def _check(page, name: str, lang: str, *, sideways: bool = True) -> None:
@@ -103,21 +93,21 @@ def test_issue15_pages(app, world, live_server, browser_page, browser_page_en, c
     page.wait_for_selector("#pdf-result")
     _check(page, "verify-pdf", lang)
 
-    _sign_in(page, base, "p15-city")
+    sign_in(page, base, "p15-city")
     page.goto(f"{base}/city/")
     _check(page, "city-dashboard", lang)
     page.goto(f"{base}/city/declarations/{world['d'].id}")
     _check(page, "city-declaration", lang)
     page.goto(f"{base}/account/sign-out") if False else page.context.clear_cookies()
 
-    _sign_in(page, base, "p15-province")
+    sign_in(page, base, "p15-province")
     page.goto(f"{base}/province/prefecture")
     _check(page, "province-prefecture", lang)
     page.goto(f"{base}/province/extensions")
     _check(page, "province-extensions", lang)
     page.context.clear_cookies()
 
-    _sign_in(page, base, "p15-ministry")
+    sign_in(page, base, "p15-ministry")
     page.goto(f"{base}/ministry/batches/{world['batch6'].id}/review/experts")
     _check(page, "ministry-experts", lang)
     page.goto(f"{base}/ministry/batches/{world['batch6'].id}/review")
@@ -125,7 +115,7 @@ def test_issue15_pages(app, world, live_server, browser_page, browser_page_en, c
     page.context.clear_cookies()
 
     clock.set(h.PROVINCE.replace(day=20))
-    _sign_in(page, base, "p15-late")
+    sign_in(page, base, "p15-late")
     page.goto(f"{base}/applicant/")
     page.click("text=逾期草稿企业" if False else "main a[href*='/applicant/declarations/']")
     page.wait_for_load_state()

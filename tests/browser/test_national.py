@@ -4,19 +4,9 @@ import pytest
 
 from smplatform.enums import DeclarationState as S
 from smplatform.extensions import db
-from tests.support.browser import assert_no_serious_axe_violations
-from tests.support.factories import PASSWORD
+from tests.support.browser import assert_no_serious_axe_violations, sign_in
 from tests.support.national import contact, recommend, submission
 from tests.support import selection as helpers
-from tests.support.two_factor import browser_second_step
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, username)
 
 
 @pytest.mark.browser

@@ -5,20 +5,9 @@ import pytest
 
 from smplatform.extensions import db
 from smplatform.models import Declaration
-from tests.support.factories import PASSWORD
 from tests.support import selection as helpers
 from tests.support.selection_browser import new_page, serious_axe_violations
-from tests.support.two_factor import browser_second_step
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/account/sign-in")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    browser_second_step(page, username)
-    page.click("button[name=lang][value=en]")
-    page.wait_for_load_state()
+from tests.support.browser import sign_in
 
 
 @pytest.mark.browser
@@ -32,14 +21,14 @@ def test_selection_from_assignment_to_publication(app, make, clock, live_server,
     base = live_server.url
 
     ministry = new_page(browser)
-    sign_in(ministry, base, minister.username)
+    sign_in(ministry, base, minister.username, "en")
     ministry.goto(f"{base}/ministry/batches/{batch_id}/review")
     ministry.fill("#per_declaration", "1")
     ministry.click("text=Assign reviewers >> nth=-1")
     assert "1 declaration(s) received reviewers" in ministry.inner_text(".flashes")
 
     page = new_page(browser)
-    sign_in(page, base, expert.username)
+    sign_in(page, base, expert.username, "en")
     page.goto(f"{base}/expert/")
     assert serious_axe_violations(page) == []
     page.click("#my-reviews a")
@@ -73,7 +62,7 @@ def test_selection_from_assignment_to_publication(app, make, clock, live_server,
     assert "2023-07-15" in ministry.inner_text("#notice-dates")
 
     clock.set(datetime(2023, 7, 22, 2, tzinfo=UTC))  # the session has expired
-    sign_in(ministry, base, minister.username)
+    sign_in(ministry, base, minister.username, "en")
     ministry.goto(f"{base}/ministry/batches/{batch_id}/decisions")
     ministry.click("text=Publish the final list")
     assert "published: 1 demonstration(s)" in ministry.inner_text(".flashes")

@@ -110,3 +110,19 @@ def assert_no_serious_axe_violations(page) -> None:
     """Fail with axe's explanation when the page has a serious or critical violation."""
     found = axe_violations(page)
     assert found == [], f"{page.url}: {found}"
+
+
+def sign_in(page, base: str, username: str, lang: str | None = None) -> None:
+    """Sign in through the sign-in form, and the code page when it shows (staff); with
+    `lang` "en", then choose English with the language switch."""
+    from tests.support.factories import PASSWORD
+    from tests.support.two_factor import browser_second_step
+    page.goto(f"{base}/account/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    browser_second_step(page, username)
+    assert "/account/sign-in" not in page.url, page.url
+    if lang == "en":
+        page.click("button[name=lang][value=en]")
+        page.wait_for_load_state()
