@@ -4,7 +4,6 @@ accounts (creating a city officer), the security administrator's accounts and si
 or 1280 px and axe-core finds no serious violation. SMPLATFORM_SCREENSHOTS=dir keeps PNGs."""
 from __future__ import annotations
 
-import os
 
 import pytest
 from playwright.sync_api import expect
@@ -12,19 +11,9 @@ from sqlalchemy import select
 
 from smplatform.extensions import db
 from smplatform.models import SecurityPolicy, User
-from tests.support.browser import assert_no_serious_axe_violations, sign_in
-from tests.support.layout import WIDTHS, sideways_overflow
+from tests.support.browser import check_page, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def check(page, where: str, lang: str) -> None:
-    for width in WIDTHS:
-        assert sideways_overflow(page, width) == [], f"{where} at {width}px"
-        folder = os.environ.get("SMPLATFORM_SCREENSHOTS")
-        if folder:
-            page.screenshot(path=f"{folder}/admin-{where}-{lang}-{width}.png", full_page=True)
-    assert_no_serious_axe_violations(page)
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
@@ -34,7 +23,7 @@ def test_system_administrator_creates_a_city_officer(app, make, live_server, bro
     page, base = browser_page, live_server.url
     sign_in(page, base, admin.username, lang)
     page.goto(f"{base}/admin/users")
-    check(page, "users", lang)
+    check_page(page, f"admin-users-{lang}")
     page.select_option("#role", "city")
     page.select_option("#city_code", "440100")
     page.fill("#username", f"gz-{lang}")
@@ -56,7 +45,7 @@ def test_security_administrator_sets_the_sign_in_policy(app, make, live_server, 
     page, base = browser_page, live_server.url
     sign_in(page, base, admin.username, lang)
     page.goto(f"{base}/admin/security")
-    check(page, "security", lang)
+    check_page(page, f"admin-security-{lang}")
     en = lang == "en"
     page.get_by_label("Applicant" if en else "申报主体", exact=True).first.check()
     page.fill("#session_limit", "2")
@@ -67,4 +56,4 @@ def test_security_administrator_sets_the_sign_in_policy(app, make, live_server, 
     policy = db.session.get(SecurityPolicy, 1)
     assert ("applicant" in policy.two_factor_roles, policy.session_limit) == (True, 2)
     page.goto(f"{base}/account/")
-    check(page, "account", lang)
+    check_page(page, f"admin-account-{lang}")

@@ -6,7 +6,6 @@ the way has a password field; nothing scrolls sideways at 375 or 1280 px and axe
 no serious violation. SMPLATFORM_SCREENSHOTS=dir keeps PNGs."""
 from __future__ import annotations
 
-import os
 
 import pytest
 from playwright.sync_api import expect
@@ -15,8 +14,7 @@ from sqlalchemy import select
 from smplatform.extensions import db
 from smplatform.models import User
 from smplatform.services import experts as expert_service
-from tests.support.browser import assert_no_serious_axe_violations, sign_in
-from tests.support.layout import WIDTHS, sideways_overflow
+from tests.support.browser import check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,15 +39,6 @@ TEXT = {
 }
 
 
-def check(page, where: str, lang: str) -> None:
-    for width in WIDTHS:
-        assert sideways_overflow(page, width) == [], f"{where} at {width}px"
-        folder = os.environ.get("SMPLATFORM_SCREENSHOTS")
-        if folder:
-            page.screenshot(path=f"{folder}/experts-{where}-{lang}-{width}.png", full_page=True)
-    assert_no_serious_axe_violations(page)
-
-
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_admin_creates_the_expert_account_then_the_ministry_gives_it_a_profile(
         app, make, live_server, browser_page, lang):
@@ -68,7 +57,7 @@ def test_admin_creates_the_expert_account_then_the_ministry_gives_it_a_profile(
     page.fill("#password", "Initial-Secret-9")
     page.get_by_role("button", name=text["create"]).click()
     expect(page.locator(".flashes")).to_contain_text(text["created"].format(name=name))
-    check(page, "admin-created", lang)
+    check_page(page, f"experts-admin-created-{lang}")
     page.click("form[action$='sign-out'] button")
     page.wait_for_load_state()
 
@@ -78,13 +67,13 @@ def test_admin_creates_the_expert_account_then_the_ministry_gives_it_a_profile(
     expect(page.locator("#expert-accounts-note")).to_contain_text(text["note"])
     expect(page.locator("#expert-accounts-note")).to_contain_text(text["missing"])
     assert page.locator("main input[type=password]").count() == 0
-    check(page, "pool", lang)
+    check_page(page, f"experts-pool-{lang}")
     page.get_by_role("link", name=f"{text['give']} {name}").click()
     expect(page).to_have_url(f"{base}/ministry/experts/"
                              f"{db.session.scalar(select(User.id).where(User.username == name))}"
                              "/edit")
     assert page.locator("main input[type=password]").count() == 0
-    check(page, "profile", lang)
+    check_page(page, f"experts-profile-{lang}")
     page.fill("#organisation_name", "某某大学")
     page.select_option("#unit_code", "110000")
     page.check("input[name=expertise][value=industrial_design]")

@@ -126,3 +126,15 @@ def sign_in(page, base: str, username: str, lang: str | None = None) -> None:
     if lang == "en":
         page.click("button[name=lang][value=en]")
         page.wait_for_load_state()
+
+
+def check_page(page, name: str) -> None:
+    """The page at every width of tests/support/layout.WIDTHS without sideways scrolling
+    (a screenshot of each into SMPLATFORM_SCREENSHOTS when set), then axe-core."""
+    from tests.support.layout import WIDTHS, sideways_overflow
+    for width in WIDTHS:
+        assert sideways_overflow(page, width) == [], f"{name} at {width}px"
+        folder = os.environ.get("SMPLATFORM_SCREENSHOTS")
+        if folder:
+            page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+    assert_no_serious_axe_violations(page)
