@@ -289,6 +289,7 @@ class DeclarationAction(LabelledEnum):
     CITY_PASS = "city_pass"  # noqa: S105  (a step, not a password)
     CITY_RETURN = "city_return"
     RESUBMIT_TO_CITY = "resubmit_to_city"
+    PROVINCE_TAKE_OVER = "province_take_over"
     WITHDRAW = "withdraw"
     START_REVIEW = "start_review"
     PASS = "pass"  # noqa: S105  (a step, not a password)
@@ -314,6 +315,7 @@ class DeclarationAction(LabelledEnum):
             cls.CITY_PASS: _l("Pass the city's initial review"),
             cls.CITY_RETURN: _l("Return for revision (city)"),
             cls.RESUBMIT_TO_CITY: _l("Resubmit to the city's initial review"),
+            cls.PROVINCE_TAKE_OVER: _l("Taken over by the province after the cities' deadline"),
             cls.WITHDRAW: _l("Withdraw"),
             cls.START_REVIEW: _l("Start the provincial review"),
             cls.PASS: _l("Pass the provincial review"),

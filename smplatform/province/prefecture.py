@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from smplatform import clock
@@ -50,4 +51,18 @@ def prefecture_review_set():
         done=_("The city's initial review is on.") if enabled
         else _("The city's initial review is off: declarations come to you directly."),
         failed=lambda e: _page(batch, error=e.message, status=422),
+        then=url_for("province.prefecture_review"))
+
+
+@routes.post("/prefecture/take-over")
+def prefecture_take_over():
+    """After the cities' deadline: take the declarations still at a city into the queue."""
+    allow(can_manage_prefecture_review)
+    batch = found(review_service.current_batch())
+    return perform(
+        lambda: prefecture.take_over_overdue(actor=current_user, batch=batch),
+        done=lambda n: ngettext("%(num)d declaration taken over: it is in your review queue.",
+                                "%(num)d declarations taken over: they are in your review "
+                                "queue.", n),
+        failed=lambda e: _page(batch, error=e.message, status=409),
         then=url_for("province.prefecture_review"))

@@ -113,6 +113,9 @@ DECLARATION = Workflow(states=S, actions=A, rows=(
     step(S.CITY_REVIEW, A.WITHDRAW, S.DRAFT, Role.APPLICANT),
     step(S.CITY_REVIEW, A.CITY_PASS, S.SUBMITTED, Role.CITY),
     step(S.CITY_REVIEW, A.CITY_RETURN, S.RETURNED, Role.CITY),
+    # After the cities' deadline a declaration still at its city would wait for nobody: the
+    # province takes it over into its own queue.
+    step(S.CITY_REVIEW, A.PROVINCE_TAKE_OVER, S.SUBMITTED, Role.PROVINCE),
     # The unit's submission to the ministry moves every passed declaration on.
     step(S.PASSED, A.FORWARD, S.FORWARDED, Role.PROVINCE),
     step(S.PASSED, A.NOT_RECOMMEND, S.NOT_RECOMMENDED, Role.PROVINCE),

@@ -64,6 +64,9 @@ MESSAGES = {
     "declaration.city_pass": lambda p: gettext(
         "The city's industry and IT department passed your declaration %(number)s on to the "
         "provincial department.", **p),
+    "declaration.province_take_over": lambda p: gettext(
+        "The cities' deadline has passed: the provincial department took your declaration "
+        "%(number)s over and reviews it itself.", **p),
     "declaration.city_return": lambda p: gettext(
         "The city's industry and IT department returned your declaration %(number)s for "
         "revision. See its comments, revise and submit again.", **p),

@@ -33,11 +33,13 @@ def setting(batch: Batch, unit_code: str) -> PrefectureReview | None:
 
 
 def goes_to_city(declaration: Declaration) -> bool:
-    """Whether a submission of this declaration goes to its city's initial review now."""
+    """Whether a submission of this declaration goes to its city's initial review now: the
+    tier is on and the cities' deadline has not passed (after it, the city could not act, so
+    submissions and resubmissions go to the province directly)."""
     if not declaration.city_code:
         return False
     row = setting(declaration.batch, declaration.unit_code)
-    return row is not None and row.enabled
+    return row is not None and row.enabled and clock.now() <= row.city_deadline
 
 
 def set_prefecture_review(*, actor: User, batch: Batch, enabled: bool,
@@ -129,6 +131,33 @@ def city_return(*, actor: User, declaration: Declaration, comment: str) -> None:
     db.session.flush()
     notify_organisation(organisation=declaration.organisation, key="declaration.city_return",
                         params={"number": declaration.electronic_number or ""})
+
+
+def take_over_overdue(*, actor: User, batch: Batch) -> int:
+    """After the cities' deadline, the province takes every declaration of its unit still at
+    a city's initial review into its own queue; returns how many.
+
+    Refused before the deadline (the cities may still act) and when none is left at a city.
+    Side effects: workflow `province_take_over` for each (history, audit), version +1 each;
+    each applicant notified.
+    """
+    row = setting(batch, actor.unit_code)
+    if row is None or clock.now() <= row.city_deadline:
+        raise DomainError(_("The cities may act until their deadline; you can take their "
+                            "declarations over after it."), code="too_early")
+    waiting = db.session.scalars(select(Declaration).where(
+        Declaration.batch_id == batch.id, Declaration.unit_code == actor.unit_code,
+        Declaration.state == S.CITY_REVIEW).order_by(Declaration.id)).all()
+    if not waiting:
+        raise DomainError(_("No declaration is waiting at a city."), code="none")
+    for declaration in waiting:
+        _lock(declaration)
+        workflow.apply(declaration, "province_take_over", actor=actor, role=Role.PROVINCE)
+        notify_organisation(organisation=declaration.organisation,
+                            key="declaration.province_take_over",
+                            params={"number": declaration.electronic_number or ""})
+    db.session.flush()
+    return len(waiting)
 
 
 def city_queue(user: User, batch: Batch) -> list[Declaration]:

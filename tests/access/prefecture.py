@@ -47,4 +47,7 @@ ACCESS = [
     # Turning it on without the cities' deadline: the form's message.
     Access("province.prefecture_review_set", _batch("/province/prefecture"),
            only("province", 422), method="POST", data={"enabled": "1"}),
+    # Taking declarations over before any cities' deadline has passed: refused, with why.
+    Access("province.prefecture_take_over", _batch("/province/prefecture/take-over"),
+           only("province", 409), method="POST"),
 ]

@@ -141,6 +141,49 @@ def test_the_cities_deadline_binds_one_second_after(world, clock, login_as, make
     assert "overdue" in _text(fs.get("/city/"))
 
 
+def test_after_the_cities_deadline_the_province_takes_over_what_is_left(world, clock, login_as,
+                                                                        make):
+    """A declaration still at its city when the cities' deadline passes would wait for an
+    officer who can no longer act: the province takes it over; and from then on submissions
+    go to the province directly."""
+    d = world["d"]
+    clock.set(CITY_DEADLINE - SECOND)             # (the world's sessions have expired by now)
+    officer = english(login_as(make.province("440000")))
+    early = officer.post("/province/prefecture/take-over")
+    assert early.status_code == 409
+    assert "you can take their declarations over after it" in _text(early)
+    assert 'id="take-over"' not in officer.get("/province/prefecture").get_data(as_text=True)
+    assert [_reload(d[k]).state for k in ("gz", "fs")] == [S.CITY_REVIEW] * 2
+
+    clock.set(CITY_DEADLINE + SECOND)
+    officer = english(login_as(make.province("440000")))
+    late_user = make.applicant(unit="440000", city="440100", name="广州迟到企业")
+    late = h.ready(late_user, world["batch"])
+    assert _submit(english(login_as(late_user)), late).status_code == 302
+    assert _reload(late).state == S.SUBMITTED              # not to a city that cannot act
+    page = _text(officer.get("/province/prefecture"))
+    assert "2 declarations are still at the cities" in page
+    response = officer.post("/province/prefecture/take-over", follow_redirects=True)
+    assert "2 declarations taken over: they are in your review queue." in _text(response)
+    for key in ("gz", "fs"):
+        declaration = _reload(d[key])
+        assert (declaration.state, declaration.events[-1].action) == (
+            S.SUBMITTED, "province_take_over")
+    assert _reload(d["zj"]).state == S.SUBMITTED           # another unit's, untouched
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "declaration.province_take_over")).all()
+    assert sorted(e.object_id for e in entries) == sorted(str(d[k].id) for k in ("gz", "fs"))
+    assert db.session.scalars(select(Notification).where(
+        Notification.key == "declaration.province_take_over")).all().__len__() == 2
+    queue = _text(officer.get("/province/declarations"))
+    assert "广州初审企业" in queue and "佛山初审企业" in queue
+    again = officer.post("/province/prefecture/take-over")
+    assert again.status_code == 409 and "No declaration is waiting at a city." in _text(again)
+    gz_city = english(login_as(make.city("440100")))
+    assert gz_city.post(f"/city/declarations/{d['gz'].id}/pass").status_code in (403, 409)
+    assert _reload(d["gz"]).state == S.SUBMITTED
+
+
 def test_off_by_default_and_the_setting_is_audited(world):
     assert _reload(world["d"]["zj"]).state == S.SUBMITTED  # Zhejiang never turned it on
     assert "杭州直报企业" in _text(world["zj_officer"].get("/province/declarations"))
