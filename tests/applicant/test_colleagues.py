@@ -47,8 +47,10 @@ def last_audit(action: str) -> AuditEntry:
 
 
 def buttons(html: str) -> list[str]:
+    """The texts of the page's buttons and disclosure controls (a hand-over first opens what
+    it will do)."""
     return [re.sub(r"<[^>]+>", "", b).strip()
-            for b in re.findall(r"<button[^>]*>(.*?)</button>", html, re.S)]
+            for _tag, b in re.findall(r"<(button|summary)[^>]*>(.*?)</\1>", html, re.S)]
 
 
 def test_accounts_reachable_from_navigation_and_dashboard(make, login_as):

@@ -59,7 +59,12 @@ def test_administrator_adds_colleagues_disables_one_and_hands_over(journey, orga
     admin.button(f'{t("Disable")} mingda-zhao', scope=admin.row("mingda-zhao"))
     admin.expect_flash(t("Account %(name)s disabled.", name="mingda-zhao"))
     expect(admin.row("mingda-zhao")).to_contain_text(t("Disabled"))
-    admin.button(f'{t("Make administrator")} mingda-li', scope=admin.row("mingda-li"))
+    # Handing over cannot be undone by the one who does it: the first press says so.
+    admin.row("mingda-li").locator("summary", has_text=t("Make administrator")).click()
+    expect(admin.row("mingda-li")).to_contain_text(
+        t("%(name)s will manage your organisation's accounts instead of you, and you cannot "
+          "take the role back yourself.", name="李文"))
+    admin.button(t("Hand over to %(name)s", name="mingda-li"), scope=admin.row("mingda-li"))
     admin.expect_flash(t("%(name)s is now your organisation's administrator.", name="李文"))
     expect(admin.page.locator("#administrator-note")).to_contain_text("mingda-li")
     expect(admin.region(t("Add a colleague"))).to_have_count(0)
