@@ -169,6 +169,23 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {role} account {username}.")
 
+    @app.cli.command("reset-administrator")
+    @click.option("--username", required=True)
+    @click.password_option(help="A password the holder must change at the next sign-in.")
+    def reset_administrator(username, password):
+        """For a system, security or audit administrator who lost the password or the second
+        factor (the administrators cannot do it for one another): set a password to change at
+        the next sign-in, clear the second factor, lift a lockout, end the sessions."""
+        from smplatform.services.accounts import reset_administrator as reset
+        try:
+            reset(username=username, password=password)
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error.message)) from error
+        db.session.commit()
+        click.echo(f"Reset the administrator account {username}: it signs in with the new "
+                   "password, changes it and sets up two-factor sign-in again.")
+
     @app.cli.command("send-mail")
     @click.option("--limit", default=100, show_default=True, help="At most this many e-mails.")
     @click.option("--batch", default=20, show_default=True,

@@ -118,11 +118,23 @@ def can_manage_users(user, target=None) -> bool:
 
 
 def can_manage_security(user, target=None) -> bool:
-    """The security administrator: roles, unlocks, temporary passwords, second factors and
-    the security policy; on any account but its own."""
+    """The security administrator: roles, temporary passwords, second factors and the
+    security policy; on any account but its own and another administrator's. (三员分立: with
+    a temporary password and a reset second factor one administrator could take over
+    another's account, or remove it by a role change; an administrator's account is
+    recovered on the server, `flask reset-administrator`.)"""
     if not is_security_admin(user):
         return False
-    return target is None or target.id != user.id
+    if target is None:
+        return True
+    from smplatform.enums import ADMIN_ROLES
+    return target.id != user.id and target.role not in ADMIN_ROLES
+
+
+def can_unlock_account(user, target=None) -> bool:
+    """The security administrator lifts a lockout on any account but its own, an
+    administrator's too (it gives nobody the account)."""
+    return is_security_admin(user) and (target is None or target.id != user.id)
 
 
 def can_view_audit_log(user, _obj=None) -> bool:

@@ -1,7 +1,8 @@
 """The security administrator: every account's sign-in state (locked, second factor,
-password age), and on each account but its own: change its role, lift a lockout, issue a
-temporary password (shown once; to be changed at the next sign-in), reset a lost second
-factor; and the sign-in policy (second factor per role, password expiry per role, concurrent
+password age), and on each account but its own: lift a lockout; and, except on another
+administrator's account (recovered on the server: `flask reset-administrator`), change its
+role, issue a temporary password (shown once; to be changed at the next sign-in), reset a lost
+second factor; and the sign-in policy (second factor per role, password expiry per role, concurrent
 sessions)."""
 from __future__ import annotations
 
@@ -110,7 +111,7 @@ def _refuse(message: str):
 
 @routes.post("/users/<int:user_id>/unlock")
 def unlock(user_id: int):
-    user = load(User, user_id, permissions.can_manage_security, fresh=True)
+    user = load(User, user_id, permissions.can_unlock_account, fresh=True)
     return perform(lambda: accounts.unlock(actor=current_user, user=user),
                    done=_("Account %(name)s unlocked.", name=user.username),
                    then=url_for("admin.security"))

@@ -588,6 +588,43 @@ def unlock(*, actor: User, user: User) -> None:
     record("user.unlock", actor=actor, obj=user, detail={"username": user.username})
 
 
+def reset_administrator(*, username: str, password: str) -> User:
+    """On the server (`flask reset-administrator`), for an administrator who lost the
+    password or the second factor: the administrators cannot do this for one another
+    (permissions.can_manage_security). Sets `password`, which the holder must change at the
+    next sign-in, clears the second factor (enrolled again at the next sign-in), lifts a
+    lockout and ends the account's sessions.
+
+    Side effects: audit `user.administrator_reset` by the command line; security notice.
+    Raises DomainError for an unknown account, one that is not an administrator's, or a
+    password the policy refuses.
+    """
+    from smplatform.enums import ADMIN_ROLES
+    from smplatform.services import security_notices, two_factor
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise DomainError(_("No account is called %(name)s.", name=username))
+    if user.role not in ADMIN_ROLES:
+        raise DomainError(_("%(name)s is not an administrator: the security administrator "
+                            "resets other accounts on the website.", name=username))
+    problems = password_messages(password, username)
+    if problems:
+        raise DomainError(problems[0], field="password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    user.must_change_password = True
+    user.locked_until, user.failed_sign_ins = None, 0
+    two_factor._clear(user)
+    _revoke_all_sessions(user)
+    record("user.administrator_reset", actor_name="cli", obj=user,
+           detail={"username": user.username})
+    security_notices.notify(user=user, key="security.password_set", params={})
+    return user
+
+
+register_labels({"user.administrator_reset": _l("Administrator's account reset on the server")})
+
+
 def issue_temporary_password(*, actor: User, user: User) -> str:
     """A random temporary password for the account, shown once to the security
     administrator; its holder must change it at the next sign-in.

@@ -1,6 +1,8 @@
 """The separated administrators (三员分立): the security administrator changes roles, lifts
-lockouts and issues temporary passwords; each administrator's actions are audited and seen by
-the audit administrator, who can export the log; nobody holds two of the roles."""
+lockouts and issues temporary passwords, but cannot take over or remove another
+administrator's account (reset on the server instead); each administrator's actions are
+audited and seen by the audit administrator, who can export the log; nobody holds two of the
+roles."""
 from __future__ import annotations
 
 import csv
@@ -160,3 +162,49 @@ def test_audit_export_csv_and_xlsx_follow_the_filter_and_are_audited(login_as, m
     assert [(e.actor_name, e.detail) for e in exports] == [
         ("auditor-one", {"format": "csv", "action": "probe"}),
         ("auditor-one", {"format": "xlsx", "action": "probe"})]
+
+
+@pytest.mark.parametrize("role", ["audit_admin", "system_admin", "security_admin"])
+def test_the_security_admin_cannot_take_over_or_remove_another_administrator(
+        login_as, make, client, clock, role):
+    """三员分立: a temporary password plus a reset second factor would hand the security
+    administrator another administrator's account, and a role change would remove it. Only a
+    lockout may be lifted; the rest is done on the server."""
+    clock.set(T0)
+    other = getattr(make, role)()
+    for _ in range(5):
+        client.post("/account/sign-in", data={"username": other.username, "password": "no"})
+    c = login_as(make.security_admin())
+    before = (_fresh(other).password_hash, _fresh(other).totp_secret, _fresh(other).role)
+    assert [c.post(f"/admin/users/{other.id}/{what}", data=data).status_code
+            for what, data in (("temporary-password", {}), ("two-factor/reset", {}),
+                               ("role", {"role": "expert"}))] == [403, 403, 403]
+    assert (_fresh(other).password_hash, _fresh(other).totp_secret, _fresh(other).role) == before
+    page = c.get("/admin/security", headers=EN).get_data(as_text=True)
+    assert "its password and second factor are reset on the server" in page
+    assert c.post(f"/admin/users/{other.id}/unlock").status_code == 302
+    assert _fresh(other).locked_until is None
+
+
+def test_an_administrator_is_reset_on_the_server(app, login_as, make, client):
+    audit = make.audit_admin(username="audit-one")
+    session = login_as(audit)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reset-administrator", "--username", "audit-one"],
+                           input="Server-Reset-2024\nServer-Reset-2024\n")
+    assert result.exit_code == 0, result.output
+    user = _fresh(audit)
+    assert (user.must_change_password, user.totp_secret, user.has_two_factor) == (
+        True, None, False)
+    assert session.get("/admin/audit").status_code == 302          # its sessions ended
+    response = client.post("/account/sign-in", data={"username": "audit-one",
+                                                      "password": "Server-Reset-2024"})
+    assert response.headers["Location"] == "/account/sign-in/enrol"
+    entry = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "user.administrator_reset")).one()
+    assert (entry.actor_name, entry.object_id) == ("cli", str(audit.id))
+    refused = runner.invoke(args=["reset-administrator", "--username",
+                                  make.expert(username="an-expert").username],
+                            input="Server-Reset-2024\nServer-Reset-2024\n")
+    assert refused.exit_code == 1 and "不是管理员账号" in refused.output, \
+        refused.output
