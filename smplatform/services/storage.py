@@ -332,7 +332,7 @@ def encrypt_stored_files(*, include_plain: bool) -> tuple[int, list[str]]:
     for ident in ids:
         stored = db.session.get(StoredFile, ident)
         label = f"{stored.id}:{stored.storage_key}"
-        fd, staged = tempfile.mkstemp(prefix=".upload-", dir=target.staging_dir())
+        fd, staged = tempfile.mkstemp(prefix=filestore.PARTIAL_PREFIX, dir=target.staging_dir())
         try:
             digest, size = hashlib.sha256(), 0
             with os.fdopen(fd, "wb") as out, target.open(stored.storage_key) as body:
